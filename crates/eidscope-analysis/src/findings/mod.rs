@@ -1,0 +1,29 @@
+//! The single-bundle findings, one submodule per kind of evidence: the decision against its
+//! evidence, the document data, the zip's entries, the pictures and the video.
+
+mod decision;
+mod document;
+mod entries;
+mod pictures;
+
+use crate::thresholds::Thresholds;
+use eidscope_bundle::Bundle;
+use eidscope_model::{EntryKind, Finding, MediaInfo};
+use std::collections::BTreeMap;
+
+/// Every single-bundle finding of `bundle`, most severe first. `media` holds what is known of
+/// the media entries (empty at `--level meta`: the picture findings then stay silent).
+pub fn bundle_findings(
+    bundle: &Bundle,
+    media: &BTreeMap<EntryKind, MediaInfo>,
+    thresholds: &Thresholds,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    decision::findings(bundle, thresholds, &mut out);
+    document::findings(bundle, media, &mut out);
+    entries::findings(bundle, &mut out);
+    pictures::findings(bundle, media, thresholds, &mut out);
+    // Most severe first; within a severity, catalogue order; stable otherwise.
+    out.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.code.cmp(&b.code)));
+    out
+}

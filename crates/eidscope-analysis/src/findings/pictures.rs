@@ -1,0 +1,110 @@
+//! The pictures and the video: entries that do not decode (`media-corrupt`), one picture
+//! passed off as two (`selfie-is-portrait`, `front-is-back`), editing programs' marks
+//! (`edited-image`), and a capture video that is a still (`video-frozen`) or too short
+//! (`video-too-short`).
+
+use crate::thresholds::Thresholds;
+use eidscope_bundle::Bundle;
+use eidscope_model::{EntryKind, Finding, FindingCode, ImageInfo, MediaInfo, hamming_hex};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+pub(super) fn findings(bundle: &Bundle, media: &BTreeMap<EntryKind, MediaInfo>, thresholds: &Thresholds, out: &mut Vec<Finding>) {
+    for (kind, info) in media {
+        let problem = match info {
+            MediaInfo::Image(i) if i.decoded == Some(false) => i.decode_error.clone().or_else(|| Some("does not decode".to_owned())),
+            MediaInfo::Video(v) => v.error.clone(),
+            _ => None,
+        }
+        .or_else(|| bundle.archive.damaged.get(kind).cloned());
+        if let Some(problem) = problem {
+            out.push(Finding::new(
+                FindingCode::MediaCorrupt,
+                format!("`{}` is corrupt: {problem}", kind.file_name()),
+                json!({"entry": kind.file_name(), "problem": problem}),
+            ));
+        }
+        if let MediaInfo::Image(image) = info
+            && !image.editor_marks.is_empty()
+        {
+            out.push(Finding::new(
+                FindingCode::EditedImage,
+                format!("`{}` carries marks of an editing program: {}", image.entry, image.editor_marks.join("; ")),
+                json!({"entry": image.entry, "marks": image.editor_marks, "software": image.exif.as_ref().and_then(|e| e.software.clone())}),
+            ));
+        }
+    }
+    let image = |kind| match media.get(&kind) {
+        Some(MediaInfo::Image(i)) => Some(i),
+        _ => None,
+    };
+    if let (Some(selfie), Some(portrait)) = (image(EntryKind::Selfie), image(EntryKind::Portrait))
+        && let Some(evidence) = same_picture(selfie, portrait, thresholds)
+    {
+        out.push(Finding::new(
+            FindingCode::SelfieIsPortrait,
+            format!("the selfie is the document portrait ({})", describe(&evidence)),
+            evidence,
+        ));
+    }
+    if let (Some(front), Some(back)) = (image(EntryKind::Front), image(EntryKind::Back))
+        && let Some(evidence) = same_picture(front, back, thresholds)
+    {
+        out.push(Finding::new(
+            FindingCode::FrontIsBack,
+            format!("the front and back images are the same picture ({})", describe(&evidence)),
+            evidence,
+        ));
+    }
+    if let Some(MediaInfo::Video(video)) = media.get(&EntryKind::Video)
+        && video.probed
+        && video.error.is_none()
+    {
+        if let Some(motion) = video.motion
+            && video.frames_decoded.unwrap_or(0) >= 2
+            && motion < thresholds.frozen_motion
+        {
+            out.push(Finding::new(
+                FindingCode::VideoFrozen,
+                format!(
+                    "the video is a still picture: mean frame-to-frame change {motion:.3} is under {} over {} frames",
+                    thresholds.frozen_motion,
+                    video.frames_decoded.unwrap_or(0)
+                ),
+                json!({"motion": motion, "threshold": thresholds.frozen_motion, "frames_decoded": video.frames_decoded}),
+            ));
+        }
+        if let Some(duration) = video.best_duration()
+            && duration < thresholds.min_video_seconds
+        {
+            out.push(Finding::new(
+                FindingCode::VideoTooShort,
+                format!("the video lasts {duration:.2} s, under the {} s a real capture takes", thresholds.min_video_seconds),
+                json!({"duration_seconds": duration, "min_seconds": thresholds.min_video_seconds}),
+            ));
+        }
+    }
+}
+
+/// Whether two images are one picture: the same bytes, or both perceptual hashes within the
+/// threshold. Returns the evidence when they are.
+fn same_picture(a: &ImageInfo, b: &ImageInfo, thresholds: &Thresholds) -> Option<Value> {
+    if !a.sha256.is_empty() && a.sha256 == b.sha256 {
+        return Some(json!({"entries": [a.entry, b.entry], "match": "identical-bytes", "sha256": a.sha256}));
+    }
+    let dhash = hamming_hex(a.dhash.as_deref()?, b.dhash.as_deref()?)?;
+    let phash = hamming_hex(a.phash.as_deref()?, b.phash.as_deref()?)?;
+    (dhash <= thresholds.same_picture_bits && phash <= thresholds.same_picture_bits).then(|| {
+        json!({"entries": [a.entry, b.entry], "match": "perceptual", "dhash_distance": dhash, "phash_distance": phash, "threshold_bits": thresholds.same_picture_bits})
+    })
+}
+
+fn describe(evidence: &Value) -> String {
+    match evidence["match"].as_str() {
+        Some("identical-bytes") => "byte for byte".to_owned(),
+        _ => format!(
+            "perceptual hashes {} and {} bits apart",
+            evidence["dhash_distance"], evidence["phash_distance"]
+        ),
+    }
+}

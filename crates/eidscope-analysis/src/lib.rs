@@ -1,0 +1,16 @@
+//! Findings: what the evidence of a bundle says that its decision does not.
+//!
+//! [`bundle_findings`] turns a normalised [`eidscope_bundle::Bundle`] and the facts about its
+//! media ([`eidscope_model::MediaInfo`]) into the single-bundle findings of the catalogue;
+//! [`report::build_report`] assembles the `inspect --json` object. Every threshold a finding
+//! uses is a field of [`Thresholds`], documented where it is defined.
+//!
+//! This crate reads facts, never bytes: it opens no zip and decodes no picture.
+
+pub mod findings;
+pub mod report;
+pub mod thresholds;
+
+pub use findings::bundle_findings;
+pub use report::build_report;
+pub use thresholds::Thresholds;

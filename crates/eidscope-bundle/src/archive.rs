@@ -1,0 +1,358 @@
+//! The zip layer: open a bundle from a path or bytes, list its entries, recognise the documented
+//! ones (any folder prefix, any letter case, `.jpg` for `.jpeg`), flag unsafe names, and read the
+//! entries a [`ReadPlan`] asks for under [`Limits`]. Entry names are never used as paths here.
+
+use crate::error::{BundleError, ErrorKind};
+use crate::limits::Limits;
+use chrono::NaiveDateTime;
+use eidscope_model::{EntryInfo, EntryKind};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::io::{Cursor, Read};
+use std::path::Path;
+
+/// What to decompress. Listing the directory and reading the JSON entries is always done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadPlan {
+    /// Read the images and the video too.
+    pub media: bool,
+}
+
+impl ReadPlan {
+    /// The directory and the JSON only (`--level meta`).
+    pub const META: ReadPlan = ReadPlan { media: false };
+    /// Everything.
+    pub const ALL: ReadPlan = ReadPlan { media: true };
+}
+
+/// The bytes of one documented entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryData {
+    /// The entry name as stored.
+    pub name: String,
+    /// The decompressed bytes.
+    pub bytes: Vec<u8>,
+    /// The entry's modification time in the zip (local time, no zone).
+    pub modified: Option<NaiveDateTime>,
+}
+
+/// A bundle's zip, listed and (as far as the plan says) read.
+#[derive(Debug, Clone)]
+pub struct Archive {
+    /// SHA-256 of the whole zip, lower-case hex.
+    pub sha256: String,
+    /// Size of the zip in bytes.
+    pub size_bytes: u64,
+    /// Every entry of the central directory, in order.
+    pub entries: Vec<EntryInfo>,
+    /// The first entry of each documented kind that was read.
+    pub contents: BTreeMap<EntryKind, EntryData>,
+    /// Documented entries whose data is damaged (CRC mismatch, truncated deflate stream): the
+    /// media ones become `media-corrupt` findings.
+    pub damaged: BTreeMap<EntryKind, String>,
+    /// What the reader tolerated (a second `ocr.json`, an encrypted entry, ...).
+    pub notes: Vec<String>,
+}
+
+/// Recognises a documented entry by its name: the last path component, in any letter case,
+/// `.jpg` for `.jpeg`. Returns [`EntryKind::Unexpected`] for anything else.
+pub fn classify(name: &str) -> EntryKind {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name).to_ascii_lowercase();
+    let base = match base.strip_suffix(".jpg") {
+        Some(stem) => format!("{stem}.jpeg"),
+        None => base,
+    };
+    EntryKind::DOCUMENTED
+        .into_iter()
+        .find(|kind| kind.file_name() == base)
+        .unwrap_or(EntryKind::Unexpected)
+}
+
+/// Whether a stored name would escape a destination folder or is not a plain relative path:
+/// absolute (`/x`, `\x`, `C:x`), with a `..` component, with a NUL or other control character.
+pub fn is_unsafe_name(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    let absolute = name.starts_with('/')
+        || name.starts_with('\\')
+        || (bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':');
+    let parent = name.split(['/', '\\']).any(|part| part == "..");
+    let control = name.chars().any(|c| c.is_control());
+    absolute || parent || control || name.is_empty()
+}
+
+const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+const EMPTY_ZIP_MAGIC: &[u8] = b"PK\x05\x06";
+const MIB: u64 = 1024 * 1024;
+
+impl Archive {
+    /// Reads the zip at `path` (the file is read once: hashed and parsed from memory).
+    pub fn open(path: &Path, plan: ReadPlan, limits: &Limits) -> Result<Archive, BundleError> {
+        let meta = std::fs::metadata(path).map_err(|e| io_error(&e))?;
+        if meta.is_dir() {
+            return Err(BundleError::new(ErrorKind::Io, "is a folder, not a zip file"));
+        }
+        if meta.len() > limits.max_file_bytes {
+            return Err(BundleError::new(
+                ErrorKind::Limit,
+                format!(
+                    "file is {} bytes, over the limit of {} bytes",
+                    meta.len(),
+                    limits.max_file_bytes
+                ),
+            ));
+        }
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)
+            .and_then(|f| f.take(limits.max_file_bytes + 1).read_to_end(&mut bytes))
+            .map_err(|e| io_error(&e))?;
+        Archive::from_bytes(&bytes, plan, limits)
+    }
+
+    /// Reads a zip held in memory.
+    pub fn from_bytes(bytes: &[u8], plan: ReadPlan, limits: &Limits) -> Result<Archive, BundleError> {
+        if bytes.is_empty() {
+            return Err(BundleError::new(ErrorKind::Empty, "file is empty (0 bytes), not a zip"));
+        }
+        if !bytes.starts_with(ZIP_MAGIC) && !bytes.starts_with(EMPTY_ZIP_MAGIC) {
+            return Err(BundleError::new(
+                ErrorKind::NotZip,
+                format!("not a zip file (starts with {})", describe_magic(bytes)),
+            ));
+        }
+        let sha256 = hex::encode(Sha256::digest(bytes));
+        let mut zip = ::zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
+            BundleError::new(
+                ErrorKind::Corrupt,
+                format!("truncated or damaged zip: {e}"),
+            )
+        })?;
+        if zip.len() > limits.max_entries {
+            return Err(BundleError::new(
+                ErrorKind::Limit,
+                format!("{} entries, over the limit of {}", zip.len(), limits.max_entries),
+            ));
+        }
+        let mut archive = Archive {
+            sha256,
+            size_bytes: bytes.len() as u64,
+            entries: Vec::with_capacity(zip.len()),
+            contents: BTreeMap::new(),
+            damaged: BTreeMap::new(),
+            notes: Vec::new(),
+        };
+        let mut budget = limits.max_total_bytes;
+        for index in 0..zip.len() {
+            let mut file = zip.by_index(index).map_err(|e| {
+                BundleError::new(ErrorKind::Corrupt, format!("entry #{index}: {e}"))
+            })?;
+            let name = String::from_utf8_lossy(file.name_raw()).into_owned();
+            let directory = file.is_dir();
+            let unsafe_name = is_unsafe_name(&name) || file.is_symlink();
+            let mut kind = if unsafe_name || directory {
+                EntryKind::Unexpected
+            } else {
+                classify(&name)
+            };
+            if kind != EntryKind::Unexpected && archive.has_entry(kind) {
+                archive
+                    .notes
+                    .push(format!("second `{}` entry `{name}` ignored", kind.file_name()));
+                kind = EntryKind::Unexpected;
+            }
+            archive.entries.push(EntryInfo {
+                name: name.clone(),
+                kind,
+                size: file.size(),
+                compressed_size: file.compressed_size(),
+                unsafe_name,
+                directory,
+            });
+            let wanted = match kind {
+                EntryKind::Unexpected => false,
+                EntryKind::Ocr | EntryKind::ManualApproval => true,
+                _ => plan.media,
+            };
+            if !wanted {
+                continue;
+            }
+            if file.encrypted() {
+                archive.notes.push(format!("entry `{name}` is encrypted and was not read"));
+                archive.damaged.insert(kind, "encrypted entry".to_owned());
+                continue;
+            }
+            let cap = match kind {
+                EntryKind::Ocr | EntryKind::ManualApproval => limits.max_json_bytes,
+                EntryKind::Video => limits.max_video_bytes,
+                _ => limits.max_image_bytes,
+            }
+            .min(budget);
+            let modified = file.last_modified().and_then(zip_time);
+            let compressed = file.compressed_size();
+            let (data, damage) = match read_entry(&mut file, cap, compressed, limits.max_ratio) {
+                Ok(data) => (data, None),
+                Err(EntryReadError::Limit(why)) => {
+                    return Err(BundleError::new(ErrorKind::Limit, format!("entry `{name}` {why}")));
+                }
+                Err(EntryReadError::Damaged(e, partial)) => (partial, Some(e)),
+            };
+            budget -= data.len() as u64;
+            if let Some(e) = damage {
+                if !kind.is_media() {
+                    return Err(BundleError::new(ErrorKind::Corrupt, format!("entry `{name}` is damaged: {e}")));
+                }
+                // Keep what decompressed: the media layer reports the truncation with evidence.
+                archive.damaged.insert(kind, format!("entry data is damaged: {e}"));
+            }
+            archive.contents.insert(kind, EntryData { name, bytes: data, modified });
+        }
+        Ok(archive)
+    }
+
+    fn has_entry(&self, kind: EntryKind) -> bool {
+        self.entries.iter().any(|e| e.kind == kind)
+    }
+
+    /// The first entry of a documented kind, whether or not it was read.
+    pub fn entry(&self, kind: EntryKind) -> Option<&EntryInfo> {
+        self.entries.iter().find(|e| e.kind == kind)
+    }
+}
+
+/// Why an entry could not be read whole.
+enum EntryReadError {
+    /// Over the size cap or the compression-ratio limit: the bundle is refused.
+    Limit(String),
+    /// The data stream broke (CRC mismatch, truncation); what was read is kept.
+    Damaged(std::io::Error, Vec<u8>),
+}
+
+/// Decompresses one entry in chunks, stopping as soon as it passes `cap` bytes or, past 1 MiB,
+/// expands more than `max_ratio` times its compressed size: a bomb costs at most about 1 MiB
+/// plus `max_ratio` times its compressed size, whatever it declares.
+fn read_entry(file: &mut impl Read, cap: u64, compressed: u64, max_ratio: u64) -> Result<Vec<u8>, EntryReadError> {
+    let mut data = Vec::new();
+    let mut chunk = vec![0u8; 64 * 1024];
+    loop {
+        let n = match file.read(&mut chunk) {
+            Ok(0) => return Ok(data),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(EntryReadError::Damaged(e, data)),
+        };
+        data.extend_from_slice(&chunk[..n]);
+        let got = data.len() as u64;
+        if got > cap {
+            return Err(EntryReadError::Limit(format!("decompresses to more than {cap} bytes")));
+        }
+        if got > MIB && got / compressed.max(1) > max_ratio {
+            return Err(EntryReadError::Limit(format!(
+                "expands more than {max_ratio}x its compressed size of {compressed} bytes: a decompression bomb"
+            )));
+        }
+    }
+}
+
+fn io_error(e: &std::io::Error) -> BundleError {
+    let what = match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_owned(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        _ => e.to_string(),
+    };
+    BundleError::new(ErrorKind::Io, format!("cannot read: {what}"))
+}
+
+fn describe_magic(bytes: &[u8]) -> String {
+    let head = &bytes[..bytes.len().min(4)];
+    let printable: String = head
+        .iter()
+        .map(|&b| if b.is_ascii_graphic() { b as char } else { '.' })
+        .collect();
+    format!("`{printable}`, hex {}", hex::encode(head))
+}
+
+fn zip_time(t: ::zip::DateTime) -> Option<NaiveDateTime> {
+    chrono::NaiveDate::from_ymd_opt(i32::from(t.year()), u32::from(t.month()), u32::from(t.day()))?
+        .and_hms_opt(u32::from(t.hour()), u32::from(t.minute()), u32::from(t.second()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documented_names_are_recognised_in_any_dress() {
+        assert_eq!(classify("ocr.json"), EntryKind::Ocr);
+        assert_eq!(classify("result/OCR.JSON"), EntryKind::Ocr);
+        assert_eq!(classify("a\\b\\Front.JPG"), EntryKind::Front);
+        assert_eq!(classify("x/manual_approval.json"), EntryKind::ManualApproval);
+        assert_eq!(classify("video.mp4"), EntryKind::Video);
+        assert_eq!(classify("video.mov"), EntryKind::Unexpected);
+        assert_eq!(classify("frontjpeg"), EntryKind::Unexpected);
+    }
+
+    #[test]
+    fn unsafe_names_are_flagged() {
+        for name in ["/etc/passwd", "../x", "a/../../x", "C:\\x", "\\\\server\\x", "a\0b", ""] {
+            assert!(is_unsafe_name(name), "{name:?}");
+        }
+        for name in ["ocr.json", "a/b/front.jpeg", "a..b/c", "...txt"] {
+            assert!(!is_unsafe_name(name), "{name:?}");
+        }
+    }
+}
+
+/// Calls `visit` for every entry of the zip in `bytes`, in order, with the entry's listing and,
+/// for a safe regular file, its bytes read under the same limits as [`Archive::from_bytes`]
+/// (`max_image_bytes` per entry unless it is a known larger kind). Unsafe entries, links and
+/// folders get `None`. Used to extract a bundle without holding all of it in memory.
+pub fn visit_entries(
+    bytes: &[u8],
+    limits: &Limits,
+    mut visit: impl FnMut(&EntryInfo, Option<Result<Vec<u8>, String>>) -> std::io::Result<()>,
+) -> Result<(), BundleError> {
+    if bytes.is_empty() {
+        return Err(BundleError::new(ErrorKind::Empty, "file is empty (0 bytes), not a zip"));
+    }
+    if !bytes.starts_with(ZIP_MAGIC) && !bytes.starts_with(EMPTY_ZIP_MAGIC) {
+        return Err(BundleError::new(ErrorKind::NotZip, format!("not a zip file (starts with {})", describe_magic(bytes))));
+    }
+    let mut zip = ::zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| BundleError::new(ErrorKind::Corrupt, format!("truncated or damaged zip: {e}")))?;
+    if zip.len() > limits.max_entries {
+        return Err(BundleError::new(ErrorKind::Limit, format!("{} entries, over the limit of {}", zip.len(), limits.max_entries)));
+    }
+    let mut budget = limits.max_total_bytes;
+    for index in 0..zip.len() {
+        let mut file = zip
+            .by_index(index)
+            .map_err(|e| BundleError::new(ErrorKind::Corrupt, format!("entry #{index}: {e}")))?;
+        let name = String::from_utf8_lossy(file.name_raw()).into_owned();
+        let directory = file.is_dir();
+        let unsafe_name = is_unsafe_name(&name) || file.is_symlink();
+        let kind = if unsafe_name || directory { EntryKind::Unexpected } else { classify(&name) };
+        let info = EntryInfo { name: name.clone(), kind, size: file.size(), compressed_size: file.compressed_size(), unsafe_name, directory };
+        if unsafe_name || directory {
+            visit(&info, None).map_err(|e| BundleError::new(ErrorKind::Io, e.to_string()))?;
+            continue;
+        }
+        let cap = match kind {
+            EntryKind::Ocr | EntryKind::ManualApproval => limits.max_json_bytes,
+            EntryKind::Video => limits.max_video_bytes,
+            _ => limits.max_image_bytes,
+        }
+        .min(budget);
+        let read = if file.encrypted() {
+            Err("encrypted entry".to_owned())
+        } else {
+            read_entry(&mut file, cap, info.compressed_size, limits.max_ratio).map_err(|e| match e {
+                EntryReadError::Limit(why) => why,
+                EntryReadError::Damaged(e, _) => format!("damaged: {e}"),
+            })
+        };
+        if let Ok(d) = &read {
+            budget -= d.len() as u64;
+        }
+        visit(&info, Some(read)).map_err(|e| BundleError::new(ErrorKind::Io, e.to_string()))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,158 @@
+//! One bundle, assembled: the archive, the OCR evidence (from `ocr.json`, or the process's own
+//! copy when the zip has none), the manual review, the process, the capture date and the derived
+//! status. This is the normalised model every later stage works on.
+
+use crate::archive::{Archive, ReadPlan};
+use crate::dates::parse_timestamp;
+use crate::error::{BundleError, ErrorKind};
+use crate::json::parse_lenient;
+use crate::limits::Limits;
+use crate::manual::read_manual_approval;
+use crate::ocr::Ocr;
+use crate::process::{Process, find_process_beside};
+use crate::status::{Derivation, derive};
+use chrono::NaiveDate;
+use eidscope_model::{EntryKind, ManualApproval};
+use std::path::Path;
+
+/// Where the process of a bundle comes from.
+#[derive(Debug, Clone, Copy)]
+pub enum ProcessSource<'a> {
+    /// `X.json` or `X.process.json` beside `X.zip`, when present; a beside-file that does not
+    /// parse is noted and ignored.
+    Beside,
+    /// This file; it must parse.
+    File(&'a Path),
+    /// No process.
+    Without,
+}
+
+/// A bundle read and normalised.
+#[derive(Debug, Clone)]
+pub struct Bundle {
+    /// The path as given.
+    pub path: String,
+    /// The zip.
+    pub archive: Archive,
+    /// The OCR evidence.
+    pub ocr: Option<Ocr>,
+    /// Where the OCR evidence came from (`ocr.json` or `process.providerSpecific.ocr`).
+    pub ocr_source: Option<&'static str>,
+    /// The manual review.
+    pub manual_approval: Option<ManualApproval>,
+    /// The process.
+    pub process: Option<Process>,
+    /// The capture date and the field it came from.
+    pub capture: Option<(NaiveDate, String)>,
+    /// The derived status.
+    pub derivation: Derivation,
+    /// What the reader tolerated, for the report.
+    pub notes: Vec<String>,
+}
+
+impl Bundle {
+    /// Reads the bundle at `path` and its process.
+    pub fn open(path: &Path, process: ProcessSource<'_>, plan: ReadPlan, limits: &Limits) -> Result<Bundle, BundleError> {
+        let archive = Archive::open(path, plan, limits)?;
+        let mut notes = Vec::new();
+        let process = match process {
+            ProcessSource::Without => None,
+            ProcessSource::File(file) => Some(Process::read(file, limits).map_err(|e| {
+                BundleError::new(e.kind, format!("{}: {}", file.display(), e.message))
+            })?),
+            ProcessSource::Beside => match find_process_beside(path) {
+                None => None,
+                Some(file) => match Process::read(&file, limits) {
+                    Ok(p) => Some(p),
+                    Err(e) => {
+                        notes.push(format!("process file {} ignored: {}", file.display(), e.message));
+                        None
+                    }
+                },
+            },
+        };
+        let mut bundle = Bundle::assemble(path.display().to_string(), archive, process)?;
+        bundle.notes.splice(0..0, notes);
+        Ok(bundle)
+    }
+
+    /// Normalises an archive already read, with its process.
+    pub fn assemble(path: String, archive: Archive, process: Option<Process>) -> Result<Bundle, BundleError> {
+        let mut notes = archive.notes.clone();
+        if let Some(p) = &process {
+            notes.extend(p.notes.iter().cloned());
+        }
+        let json_entry = |kind: EntryKind| -> Result<Option<serde_json::Value>, BundleError> {
+            let Some(data) = archive.contents.get(&kind) else { return Ok(None) };
+            let (value, elided) = parse_lenient(&data.bytes).map_err(|e| {
+                BundleError::new(ErrorKind::MalformedJson, format!("`{}` is not valid JSON: {e}", data.name))
+            })?;
+            if elided {
+                return Err(BundleError::new(
+                    ErrorKind::MalformedJson,
+                    format!("`{}` is not valid JSON: it holds `...` elisions", data.name),
+                ));
+            }
+            Ok(Some(value))
+        };
+        let ocr_json = json_entry(EntryKind::Ocr)?;
+        let manual_json = json_entry(EntryKind::ManualApproval)?;
+
+        let (ocr_json, ocr_source) = match (ocr_json, process.as_ref().and_then(|p| p.provider_ocr.clone())) {
+            (Some(v), _) => (Some(v), Some("ocr.json")),
+            (None, Some(v)) => {
+                notes.push("the zip has no ocr.json: the process's providerSpecific.ocr is used".to_owned());
+                (Some(v), Some("process.providerSpecific.ocr"))
+            }
+            (None, None) => (None, None),
+        };
+
+        // The capture date: the process creation, else the OCR's own times, else the zip's clock.
+        let mut capture: Option<(NaiveDate, String)> = process
+            .as_ref()
+            .and_then(|p| p.info.created_at)
+            .map(|t| (t.date_naive(), "process.createdAt".to_owned()));
+        if capture.is_none() {
+            capture = ocr_json
+                .as_ref()
+                .and_then(Ocr::capture_time)
+                .map(|(t, label)| (t.date_naive(), label.to_owned()));
+        }
+        let manual_approval = manual_json
+            .or_else(|| process.as_ref().and_then(|p| p.provider_manual_approval.clone()))
+            .map(read_manual_approval);
+        if capture.is_none() {
+            capture = manual_approval
+                .as_ref()
+                .and_then(|m| m.decided_at.as_deref())
+                .and_then(parse_timestamp)
+                .map(|t| (t.date_naive(), "manual_approval time".to_owned()));
+        }
+        if capture.is_none() {
+            capture = archive
+                .contents
+                .get(&EntryKind::Ocr)
+                .and_then(|d| d.modified)
+                .map(|t| (t.date(), "ocr.json modification time in the zip".to_owned()));
+        }
+        let reference = match &capture {
+            Some((date, _)) => *date,
+            None => {
+                if ocr_json.is_some() {
+                    notes.push("no capture date: two-digit years are read against today".to_owned());
+                }
+                chrono::Utc::now().date_naive()
+            }
+        };
+        let ocr = ocr_json.map(|v| Ocr::from_json(v, reference));
+        if let Some(o) = &ocr {
+            notes.extend(o.notes.iter().cloned());
+        }
+        let derivation = derive(
+            ocr.as_ref(),
+            manual_approval.as_ref(),
+            process.as_ref().and_then(|p| p.info.fail_reason.as_ref()),
+        );
+        Ok(Bundle { path, archive, ocr, ocr_source, manual_approval, process, capture, derivation, notes })
+    }
+}

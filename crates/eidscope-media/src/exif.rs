@@ -1,0 +1,181 @@
+//! Provenance metadata: the EXIF tags that say which device or program wrote an image, the
+//! program names an XMP packet records, and the list of editing programs whose name in such a
+//! tag marks an image as edited.
+//!
+//! TIFF parsing is kamadak-exif's (it bounds IFD counts and refuses IFD loops). Only a program
+//! on [`EDITORS`] counts as an editor: a phone or camera names its firmware in `Software`
+//! (`Android`, `iOS 17.1`, `HDR+ 1.0`, `G998BXXU5CVDD`), and that must never read as an edit.
+
+use ::exif::{Field, In, Reader, Tag, Value};
+use eidscope_model::media::ExifSummary;
+
+/// Text values longer than this are cut (a hostile tag must not bloat the report).
+const MAX_TEXT: usize = 200;
+
+/// Editing programs, each as its display name and the word sequence that identifies it in a
+/// lower-cased `Software` / `CreatorTool` value split at non-alphanumeric characters. Whole
+/// words, so `Canva` does not match `canvas`.
+pub const EDITORS: &[(&str, &[&str])] = &[
+    ("Photoshop", &["photoshop"]),
+    ("Lightroom", &["lightroom"]),
+    ("GIMP", &["gimp"]),
+    ("Snapseed", &["snapseed"]),
+    ("Pixelmator", &["pixelmator"]),
+    ("Affinity", &["affinity"]),
+    ("Paint.NET", &["paint", "net"]),
+    ("Canva", &["canva"]),
+    ("Photopea", &["photopea"]),
+    ("Pixlr", &["pixlr"]),
+    ("PicsArt", &["picsart"]),
+    ("Facetune", &["facetune"]),
+    ("FaceApp", &["faceapp"]),
+    ("Meitu", &["meitu"]),
+    ("AirBrush", &["airbrush"]),
+    ("Remini", &["remini"]),
+    ("Fotor", &["fotor"]),
+    ("Polarr", &["polarr"]),
+    ("VSCO", &["vsco"]),
+    ("Fireworks", &["fireworks"]),
+    ("ImageReady", &["imageready"]),
+    ("PaintShop Pro", &["paintshop"]),
+    ("PaintShop Pro", &["paint", "shop", "pro"]),
+    ("Krita", &["krita"]),
+    ("Luminar", &["luminar"]),
+    ("Picasa", &["picasa"]),
+    ("PhotoDirector", &["photodirector"]),
+    ("PhotoScape", &["photoscape"]),
+    ("darktable", &["darktable"]),
+    ("RawTherapee", &["rawtherapee"]),
+    ("Capture One", &["capture", "one"]),
+    ("ACDSee", &["acdsee"]),
+    ("Adobe Express", &["adobe", "express"]),
+];
+
+/// The editing program a `Software`-like value names, if any.
+pub fn editor_named(software: &str) -> Option<&'static str> {
+    let lower = software.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    EDITORS
+        .iter()
+        .find(|(_, pattern)| words.windows(pattern.len()).any(|w| w == *pattern))
+        .map(|(name, _)| *name)
+}
+
+/// Reads the provenance tags of EXIF (TIFF) data, as far as it parses; `None` when nothing
+/// parses at all.
+pub fn summarise(tiff: &[u8]) -> Option<ExifSummary> {
+    let exif = Reader::new()
+        .continue_on_error(true)
+        .read_raw(tiff.to_vec())
+        .or_else(|e| e.distill_partial_result(|_| {}))
+        .ok()?;
+    let text = |tag| exif.get_field(tag, In::PRIMARY).and_then(ascii);
+    let number = |tag, ifd| {
+        exif.get_field(tag, ifd)
+            .and_then(|f: &Field| f.value.get_uint(0))
+    };
+    Some(ExifSummary {
+        make: text(Tag::Make),
+        model: text(Tag::Model),
+        software: text(Tag::Software),
+        date_taken: text(Tag::DateTimeOriginal).or_else(|| text(Tag::DateTime)),
+        orientation: number(Tag::Orientation, In::PRIMARY),
+        thumbnail_bytes: number(Tag::JPEGInterchangeFormatLength, In::THUMBNAIL).map(u64::from),
+    })
+}
+
+/// The first non-empty string of an ASCII field, trimmed and cut to [`MAX_TEXT`].
+fn ascii(field: &Field) -> Option<String> {
+    let Value::Ascii(strings) = &field.value else {
+        return None;
+    };
+    strings
+        .iter()
+        .map(|s| clean_text(&String::from_utf8_lossy(s)))
+        .find(|s| !s.is_empty())
+}
+
+fn clean_text(raw: &str) -> String {
+    raw.trim_matches(|c: char| c == '\0' || c.is_whitespace())
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(MAX_TEXT)
+        .collect()
+}
+
+/// The program names an XMP packet records: `xmp:CreatorTool` and the `stEvt:softwareAgent` of
+/// its history, as attributes or elements, in order of appearance (at most 16).
+pub fn xmp_tools(packet: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(packet);
+    let mut tools = Vec::new();
+    for key in ["CreatorTool", "softwareAgent"] {
+        let mut rest: &str = &text;
+        while let Some(at) = rest.find(key) {
+            rest = &rest[at + key.len()..];
+            if let Some(value) = value_after_key(rest) {
+                let value = clean_text(value);
+                if !value.is_empty() && !tools.contains(&value) {
+                    tools.push(value);
+                }
+            }
+            if tools.len() >= 16 {
+                return tools;
+            }
+        }
+    }
+    tools
+}
+
+/// The value following an XML key: `="value"`, `='value'` or `>value<`.
+fn value_after_key(rest: &str) -> Option<&str> {
+    let rest = rest.trim_start();
+    if let Some(after) = rest.strip_prefix('=') {
+        let after = after.trim_start();
+        let quote = after.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+        let body = &after[1..];
+        return body.find(quote).map(|end| &body[..end]);
+    }
+    let body = rest.strip_prefix('>')?;
+    body.find('<').map(|end| &body[..end])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editors_are_named_and_firmware_is_not() {
+        assert_eq!(
+            editor_named("Adobe Photoshop 24.0 (Windows)"),
+            Some("Photoshop")
+        );
+        assert_eq!(editor_named("GIMP 2.10.34"), Some("GIMP"));
+        assert_eq!(editor_named("paint.net 5.0.9"), Some("Paint.NET"));
+        assert_eq!(
+            editor_named("Adobe Lightroom Classic 13.0"),
+            Some("Lightroom")
+        );
+        for firmware in [
+            "Android",
+            "iOS 17.1",
+            "HDR+ 1.0",
+            "G998BXXU5CVDD",
+            "Ver.1.00",
+            "",
+        ] {
+            assert_eq!(editor_named(firmware), None, "{firmware}");
+        }
+        assert_eq!(editor_named("HTML5 Canvas"), None);
+    }
+
+    #[test]
+    fn xmp_tools_as_attribute_and_element() {
+        let packet = br#"<rdf:Description xmp:CreatorTool="Adobe Photoshop 25.1">
+            <stEvt:softwareAgent>GIMP 2.10</stEvt:softwareAgent>"#;
+        assert_eq!(xmp_tools(packet), ["Adobe Photoshop 25.1", "GIMP 2.10"]);
+        assert!(xmp_tools(b"CreatorTool=").is_empty());
+    }
+}

@@ -1,0 +1,152 @@
+//! The facts about one image entry ([`ImageInfo`]): format by content, size, SHA-256, and for a
+//! JPEG the marker structure, EXIF, quantisation quality and editor marks, all from the headers;
+//! on request also a full decode under limits and the perceptual hashes.
+//!
+//! [`analyse_image`] never panics and never fails: whatever cannot be read is recorded
+//! (`structure_error`, `decoded = Some(false)`, `decode_error`) for the findings to judge.
+//!
+//! Editor marks, and why `APP14 Adobe` is not one: `APP13 Photoshop 3.0` (image resources) and
+//! `APP12 Ducky` ("Save for Web") are written by Adobe's editors, and a `Software` or XMP
+//! `CreatorTool` naming a program on [`crate::exif::EDITORS`] says the file went through it.
+//! `APP14 Adobe` only records the colour transform; libjpeg writes it for every CMYK/YCCK file
+//! and many other encoders (Java ImageIO, camera SDKs) write it too, so on its own it would
+//! raise false alarms. It stays visible in `segments`.
+
+use crate::decode::decode_image;
+use crate::hash::{dhash, phash};
+use crate::{exif, jpeg};
+use eidscope_model::ImageInfo;
+use sha2::{Digest, Sha256};
+
+/// Analyses one image entry. With `decode == false` only the header facts (structure, EXIF,
+/// quality, editor marks, SHA-256); with `decode == true` also the decode and the hashes.
+pub fn analyse_image(entry: &str, bytes: &[u8], decode: bool) -> ImageInfo {
+    let mut info = ImageInfo {
+        entry: entry.to_string(),
+        size_bytes: bytes.len() as u64,
+        sha256: hex::encode(Sha256::digest(bytes)),
+        format: sniff_format(bytes).to_string(),
+        ..ImageInfo::default()
+    };
+    match info.format.as_str() {
+        "jpeg" => read_jpeg_headers(&mut info, bytes),
+        "png" => read_png_headers(&mut info, bytes),
+        _ => {}
+    }
+    if decode {
+        decode_and_hash(&mut info, bytes);
+    }
+    info
+}
+
+/// What the bytes are, by their first bytes: `jpeg`, `png`, `gif`, `webp`, `heif`, `bmp`,
+/// `tiff` or `unknown`.
+pub fn sniff_format(bytes: &[u8]) -> &'static str {
+    let at = |range: std::ops::Range<usize>| bytes.get(range).unwrap_or_default();
+    if jpeg::is_jpeg(bytes) {
+        "jpeg"
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        "png"
+    } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
+        "gif"
+    } else if at(0..4) == b"RIFF" && at(8..12) == b"WEBP" {
+        "webp"
+    } else if at(4..8) == b"ftyp" && matches!(at(8..12), b"heic" | b"heix" | b"mif1" | b"avif") {
+        "heif"
+    } else if bytes.starts_with(b"BM") && bytes.len() > 26 {
+        "bmp"
+    } else if bytes.starts_with(b"II*\0") || bytes.starts_with(b"MM\0*") {
+        "tiff"
+    } else {
+        "unknown"
+    }
+}
+
+fn read_jpeg_headers(info: &mut ImageInfo, bytes: &[u8]) {
+    let Ok(structure) = jpeg::parse(bytes) else {
+        return;
+    };
+    info.width = structure.width;
+    info.height = structure.height;
+    info.quality = jpeg::estimate_quality(&structure.quant_tables, &structure.components);
+    info.exif = structure.exif.and_then(exif::summarise);
+    info.editor_marks = editor_marks(&structure, info.exif.as_ref());
+    info.structure_error = structure.structure_error;
+    info.trailing_bytes = structure.trailing_bytes;
+    info.segments = structure.segments;
+}
+
+/// The marks of an editing program in a JPEG's segments, EXIF and XMP (see the module doc).
+fn editor_marks(
+    structure: &jpeg::JpegStructure<'_>,
+    exif: Option<&eidscope_model::media::ExifSummary>,
+) -> Vec<String> {
+    let mut marks = Vec::new();
+    if structure.photoshop_app13 {
+        marks.push("APP13 Photoshop".to_string());
+    }
+    if structure.ducky_app12 {
+        marks.push("APP12 Ducky (Photoshop Save for Web)".to_string());
+    }
+    if let Some(software) = exif.and_then(|e| e.software.as_deref()) {
+        if exif::editor_named(software).is_some() {
+            marks.push(format!("EXIF Software: {software}"));
+        }
+    }
+    for packet in &structure.xmp {
+        for tool in exif::xmp_tools(packet) {
+            let mark = format!("XMP CreatorTool: {tool}");
+            if exif::editor_named(&tool).is_some() && !marks.contains(&mark) {
+                marks.push(mark);
+            }
+        }
+    }
+    marks
+}
+
+/// Size from the IHDR chunk, and whether the file reaches its IEND chunk.
+fn read_png_headers(info: &mut ImageInfo, bytes: &[u8]) {
+    let be32 = |at: usize| {
+        bytes
+            .get(at..at + 4)
+            .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    if bytes.get(12..16) == Some(b"IHDR") {
+        info.width = be32(16);
+        info.height = be32(20);
+    }
+    match bytes.windows(4).rposition(|w| w == b"IEND") {
+        // The chunk type is followed by its 4-byte CRC.
+        Some(at) => info.trailing_bytes = Some(bytes.len().saturating_sub(at + 8) as u64),
+        None => info.structure_error = Some("ends before the IEND chunk".into()),
+    }
+}
+
+fn decode_and_hash(info: &mut ImageInfo, bytes: &[u8]) {
+    if !matches!(info.format.as_str(), "jpeg" | "png") {
+        info.decoded = Some(false);
+        info.decode_error = Some(format!("{} images are not decoded", info.format));
+        return;
+    }
+    match decode_image(bytes) {
+        Err(error) => {
+            info.decoded = Some(false);
+            info.decode_error = Some(error.to_string());
+        }
+        // The decoders fill a cut scan with grey and succeed: the marker walk knows better.
+        Ok(_) if info.structure_error.is_some() => {
+            info.decoded = Some(false);
+            info.decode_error = info
+                .structure_error
+                .as_ref()
+                .map(|reason| format!("file structure: {reason}"));
+        }
+        Ok(image) => {
+            info.decoded = Some(true);
+            info.width = info.width.or(Some(image.width()));
+            info.height = info.height.or(Some(image.height()));
+            info.dhash = Some(dhash(&image));
+            info.phash = Some(phash(&image));
+        }
+    }
+}

@@ -1,0 +1,544 @@
+//! Pictures for a human reviewer: the feature boxes of one document side drawn on its image
+//! ([`render_side`]) and all pictures of a bundle side by side ([`contact_sheet`]).
+//!
+//! Box style tells the provider's verdict: found is solid green, not found dashed red, unknown
+//! dashed amber. A box edge that runs past the image is drawn dashed magenta along the image
+//! border and the box gets an `OUT` tag. Features without a drawable box (none, zero size,
+//! wholly outside, or a side that names no image) are not drawn but listed in the legend below
+//! the image, with every other feature of the side. The header band shows the similarity level,
+//! liveness and both statuses. Text is the `font8x8` bitmap font, so the output is identical on
+//! every machine (the golden tests rely on it). Nothing here judges: the findings do.
+
+mod canvas;
+
+use canvas::{GLYPH, Stroke, fill, fit, horizontal, text, text_width, vertical};
+use eidscope_model::{BoundingBox, EntryKind, Feature};
+use image::imageops::{self, FilterType};
+use image::{DynamicImage, Rgb, RgbImage};
+
+/// What the header band of an overlay shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OverlayHeader {
+    /// The face-match similarity level, as reported.
+    pub similarity: Option<String>,
+    /// Whether liveness was detected.
+    pub liveness: Option<bool>,
+    /// The status the process reported.
+    pub reported_status: Option<String>,
+    /// The status the evidence implies.
+    pub derived_status: String,
+    /// The first line (bundle name, side).
+    pub title: String,
+}
+
+/// Images larger than this (either side) are scaled down before drawing.
+pub const MAX_IMAGE_SIDE: u32 = 1600;
+/// The height every contact-sheet tile is scaled to.
+pub const TILE_HEIGHT: u32 = 240;
+/// A contact sheet shows at most this many tiles.
+pub const MAX_TILES: usize = 64;
+
+const MIN_CANVAS_WIDTH: u32 = 320;
+const MAX_LEGEND_ITEMS: usize = 64;
+
+const BACKGROUND: Rgb<u8> = Rgb([24, 24, 28]);
+const TEXT: Rgb<u8> = Rgb([235, 235, 235]);
+const DIM: Rgb<u8> = Rgb([160, 160, 160]);
+const FOUND: Rgb<u8> = Rgb([40, 200, 80]);
+const MISSING: Rgb<u8> = Rgb([235, 50, 50]);
+const UNKNOWN: Rgb<u8> = Rgb([245, 170, 0]);
+const CLIPPED: Rgb<u8> = Rgb([255, 0, 255]);
+const LABEL_TEXT: Rgb<u8> = Rgb([0, 0, 0]);
+
+/// A box in the pixels of the drawn (possibly scaled) image, visible part only.
+#[derive(Debug, Clone, Copy)]
+struct Rect {
+    x0: i64,
+    y0: i64,
+    x1: i64,
+    y1: i64,
+}
+
+/// Which edges of a box run past the image.
+#[derive(Debug, Clone, Copy, Default)]
+struct Clip {
+    left: bool,
+    top: bool,
+    right: bool,
+    bottom: bool,
+}
+
+impl Clip {
+    fn any(self) -> bool {
+        self.left || self.top || self.right || self.bottom
+    }
+}
+
+/// Where a feature ends up in the picture.
+#[derive(Debug, Clone)]
+enum Placement {
+    Drawn(Rect, Clip),
+    Outside,
+    NoBox,
+    BadBox,
+    Unplaced(Option<String>),
+}
+
+struct Item<'a> {
+    feature: &'a Feature,
+    placement: Placement,
+}
+
+/// Draws the features of `side` on its image, with a header band and a legend.
+///
+/// A feature belongs to `side` when [`EntryKind::for_side`] maps its `side` there. Features
+/// whose side maps to no image (or that have none) are listed on the front's legend, not drawn.
+pub fn render_side(
+    image: &DynamicImage,
+    side: EntryKind,
+    features: &[Feature],
+    header: &OverlayHeader,
+) -> RgbImage {
+    let base = fit_within(image, MAX_IMAGE_SIDE);
+    let factor = f64::from(base.width()) / f64::from(image.width().max(1));
+    let items: Vec<Item<'_>> = features
+        .iter()
+        .filter_map(|feature| {
+            let placement = match feature.side.as_deref().and_then(EntryKind::for_side) {
+                Some(kind) if kind == side => {
+                    place(feature.bbox, image.width(), image.height(), factor)
+                }
+                None if side == EntryKind::Front => Placement::Unplaced(feature.side.clone()),
+                _ => return None,
+            };
+            Some(Item { feature, placement })
+        })
+        .collect();
+
+    let layout = Layout::new(base.width().max(MIN_CANVAS_WIDTH));
+    let header_height = header_band_height(&layout, header);
+    let legend_lines = 1 + items.len().clamp(1, MAX_LEGEND_ITEMS + 1) as i64;
+    let legend_height = layout.pad * 2 + layout.line * legend_lines;
+    let height = header_height + i64::from(base.height()) + legend_height;
+    let mut canvas = RgbImage::from_pixel(
+        layout.width,
+        u32::try_from(height).unwrap_or(u32::MAX),
+        BACKGROUND,
+    );
+    imageops::replace(&mut canvas, &base, 0, header_height);
+
+    // Missing and unknown first, so found boxes stay on top where they overlap.
+    let mut order: Vec<&Item<'_>> = items.iter().collect();
+    order.sort_by_key(|item| item.feature.found == Some(true));
+    for item in &order {
+        if let Placement::Drawn(rect, clip) = item.placement {
+            draw_box(
+                &mut canvas,
+                &layout,
+                rect,
+                clip,
+                item.feature.found,
+                header_height,
+            );
+        }
+    }
+    for item in &order {
+        if let Placement::Drawn(rect, clip) = item.placement {
+            let name = &item.feature.name;
+            let colour = verdict_colour(item.feature.found);
+            draw_label(
+                &mut canvas,
+                &layout,
+                rect,
+                header_height,
+                name,
+                colour,
+                clip.any(),
+            );
+        }
+    }
+    draw_header(&mut canvas, &layout, header);
+    let legend_top = header_height + i64::from(base.height());
+    draw_legend(&mut canvas, &layout, legend_top, side, &items);
+    canvas
+}
+
+/// Puts the pictures side by side, each scaled to [`TILE_HEIGHT`] and labelled above (at most
+/// [`MAX_TILES`]; extreme aspect ratios are squeezed to four times the height).
+pub fn contact_sheet(tiles: &[(String, DynamicImage)]) -> RgbImage {
+    const GAP: u32 = 8;
+    const SCALE: u32 = 2;
+    let label_height = (GLYPH + 4) * SCALE;
+    let scaled: Vec<(&str, RgbImage)> = tiles
+        .iter()
+        .take(MAX_TILES)
+        .map(|(label, image)| (label.as_str(), to_tile(image)))
+        .collect();
+    if scaled.is_empty() {
+        let mut canvas = RgbImage::from_pixel(MIN_CANVAS_WIDTH, 40, BACKGROUND);
+        text(&mut canvas, 8, 12, SCALE, DIM, "no images");
+        return canvas;
+    }
+    let width = scaled
+        .iter()
+        .map(|(_, tile)| tile.width() + GAP)
+        .sum::<u32>()
+        + GAP;
+    let height = GAP + label_height + TILE_HEIGHT + GAP;
+    let mut canvas = RgbImage::from_pixel(width, height, BACKGROUND);
+    let mut x = GAP;
+    for (label, tile) in &scaled {
+        let chars = (tile.width() / (GLYPH * SCALE)).max(1) as usize;
+        let top = i64::from(GAP);
+        text(
+            &mut canvas,
+            i64::from(x),
+            top,
+            SCALE,
+            TEXT,
+            &fit(label, chars),
+        );
+        imageops::replace(
+            &mut canvas,
+            tile,
+            i64::from(x),
+            top + i64::from(label_height),
+        );
+        x += tile.width() + GAP;
+    }
+    canvas
+}
+
+/// Sizes derived from the canvas width: text scale, line height, padding, stroke.
+struct Layout {
+    width: u32,
+    scale: u32,
+    line: i64,
+    pad: i64,
+    stroke: u32,
+}
+
+impl Layout {
+    fn new(width: u32) -> Layout {
+        let scale = (width / 480).clamp(1, 3);
+        Layout {
+            width,
+            scale,
+            line: i64::from((GLYPH + 3) * scale),
+            pad: i64::from(4 * scale),
+            stroke: 2 * scale,
+        }
+    }
+
+    fn chars_per_line(&self, indent: i64) -> usize {
+        let room = i64::from(self.width) - indent - self.pad;
+        usize::try_from(room / i64::from(GLYPH * self.scale)).unwrap_or(0)
+    }
+}
+
+fn fit_within(image: &DynamicImage, max_side: u32) -> RgbImage {
+    if image.width().max(image.height()) > max_side {
+        image
+            .resize(max_side, max_side, FilterType::Triangle)
+            .to_rgb8()
+    } else {
+        image.to_rgb8()
+    }
+}
+
+fn to_tile(image: &DynamicImage) -> RgbImage {
+    let (w, h) = (u64::from(image.width()), u64::from(image.height().max(1)));
+    let width = (w * u64::from(TILE_HEIGHT) + h / 2) / h;
+    let width = u32::try_from(width.clamp(1, u64::from(4 * TILE_HEIGHT))).unwrap_or(TILE_HEIGHT);
+    image
+        .resize_exact(width, TILE_HEIGHT, FilterType::Triangle)
+        .to_rgb8()
+}
+
+/// Maps a provider box (source pixels) to the drawn image, or says why it cannot be drawn.
+fn place(bbox: Option<BoundingBox>, width: u32, height: u32, factor: f64) -> Placement {
+    let Some(b) = bbox else {
+        return Placement::NoBox;
+    };
+    if b.is_degenerate() {
+        return Placement::BadBox;
+    }
+    let (w, h) = (i64::from(width), i64::from(height));
+    let right = b.x.saturating_add(b.width);
+    let bottom = b.y.saturating_add(b.height);
+    if b.x >= w || b.y >= h || right <= 0 || bottom <= 0 {
+        return Placement::Outside;
+    }
+    let clip = Clip {
+        left: b.x < 0,
+        top: b.y < 0,
+        right: right > w,
+        bottom: bottom > h,
+    };
+    // Clamped to the image first, so the products stay small.
+    let scaled = |v: i64, limit: i64| (v.clamp(0, limit) as f64 * factor).round() as i64;
+    let (x0, y0) = (scaled(b.x, w), scaled(b.y, h));
+    let rect = Rect {
+        x0,
+        y0,
+        x1: scaled(right, w).max(x0 + 1),
+        y1: scaled(bottom, h).max(y0 + 1),
+    };
+    Placement::Drawn(rect, clip)
+}
+
+fn verdict_colour(found: Option<bool>) -> Rgb<u8> {
+    match found {
+        Some(true) => FOUND,
+        Some(false) => MISSING,
+        None => UNKNOWN,
+    }
+}
+
+fn verdict_word(found: Option<bool>) -> &'static str {
+    match found {
+        Some(true) => "found",
+        Some(false) => "NOT FOUND",
+        None => "not stated",
+    }
+}
+
+fn draw_box(
+    canvas: &mut RgbImage,
+    layout: &Layout,
+    r: Rect,
+    clip: Clip,
+    found: Option<bool>,
+    top: i64,
+) {
+    let t = layout.stroke;
+    let style = Stroke {
+        colour: verdict_colour(found),
+        thickness: t,
+        dash: (found != Some(true)).then_some((3 * t, 2 * t)),
+    };
+    let cut = Stroke {
+        colour: CLIPPED,
+        thickness: t,
+        dash: Some((t, t)),
+    };
+    let pick = |clipped: bool| if clipped { cut } else { style };
+    let t = i64::from(t);
+    let (y0, y1) = (r.y0 + top, r.y1 + top);
+    horizontal(canvas, r.x0, r.x1, y0, pick(clip.top));
+    horizontal(canvas, r.x0, r.x1, y1 - t, pick(clip.bottom));
+    vertical(canvas, r.x0, y0, y1, pick(clip.left));
+    vertical(canvas, r.x1 - t, y0, y1, pick(clip.right));
+}
+
+fn draw_label(
+    canvas: &mut RgbImage,
+    layout: &Layout,
+    r: Rect,
+    top: i64,
+    name: &str,
+    colour: Rgb<u8>,
+    out: bool,
+) {
+    let s = layout.scale;
+    let label = fit(name, 24);
+    let tag = "OUT";
+    let height = i64::from((GLYPH + 2) * s);
+    let name_width = i64::from(text_width(&label, s) + 2 * s);
+    let tag_width = if out {
+        i64::from(text_width(tag, s) + 2 * s)
+    } else {
+        0
+    };
+    let t = i64::from(layout.stroke);
+    // Above the box when there is room inside the image, else just inside its top edge.
+    let y = if r.y0 + top - height >= top {
+        r.y0 + top - height
+    } else {
+        r.y0 + top + t
+    };
+    let x =
+        r.x0.min(i64::from(layout.width) - name_width - tag_width)
+            .max(0);
+    fill(canvas, x, y, name_width, height, colour);
+    text(
+        canvas,
+        x + i64::from(s),
+        y + i64::from(s),
+        s,
+        LABEL_TEXT,
+        &label,
+    );
+    if out {
+        fill(canvas, x + name_width, y, tag_width, height, CLIPPED);
+        text(
+            canvas,
+            x + name_width + i64::from(s),
+            y + i64::from(s),
+            s,
+            LABEL_TEXT,
+            tag,
+        );
+    }
+}
+
+/// The header cells: `(label, value, value colour)`, flowed into as many lines as they need.
+fn header_cells(header: &OverlayHeader) -> [(&'static str, &str, Rgb<u8>); 4] {
+    let similarity = header.similarity.as_deref().unwrap_or("-");
+    let similarity_colour = match header.similarity.as_deref() {
+        None => DIM,
+        Some(level) if level.eq_ignore_ascii_case("high") => FOUND,
+        Some(_) => MISSING,
+    };
+    let (liveness, liveness_colour) = match header.liveness {
+        Some(true) => ("yes", FOUND),
+        Some(false) => ("NO", MISSING),
+        None => ("-", DIM),
+    };
+    let reported = header.reported_status.as_deref().unwrap_or("-");
+    let derived = header.derived_status.as_str();
+    [
+        ("similarity: ", similarity, similarity_colour),
+        ("liveness: ", liveness, liveness_colour),
+        ("reported: ", reported, status_colour(reported)),
+        ("derived: ", derived, status_colour(derived)),
+    ]
+}
+
+/// Groups the cells into lines of at most `chars` characters (a cell never splits).
+fn flow_cells(cells: &[(&str, &str, Rgb<u8>)], chars: usize) -> Vec<Vec<usize>> {
+    let mut lines: Vec<Vec<usize>> = Vec::new();
+    let mut used = 0;
+    for (index, (label, value, _)) in cells.iter().enumerate() {
+        let width = label.chars().count() + value.chars().count();
+        match lines.last_mut() {
+            Some(line) if used + 2 + width <= chars => {
+                line.push(index);
+                used += 2 + width;
+            }
+            _ => {
+                lines.push(vec![index]);
+                used = width;
+            }
+        }
+    }
+    lines
+}
+
+fn header_band_height(layout: &Layout, header: &OverlayHeader) -> i64 {
+    let cells = header_cells(header);
+    let lines = flow_cells(&cells, layout.chars_per_line(layout.pad)).len() as i64;
+    layout.pad * 2 + layout.line * (1 + lines)
+}
+
+fn draw_header(canvas: &mut RgbImage, layout: &Layout, header: &OverlayHeader) {
+    let (pad, line) = (layout.pad, layout.line);
+    let chars = layout.chars_per_line(pad);
+    text(
+        canvas,
+        pad,
+        pad,
+        layout.scale,
+        TEXT,
+        &fit(&header.title, chars),
+    );
+    let cells = header_cells(header);
+    for (row, members) in flow_cells(&cells, chars).iter().enumerate() {
+        let mut pieces: Vec<(&str, Rgb<u8>)> = Vec::new();
+        for (n, &index) in members.iter().enumerate() {
+            let (label, value, colour) = cells[index];
+            if n > 0 {
+                pieces.push(("  ", TEXT));
+            }
+            pieces.push((label, TEXT));
+            pieces.push((value, colour));
+        }
+        spans(canvas, layout, pad, pad + line * (1 + row as i64), &pieces);
+    }
+}
+
+fn status_colour(status: &str) -> Rgb<u8> {
+    match status {
+        "accepted" => FOUND,
+        "-" => DIM,
+        "rejected" | "failed" => MISSING,
+        _ => UNKNOWN,
+    }
+}
+
+/// Draws coloured pieces of one line, cutting at the canvas width.
+fn spans(canvas: &mut RgbImage, layout: &Layout, x: i64, y: i64, pieces: &[(&str, Rgb<u8>)]) {
+    let mut room = layout.chars_per_line(x);
+    let mut at = x;
+    for (piece, colour) in pieces {
+        if room == 0 {
+            break;
+        }
+        let shown = fit(piece, room);
+        text(canvas, at, y, layout.scale, *colour, &shown);
+        at += i64::from(text_width(&shown, layout.scale));
+        room = room.saturating_sub(shown.chars().count());
+    }
+}
+
+fn draw_legend(
+    canvas: &mut RgbImage,
+    layout: &Layout,
+    top: i64,
+    side: EntryKind,
+    items: &[Item<'_>],
+) {
+    let (s, pad, line) = (layout.scale, layout.pad, layout.line);
+    let found = items
+        .iter()
+        .filter(|i| i.feature.found == Some(true))
+        .count();
+    let title = format!("{side}: {} features, {found} found", items.len());
+    spans(canvas, layout, pad, top + pad, &[(&title, TEXT)]);
+    let swatch = i64::from(GLYPH * s);
+    let indent = pad + swatch + pad;
+    let mut y = top + pad + line;
+    if items.is_empty() {
+        spans(
+            canvas,
+            layout,
+            indent,
+            y,
+            &[("no features on this side", DIM)],
+        );
+    }
+    for item in items.iter().take(MAX_LEGEND_ITEMS) {
+        let colour = verdict_colour(item.feature.found);
+        fill(canvas, pad, y, swatch, swatch, colour);
+        let verdict = format!(
+            "{}: {}",
+            item.feature.name,
+            verdict_word(item.feature.found)
+        );
+        let (note, note_colour) = legend_note(&item.placement);
+        spans(
+            canvas,
+            layout,
+            indent,
+            y,
+            &[(&verdict, TEXT), (&note, note_colour)],
+        );
+        y += line;
+    }
+    if items.len() > MAX_LEGEND_ITEMS {
+        let more = format!("... {} more", items.len() - MAX_LEGEND_ITEMS);
+        spans(canvas, layout, indent, y, &[(&more, DIM)]);
+    }
+}
+
+fn legend_note(placement: &Placement) -> (String, Rgb<u8>) {
+    match placement {
+        Placement::Drawn(_, clip) if clip.any() => (" - OUT, clipped".into(), CLIPPED),
+        Placement::Drawn(..) => (String::new(), DIM),
+        Placement::Outside => (" - OUT, not drawn".into(), CLIPPED),
+        Placement::NoBox => (" - no box".into(), DIM),
+        Placement::BadBox => (" - empty box".into(), DIM),
+        Placement::Unplaced(Some(side)) => (format!(" - side '{side}'?"), DIM),
+        Placement::Unplaced(None) => (" - no side".into(), DIM),
+    }
+}

@@ -1,0 +1,11 @@
+//! The image half of eidscope-media, tested as one binary: quality estimation, EXIF and editor
+//! marks, hostile input, perceptual hashes, overlay goldens and the real specimens.
+
+mod exif_marks;
+mod golden;
+mod hashes;
+mod hostile;
+mod overlay;
+mod quality;
+mod specimens;
+mod support;

@@ -1,0 +1,165 @@
+//! Feature overlays and the contact sheet, checked against golden images and by colour.
+
+use crate::golden;
+use crate::support::{drawn_bands, drawn_document};
+use eidscope_media::overlay::{OverlayHeader, TILE_HEIGHT, contact_sheet, render_side};
+use eidscope_model::{BoundingBox, EntryKind, Feature};
+use image::{DynamicImage, Rgb, RgbImage};
+
+fn feature(
+    name: &str,
+    found: Option<bool>,
+    side: Option<&str>,
+    bbox: Option<(i64, i64, i64, i64)>,
+) -> Feature {
+    Feature {
+        name: name.to_string(),
+        found,
+        side: side.map(str::to_string),
+        bbox: bbox.map(|(x, y, width, height)| BoundingBox {
+            x,
+            y,
+            width,
+            height,
+        }),
+    }
+}
+
+/// Every case the overlay must tell apart, on a 320x200 front and back.
+fn features() -> Vec<Feature> {
+    vec![
+        feature("Photo", Some(true), Some("data"), Some((16, 40, 96, 130))),
+        feature("Header", Some(true), Some("front"), Some((130, 6, 160, 24))),
+        feature("OVI 1", Some(false), Some("data"), Some((150, 120, 60, 40))),
+        feature("Hologram", Some(false), Some("data"), None),
+        feature("Chip", Some(true), Some("data"), Some((260, 150, 100, 80))),
+        feature("Flag", None, Some("data"), Some((400, 10, 20, 20))),
+        feature("Stamp", Some(true), Some("data"), Some((10, 10, 0, 5))),
+        feature(
+            "Signature",
+            Some(true),
+            Some("back"),
+            Some((20, 120, 120, 50)),
+        ),
+        feature(
+            "Barcode",
+            Some(false),
+            Some("back"),
+            Some((180, 20, 120, 160)),
+        ),
+        feature("Badge", Some(true), Some("side-x"), Some((5, 5, 10, 10))),
+    ]
+}
+
+fn header() -> OverlayHeader {
+    OverlayHeader {
+        similarity: Some("high".into()),
+        liveness: Some(true),
+        reported_status: Some("accepted".into()),
+        derived_status: "inconclusive".into(),
+        title: "synthetic bundle 0001 - front".into(),
+    }
+}
+
+fn count(image: &RgbImage, colour: [u8; 3]) -> usize {
+    image.pixels().filter(|p| **p == Rgb(colour)).count()
+}
+
+const GREEN: [u8; 3] = [40, 200, 80];
+const RED: [u8; 3] = [235, 50, 50];
+const MAGENTA: [u8; 3] = [255, 0, 255];
+
+#[test]
+fn front_overlay_matches_golden() {
+    let image = DynamicImage::ImageRgb8(drawn_document(0));
+    let out = render_side(&image, EntryKind::Front, &features(), &header());
+    assert_eq!(out.width(), 320);
+    assert!(out.height() > 200);
+    assert!(count(&out, GREEN) > 0 && count(&out, RED) > 0 && count(&out, MAGENTA) > 0);
+    golden::check("front_overlay", &out);
+}
+
+#[test]
+fn back_overlay_matches_golden() {
+    let image = DynamicImage::ImageRgb8(drawn_document(1));
+    let mut head = header();
+    head.title = "synthetic bundle 0001 - back".into();
+    head.liveness = Some(false);
+    head.similarity = None;
+    let out = render_side(&image, EntryKind::Back, &features(), &head);
+    // Nothing is out of bounds on the back.
+    assert_eq!(count(&out, MAGENTA), 0);
+    golden::check("back_overlay", &out);
+}
+
+#[test]
+fn a_side_without_features_gets_no_box() {
+    let image = DynamicImage::ImageRgb8(drawn_bands());
+    let head = OverlayHeader {
+        derived_status: "pending".into(),
+        ..OverlayHeader::default()
+    };
+    let out = render_side(&image, EntryKind::Selfie, &features(), &head);
+    // A neutral header, and no box, swatch or OUT tag anywhere.
+    for colour in [GREEN, RED, MAGENTA] {
+        assert_eq!(count(&out, colour), 0, "{colour:?}");
+    }
+}
+
+#[test]
+fn large_images_are_scaled_down_and_hostile_boxes_survive() {
+    let image = DynamicImage::new_rgb8(4000, 3000);
+    let hostile = vec![
+        feature(
+            "max",
+            Some(true),
+            Some("data"),
+            Some((i64::MAX, i64::MAX, i64::MAX, i64::MAX)),
+        ),
+        feature(
+            "min",
+            Some(false),
+            Some("data"),
+            Some((i64::MIN, i64::MIN, i64::MAX, i64::MAX)),
+        ),
+        feature("all", None, Some("data"), Some((-10, -10, 5000, 4000))),
+    ];
+    let out = render_side(&image, EntryKind::Front, &hostile, &header());
+    assert_eq!(out.width(), 1600);
+    assert!(count(&out, MAGENTA) > 0);
+}
+
+#[test]
+fn contact_sheet_matches_golden() {
+    let selfie = RgbImage::from_fn(150, 200, |x, y| {
+        let d = (x as i32 - 75).pow(2) + (y as i32 - 90).pow(2);
+        if d < 2500 {
+            Rgb([210, 170, 140])
+        } else {
+            Rgb([60, 80, 100])
+        }
+    });
+    let frame = RgbImage::from_fn(160, 120, |x, y| {
+        if (40..120).contains(&x) && (20..100).contains(&y) {
+            Rgb([200, 160, 130])
+        } else {
+            Rgb([30, 30, 30])
+        }
+    });
+    let tiles = vec![
+        (
+            "front".to_string(),
+            DynamicImage::ImageRgb8(drawn_document(0)),
+        ),
+        (
+            "back".to_string(),
+            DynamicImage::ImageRgb8(drawn_document(1)),
+        ),
+        ("selfie".to_string(), DynamicImage::ImageRgb8(selfie)),
+        ("video frame 12".to_string(), DynamicImage::ImageRgb8(frame)),
+    ];
+    let sheet = contact_sheet(&tiles);
+    assert_eq!(sheet.height(), TILE_HEIGHT + 8 + 24 + 8);
+    golden::check("contact_sheet", &sheet);
+    assert_eq!(contact_sheet(&[]).width(), 320);
+}

@@ -1,0 +1,44 @@
+//! The real ICAO specimen pages in /work/shared/material (skipped when absent).
+
+use eidscope_media::image_info::analyse_image;
+use std::path::PathBuf;
+
+fn material() -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/material");
+    dir.is_dir().then_some(dir)
+}
+
+#[test]
+fn specimens_are_measured_and_marked_only_where_edited() {
+    let Some(dir) = material() else {
+        eprintln!("specimen material absent: skipped");
+        return;
+    };
+    // The two passport pages were saved by Paint.NET (their EXIF Software says so): a real
+    // mark. The third carries no metadata at all, so nothing may be raised on it.
+    let paint_net: &[&str] = &["EXIF Software: Paint.NET v3.5.10"];
+    let expected = [
+        ("passport-td3.jpg", Some((1334, 880)), paint_net),
+        ("passport-td2.jpg", Some((1340, 956)), paint_net),
+        ("100_pass-uto.jpg", None, &[][..]),
+    ];
+    for (name, size, marks) in expected {
+        let Ok(bytes) = std::fs::read(dir.join(name)) else {
+            eprintln!("{name} absent: skipped");
+            continue;
+        };
+        let info = analyse_image(name, &bytes, true);
+        if let Some((w, h)) = size {
+            assert_eq!((info.width, info.height), (Some(w), Some(h)), "{name}");
+        }
+        assert_eq!(info.format, "jpeg");
+        assert_eq!(info.decoded, Some(true), "{name}: {:?}", info.decode_error);
+        assert_eq!(info.structure_error, None, "{name}");
+        assert_eq!(info.editor_marks, marks, "{name}");
+        assert!(info.quality.is_some() && info.dhash.is_some() && info.phash.is_some());
+        eprintln!(
+            "{name}: {:?} quality {:?} exif {:?}",
+            info.segments, info.quality, info.exif
+        );
+    }
+}

@@ -1,0 +1,262 @@
+//! The finding catalogue: every finding code eidscope can emit, its severity, its scope and
+//! the sentence that says when it fires. This table is the single source of truth: the
+//! documentation (`docs/findings.md`, `eidscope findings`) is generated from it and a test keeps
+//! the committed copy in step.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// How urgent a finding is. Ordered from least to most severe, so `a >= b` reads "at least as bad".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth knowing, not a problem by itself.
+    Info,
+    /// A defect that rarely changes a decision.
+    Low,
+    /// Needs a look by an analyst.
+    Medium,
+    /// Likely fraud, tampering or a wrong decision.
+    High,
+}
+
+impl Severity {
+    /// All severities, most severe first (the order reports list them in).
+    pub const ALL: [Severity; 4] = [
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Info,
+    ];
+
+    /// The lower-case word used in every output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::High => "high",
+            Severity::Medium => "medium",
+            Severity::Low => "low",
+            Severity::Info => "info",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Severity {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Severity::ALL
+            .into_iter()
+            .find(|sev| sev.as_str().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| format!("unknown severity `{s}` (expected high, medium, low or info)"))
+    }
+}
+
+/// Whether a finding is about one bundle or needs several.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FindingScope {
+    /// Found by looking at one bundle alone.
+    Bundle,
+    /// Found only by comparing bundles of a batch.
+    Batch,
+}
+
+macro_rules! catalogue {
+    ($( $variant:ident => $code:literal, $sev:ident, $scope:ident, $when:literal; )*) => {
+        /// Every finding code of the contract. The serialised form is the kebab-case code.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        pub enum FindingCode {
+            $(
+                #[doc = $when]
+                #[serde(rename = $code)]
+                $variant,
+            )*
+        }
+
+        /// The catalogue, in the order of cli-contract.md.
+        pub const CATALOGUE: &[FindingSpec] = &[
+            $( FindingSpec {
+                code: FindingCode::$variant,
+                severity: Severity::$sev,
+                scope: FindingScope::$scope,
+                when: $when,
+            }, )*
+        ];
+
+        impl FindingCode {
+            /// The code as written in every output, e.g. `status-mismatch`.
+            pub fn as_str(self) -> &'static str {
+                match self { $( FindingCode::$variant => $code, )* }
+            }
+        }
+    };
+}
+
+catalogue! {
+    StatusMismatch => "status-mismatch", High, Bundle,
+        "the reported status differs from the status that the evidence implies";
+    ExpiryContradiction => "expiry-contradiction", High, Bundle,
+        "the `nonExpired` check disagrees with `dateOfExpiry` against the capture date";
+    UnderageContradiction => "underage-contradiction", High, Bundle,
+        "the `notUnderage` check disagrees with the age at the capture date (adult at 18 unless `--adult-age`)";
+    LivenessContradiction => "liveness-contradiction", Medium, Bundle,
+        "`livenessDetected` and the liveness security check disagree";
+    BboxOutOfBounds => "bbox-out-of-bounds", Medium, Bundle,
+        "a feature box lies partly or wholly outside the image of its side";
+    BboxInvalid => "bbox-invalid", Low, Bundle,
+        "a found feature without a box, a box of zero or negative size";
+    MissingMedia => "missing-media", Medium, Bundle,
+        "a media entry that this bundle should hold is absent (back: not for passports)";
+    MediaCorrupt => "media-corrupt", High, Bundle,
+        "a media entry does not decode, or is truncated";
+    SelfieIsPortrait => "selfie-is-portrait", High, Bundle,
+        "the selfie is the document portrait, byte for byte or perceptually";
+    FrontIsBack => "front-is-back", Medium, Bundle,
+        "front and back images are the same picture";
+    EditedImage => "edited-image", Medium, Bundle,
+        "an image carries marks of an editing program (EXIF Software, Photoshop segments)";
+    VideoFrozen => "video-frozen", Medium, Bundle,
+        "the video is (nearly) one still picture";
+    VideoTooShort => "video-too-short", Low, Bundle,
+        "the video is shorter than a real capture can be (default under 2 s)";
+    InvalidField => "invalid-field", Low, Bundle,
+        "a date that does not parse or is impossible, an unknown country code, a gender outside M/F/X";
+    UnsafeEntry => "unsafe-entry", High, Bundle,
+        "a zip entry named with an absolute path, `..`, or a link";
+    UnexpectedEntry => "unexpected-entry", Info, Bundle,
+        "an entry that is not part of the documented bundle";
+    DocumentReuse => "document-reuse", High, Batch,
+        "one document (issuing country + normalised document number) under different names or birth dates";
+    MediaReuse => "media-reuse", High, Batch,
+        "byte-identical selfie, portrait or document image in bundles of different identities";
+    FaceNearDuplicate => "face-near-duplicate", Medium, Batch,
+        "perceptually near-identical selfies or portraits in bundles of different identities";
+    Velocity => "velocity", Medium, Batch,
+        "one document with at least K attempts in a window (defaults: 3 in 24 h)";
+}
+
+/// One row of the catalogue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FindingSpec {
+    /// The code.
+    pub code: FindingCode,
+    /// Its fixed severity.
+    pub severity: Severity,
+    /// One bundle or several.
+    pub scope: FindingScope,
+    /// When it fires, in one sentence (Markdown).
+    pub when: &'static str,
+}
+
+impl FindingCode {
+    /// The catalogue row of this code.
+    pub fn spec(self) -> &'static FindingSpec {
+        CATALOGUE
+            .iter()
+            .find(|spec| spec.code == self)
+            .expect("every FindingCode has a catalogue row (built by one macro)")
+    }
+
+    /// The severity every finding of this code carries.
+    pub fn severity(self) -> Severity {
+        self.spec().severity
+    }
+}
+
+impl fmt::Display for FindingCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for FindingCode {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        CATALOGUE
+            .iter()
+            .map(|spec| spec.code)
+            .find(|code| code.as_str() == s)
+            .ok_or_else(|| format!("unknown finding code `{s}`"))
+    }
+}
+
+/// One finding: a code with its severity, a sentence a person can act on, and the evidence
+/// (the raw values that made it fire).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    /// The catalogue code.
+    pub code: FindingCode,
+    /// Always the catalogue severity of `code`; repeated so that every output row is complete.
+    pub severity: Severity,
+    /// What was found, in one sentence.
+    pub message: String,
+    /// The values that made the finding fire.
+    pub evidence: serde_json::Value,
+}
+
+impl Finding {
+    /// A finding with the catalogue severity of `code`.
+    pub fn new(code: FindingCode, message: impl Into<String>, evidence: serde_json::Value) -> Self {
+        Finding {
+            code,
+            severity: code.severity(),
+            message: message.into(),
+            evidence,
+        }
+    }
+}
+
+/// The Markdown table of the catalogue, as committed in `docs/findings.md`.
+pub fn catalogue_markdown() -> String {
+    let mut out = String::from(
+        "# Finding codes\n\n\
+         Generated from `crates/eidscope-model/src/finding.rs` (`eidscope findings --markdown`); \
+         a test keeps this file in step.\n",
+    );
+    for (scope, title) in [
+        (FindingScope::Bundle, "One bundle"),
+        (
+            FindingScope::Batch,
+            "Several bundles (`links`, and `scan`'s findings table)",
+        ),
+    ] {
+        out.push_str(&format!(
+            "\n## {title}\n\n| code | severity | when |\n|---|---|---|\n"
+        ));
+        for spec in CATALOGUE.iter().filter(|spec| spec.scope == scope) {
+            out.push_str(&format!(
+                "| `{}` | {} | {} |\n",
+                spec.code, spec.severity, spec.when
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip_through_their_text() {
+        for spec in CATALOGUE {
+            assert_eq!(spec.code.as_str().parse::<FindingCode>(), Ok(spec.code));
+            let json = serde_json::to_string(&spec.code).unwrap();
+            assert_eq!(json, format!("\"{}\"", spec.code.as_str()));
+        }
+        assert_eq!(CATALOGUE.len(), 20);
+    }
+
+    #[test]
+    fn severities_order_from_info_to_high() {
+        assert!(Severity::High > Severity::Medium);
+        assert!(Severity::Low > Severity::Info);
+        assert_eq!("MEDIUM".parse::<Severity>(), Ok(Severity::Medium));
+    }
+}

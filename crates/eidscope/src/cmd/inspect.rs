@@ -1,0 +1,19 @@
+//! `eidscope inspect`: one bundle, as a terminal summary or the contract's JSON object.
+
+use crate::cli::InspectArgs;
+use crate::error::CliError;
+use crate::pipeline::{self, Level};
+use eidscope_model::ExitStatus;
+
+pub fn run(args: &InspectArgs) -> Result<ExitStatus, CliError> {
+    let thresholds = args.judge.thresholds()?;
+    let bundle = pipeline::open(&args.bundle, args.process.as_deref(), Level::Full)?;
+    let report = pipeline::report(&bundle, Level::Full, &thresholds);
+    if args.json {
+        let text = serde_json::to_string_pretty(&report).map_err(|e| CliError::Other(e.to_string()))?;
+        println!("{text}");
+    } else {
+        print!("{}", crate::render::summary(&report));
+    }
+    Ok(args.judge.verdict(&report.findings))
+}

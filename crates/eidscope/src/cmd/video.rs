@@ -1,0 +1,44 @@
+//! `eidscope video`: the capture video probed and decoded, as text or JSON, with an optional
+//! strip of evenly spaced frames.
+
+use crate::cli::VideoArgs;
+use crate::error::CliError;
+use eidscope_model::ExitStatus;
+
+#[cfg(feature = "video")]
+pub fn run(args: &VideoArgs) -> Result<ExitStatus, CliError> {
+    use crate::cmd::overlay::png_bytes;
+    use crate::cmd::write_atomically;
+    use crate::pipeline::{self, Level};
+    use eidscope_model::EntryKind;
+
+    let bundle = pipeline::open(&args.bundle, None, Level::Full)?;
+    let Some(data) = bundle.archive.contents.get(&EntryKind::Video) else {
+        return Err(CliError::Other(format!("{}: the bundle has no video.mp4", args.bundle.display())));
+    };
+    let strip = if args.frames.is_some() { usize::from(args.count) } else { 0 };
+    let limits = eidscope_media::video::VideoLimits::default();
+    let (info, frames) = eidscope_media::video::probe_video(&data.name, &data.bytes, &limits, strip);
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&info).map_err(|e| CliError::Other(e.to_string()))?);
+    } else {
+        print!("{}", crate::render::video(&info));
+    }
+    if let Some(dir) = &args.frames {
+        std::fs::create_dir_all(dir).map_err(|e| CliError::output(dir, e))?;
+        for (i, frame) in frames.into_iter().enumerate() {
+            let path = dir.join(format!("frame-{:02}.png", i + 1));
+            write_atomically(&path, &png_bytes(&image::DynamicImage::ImageRgb8(frame))?)?;
+            eprintln!("{}", path.display());
+        }
+    }
+    Ok(ExitStatus::Ok)
+}
+
+#[cfg(not(feature = "video"))]
+pub fn run(args: &VideoArgs) -> Result<ExitStatus, CliError> {
+    Err(CliError::Other(format!(
+        "{}: this eidscope was built without the `video` feature (FFmpeg); rebuild with default features",
+        args.bundle.display()
+    )))
+}

@@ -1,0 +1,80 @@
+//! The one-bundle pipeline every command shares: read the bundle and its process, learn the
+//! facts of its media at the requested level, find, and assemble the report.
+
+use crate::error::CliError;
+use eidscope_analysis::{Thresholds, build_report, bundle_findings};
+use eidscope_bundle::{Bundle, Limits, ProcessSource, ReadPlan};
+use eidscope_model::{BundleReport, EntryKind, MediaInfo, VideoInfo};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// How much of a bundle to look at (cli-contract.md, `--level`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    /// The zip directory and the JSON only.
+    Meta,
+    /// Also decode and hash the images.
+    Media,
+    /// Also probe and decode the video.
+    Full,
+}
+
+/// Reads a bundle given by name; a process named with `--process` must parse.
+pub fn open(path: &Path, process: Option<&Path>, level: Level) -> Result<Bundle, CliError> {
+    let source = match process {
+        Some(file) => ProcessSource::File(file),
+        None => ProcessSource::Beside,
+    };
+    let plan = if level == Level::Meta { ReadPlan::META } else { ReadPlan::ALL };
+    Bundle::open(path, source, plan, &Limits::default()).map_err(|e| CliError::bundle(path, e))
+}
+
+/// The facts about the media entries the level reads.
+pub fn media_facts(bundle: &Bundle, level: Level) -> BTreeMap<EntryKind, MediaInfo> {
+    let mut media = BTreeMap::new();
+    if level == Level::Meta {
+        return media;
+    }
+    for (kind, data) in &bundle.archive.contents {
+        if EntryKind::IMAGES.contains(kind) {
+            let info = eidscope_media::image_info::analyse_image(&data.name, &data.bytes, true);
+            media.insert(*kind, MediaInfo::Image(info));
+        } else if *kind == EntryKind::Video {
+            media.insert(*kind, MediaInfo::Video(video_facts(&data.name, &data.bytes, level)));
+        }
+    }
+    media
+}
+
+#[cfg(feature = "video")]
+fn video_facts(name: &str, bytes: &[u8], level: Level) -> VideoInfo {
+    if level == Level::Full {
+        let limits = eidscope_media::video::VideoLimits::default();
+        eidscope_media::video::probe_video(name, bytes, &limits, 0).0
+    } else {
+        unprobed_video(name, bytes)
+    }
+}
+
+#[cfg(not(feature = "video"))]
+fn video_facts(name: &str, bytes: &[u8], _level: Level) -> VideoInfo {
+    unprobed_video(name, bytes)
+}
+
+fn unprobed_video(name: &str, bytes: &[u8]) -> VideoInfo {
+    use sha2::{Digest, Sha256};
+    VideoInfo {
+        entry: name.to_owned(),
+        size_bytes: bytes.len() as u64,
+        sha256: hex::encode(Sha256::digest(bytes)),
+        probed: false,
+        ..VideoInfo::default()
+    }
+}
+
+/// The full report of one bundle.
+pub fn report(bundle: &Bundle, level: Level, thresholds: &Thresholds) -> BundleReport {
+    let media = media_facts(bundle, level);
+    let findings = bundle_findings(bundle, &media, thresholds);
+    build_report(bundle, media, findings)
+}

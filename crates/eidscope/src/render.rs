@@ -1,0 +1,262 @@
+//! Terminal renderings for people: the `inspect` summary and the `video` probe. Plain text,
+//! aligned labels, most important first; machine readers use `--json`.
+
+use eidscope_model::{BundleReport, MediaInfo, Severity, VideoInfo};
+use std::fmt::Write;
+
+const LABEL: usize = 10;
+
+fn line(out: &mut String, label: &str, value: impl AsRef<str>) {
+    let _ = writeln!(out, "{label:<LABEL$} {}", value.as_ref());
+}
+
+fn or_dash(v: Option<impl ToString>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_else(|| "-".to_owned())
+}
+
+/// The `inspect` summary.
+pub fn summary(r: &BundleReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}  ({} bytes, sha256 {}, shape {})",
+        r.path,
+        r.size_bytes,
+        &r.sha256[..r.sha256.len().min(16)],
+        r.shape.map(|s| s.as_str()).unwrap_or("none")
+    );
+    match &r.process {
+        Some(p) => line(
+            &mut out,
+            "process",
+            format!(
+                "{} · {} · {} · created {} (from {})",
+                or_dash(p.process_id.as_deref()),
+                or_dash(p.provider.as_deref()),
+                or_dash(p.process_type.as_deref()),
+                or_dash(p.created_at.map(|t| t.to_rfc3339())),
+                p.source
+            ),
+        ),
+        None => line(&mut out, "process", "none beside the bundle"),
+    }
+    let mismatch = r.reported_status.as_ref().is_some_and(|s| *s != r.derived_status);
+    line(
+        &mut out,
+        "status",
+        format!(
+            "reported {} · derived {}{}",
+            or_dash(r.reported_status.as_ref()),
+            r.derived_status,
+            if mismatch { "  << MISMATCH" } else { "" }
+        ),
+    );
+    line(&mut out, "reasons", if r.reasons.is_empty() { "-".to_owned() } else { r.reasons.join(", ") });
+    if let Some(p) = r.process.as_ref().and_then(|p| p.fail_reason.as_ref()) {
+        line(&mut out, "failed", format!("{} {}", or_dash(p.kind.as_deref()), p.message.as_deref().unwrap_or("")));
+    }
+    let id = &r.identity;
+    let name = [id.first_name.as_deref(), id.last_name.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" ");
+    line(
+        &mut out,
+        "identity",
+        format!(
+            "{} · born {} · {} · {}",
+            if name.is_empty() { "-" } else { &name },
+            or_dash(id.date_of_birth),
+            or_dash(id.gender.as_deref()),
+            or_dash(id.nationality.as_deref())
+        ),
+    );
+    line(
+        &mut out,
+        "document",
+        format!(
+            "{} {} {} · expires {}{}",
+            or_dash(id.document_type.as_deref()),
+            or_dash(id.issuing_country.as_deref()),
+            or_dash(id.document_number.as_deref()),
+            or_dash(id.date_of_expiry),
+            match (&r.capture_date, &r.capture_date_source) {
+                (Some(d), Some(s)) => format!(" · captured {d} ({s})"),
+                _ => String::new(),
+            }
+        ),
+    );
+    line(
+        &mut out,
+        "face",
+        format!(
+            "similarity {} · liveness {}",
+            or_dash(r.similarity_score.as_deref()),
+            match r.liveness_detected {
+                Some(true) => "detected",
+                Some(false) => "NOT detected",
+                None => "-",
+            }
+        ),
+    );
+    if !r.security_checks.is_empty() {
+        let checks: Vec<String> = r
+            .security_checks
+            .iter()
+            .map(|(k, v)| format!("{}{k}", if *v { "✓ " } else { "✗ " }))
+            .collect();
+        line(&mut out, "checks", checks.join("  "));
+    }
+    if !r.features.is_empty() {
+        let features: Vec<String> = r
+            .features
+            .iter()
+            .map(|f| {
+                let mark = match f.found {
+                    Some(true) => "✓ ",
+                    Some(false) => "✗ ",
+                    None => "? ",
+                };
+                match &f.bbox {
+                    Some(b) => format!("{mark}{} [{} {},{} {}x{}]", f.name, or_dash(f.side.as_deref()), b.x, b.y, b.width, b.height),
+                    None => format!("{mark}{} [{}]", f.name, or_dash(f.side.as_deref())),
+                }
+            })
+            .collect();
+        line(&mut out, "features", features.join("  "));
+    }
+    if let Some(m) = &r.manual_approval {
+        line(
+            &mut out,
+            "agent",
+            format!(
+                "{} by {} at {}{}",
+                m.decision.as_ref().map(|d| format!("{d:?}").to_lowercase()).unwrap_or_else(|| "no decision found".to_owned()),
+                or_dash(m.agent.as_deref()),
+                or_dash(m.decided_at.as_deref()),
+                if m.reasons.is_empty() { String::new() } else { format!(" · {}", m.reasons.join("; ")) }
+            ),
+        );
+    }
+    let entries: Vec<String> = r.entries.iter().map(|e| format!("{} ({} B)", e.name.escape_debug(), e.size)).collect();
+    line(&mut out, "entries", if entries.is_empty() { "none".to_owned() } else { entries.join(", ") });
+    for (kind, info) in &r.media {
+        line(&mut out, &format!("{kind}"), media_line(info));
+    }
+    for note in &r.notes {
+        line(&mut out, "note", note);
+    }
+    if r.findings.is_empty() {
+        line(&mut out, "findings", "none");
+    } else {
+        let counts: Vec<String> = Severity::ALL
+            .iter()
+            .filter_map(|s| {
+                let n = r.findings.iter().filter(|f| f.severity == *s).count();
+                (n > 0).then(|| format!("{n} {s}"))
+            })
+            .collect();
+        line(&mut out, "findings", counts.join(", "));
+        for f in &r.findings {
+            let _ = writeln!(out, "  {:<6} {:<22} {}", f.severity.as_str().to_uppercase(), f.code.as_str(), f.message);
+        }
+    }
+    out
+}
+
+fn media_line(info: &MediaInfo) -> String {
+    match info {
+        MediaInfo::Image(i) => {
+            let mut parts = vec![format!(
+                "{} {}x{} {} B",
+                i.format,
+                or_dash(i.width),
+                or_dash(i.height),
+                i.size_bytes
+            )];
+            if let Some(q) = &i.quality {
+                parts.push(match q.quality {
+                    Some(v) => format!("quality ~{v}"),
+                    None => "non-standard tables".to_owned(),
+                });
+            }
+            if let Some(e) = &i.exif {
+                let cam = [e.make.as_deref(), e.model.as_deref(), e.software.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                if !cam.is_empty() {
+                    parts.push(format!("exif {cam}"));
+                }
+            }
+            if let Some(false) = i.decoded {
+                parts.push(format!("DOES NOT DECODE: {}", or_dash(i.decode_error.as_deref())));
+            }
+            if !i.editor_marks.is_empty() {
+                parts.push(format!("EDITED: {}", i.editor_marks.join("; ")));
+            }
+            if let Some(d) = &i.dhash {
+                parts.push(format!("dhash {d}"));
+            }
+            parts.join(" · ")
+        }
+        MediaInfo::Video(v) => video_short(v),
+    }
+}
+
+fn video_short(v: &VideoInfo) -> String {
+    if let Some(e) = &v.error {
+        return format!("{} B · DOES NOT DECODE: {e}", v.size_bytes);
+    }
+    if !v.probed {
+        return format!("{} B (not probed at this level)", v.size_bytes);
+    }
+    let stream = v.streams.iter().find(|s| s.kind == "video");
+    format!(
+        "{} · {} s · {} · {}x{} · {} frames decoded · motion {}",
+        or_dash(v.container.as_deref()),
+        or_dash(v.duration_seconds.map(|d| format!("{d:.2}"))),
+        or_dash(stream.and_then(|s| s.codec.as_deref())),
+        or_dash(stream.and_then(|s| s.width)),
+        or_dash(stream.and_then(|s| s.height)),
+        or_dash(v.frames_decoded),
+        or_dash(v.motion.map(|m| format!("{m:.2}")))
+    )
+}
+
+/// The `video` command's text output.
+pub fn video(v: &VideoInfo) -> String {
+    let mut out = String::new();
+    line(&mut out, "entry", format!("{} ({} B, sha256 {})", v.entry, v.size_bytes, &v.sha256[..v.sha256.len().min(16)]));
+    if let Some(e) = &v.error {
+        line(&mut out, "error", e);
+    }
+    line(&mut out, "container", or_dash(v.container.as_deref()));
+    line(&mut out, "duration", or_dash(v.duration_seconds.map(|d| format!("{d:.3} s"))));
+    line(&mut out, "bit rate", or_dash(v.bit_rate.map(|b| format!("{b} b/s"))));
+    line(&mut out, "created", or_dash(v.creation_time.as_deref()));
+    for (k, val) in &v.tags {
+        line(&mut out, "tag", format!("{k} = {val}"));
+    }
+    for s in &v.streams {
+        line(
+            &mut out,
+            &format!("stream {}", s.index),
+            format!(
+                "{} {} {} {}x{} {} · {} fps avg, {} real · time base {} · rotation {} · {} frames in header",
+                s.kind,
+                or_dash(s.codec.as_deref()),
+                or_dash(s.profile.as_deref()),
+                or_dash(s.width),
+                or_dash(s.height),
+                or_dash(s.pixel_format.as_deref()),
+                or_dash(s.avg_frame_rate.map(|f| format!("{f:.2}"))),
+                or_dash(s.real_frame_rate.map(|f| format!("{f:.2}"))),
+                or_dash(s.time_base.as_deref()),
+                or_dash(s.rotation),
+                or_dash(s.frames_header)
+            ),
+        );
+    }
+    line(&mut out, "decoded", format!("{} frames, {} errors", or_dash(v.frames_decoded), v.decode_errors));
+    line(&mut out, "motion", or_dash(v.motion.map(|m| format!("{m:.3} (mean frame-to-frame luma change)"))));
+    out
+}

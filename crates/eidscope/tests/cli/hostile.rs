@@ -1,0 +1,72 @@
+//! Hostile inputs (testdata/hostile/, written by testdata/make_hostile.py): each unreadable one
+//! gives exit code 3 and one line naming the file and the problem; none panics; memory stays
+//! bounded (the bombs are refused while decompressing, not after).
+
+use crate::fixture::*;
+
+#[test]
+fn unreadable_bundles_exit_3_with_one_line() {
+    let cases = [
+        ("not-a-zip.zip", "not a zip file"),
+        ("empty.zip", "file is empty"),
+        ("random-pk.zip", "truncated or damaged zip"),
+        ("truncated.zip", "truncated or damaged zip"),
+        ("bomb.zip", "more than"),
+        ("bomb-image.zip", "decompression bomb"),
+        ("nested.zip", "recursion limit"),
+        ("malformed.zip", "is not valid JSON"),
+        ("bad-utf8.zip", "is not valid JSON"),
+        ("does-not-exist.zip", "no such file"),
+    ];
+    for (name, problem) in cases {
+        let path = testdata(&format!("hostile/{name}"));
+        for args in [vec!["inspect"], vec!["inspect", "--json"], vec!["overlay", "--out", "/nonexistent-never-written"], vec!["video"]] {
+            let mut argv: Vec<&dyn AsRef<std::ffi::OsStr>> = vec![&args[0], &path];
+            for a in &args[1..] {
+                argv.push(a);
+            }
+            let out = eidscope_paths(&argv);
+            let err = stderr(&out);
+            assert_eq!(out.status.code(), Some(3), "{name} {args:?}: {err}");
+            let first = err.lines().next().unwrap_or_default();
+            assert!(first.starts_with("eidscope: ") && first.contains(name), "{name}: {err}");
+            assert!(first.contains(problem), "{name}: expected `{problem}` in {err}");
+            assert!(!err.contains("panicked") && !err.contains("RUST_BACKTRACE"), "{name}: {err}");
+            assert!(err.lines().filter(|l| !l.starts_with("hint:")).count() == 1, "{name}: {err}");
+            assert!(out.stdout.is_empty(), "{name}: wrote to stdout");
+        }
+        assert!(!std::path::Path::new("/nonexistent-never-written").exists());
+    }
+}
+
+#[test]
+fn zip_slip_names_are_findings_not_paths() {
+    let out = eidscope_paths(&[&"inspect", &testdata("hostile/zip-slip.zip"), &"--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report = json(&out);
+    let unsafe_entries: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "unsafe-entry")
+        .map(|f| f["evidence"]["entry"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        unsafe_entries,
+        ["../../evil.txt", "/tmp/eidscope-absolute-evil.txt", "ok/../../../evil2.txt", "C:\\windows\\evil.txt", "link"]
+    );
+    let unexpected = report["findings"].as_array().unwrap().iter().filter(|f| f["code"] == "unexpected-entry").count();
+    assert_eq!(unexpected, 1);
+    // --fail-on high turns the high findings into exit code 1.
+    let out = eidscope_paths(&[&"inspect", &testdata("hostile/zip-slip.zip"), &"--fail-on", &"high"]);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(eidscope(&["inspect"]).status.code(), Some(2));
+    assert_eq!(eidscope(&["no-such-command"]).status.code(), Some(2));
+    assert_eq!(eidscope(&["inspect", "x.zip", "--fail-on", "severe"]).status.code(), Some(2));
+    assert_eq!(eidscope(&["synth", "--count", "0", "--out", "/tmp/x"]).status.code(), Some(2));
+    assert_eq!(eidscope(&["--help"]).status.code(), Some(0));
+}
