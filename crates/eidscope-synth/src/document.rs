@@ -3,7 +3,7 @@
 //! (rendered once per run and reused); the person's data, photo, signature and the MRZ are drawn
 //! on a copy, shifted by a small per-capture offset so that two captures of one document differ.
 
-use crate::face::{photo_background, photo_view, render_face};
+use crate::face::document_photo;
 use crate::people::{DocType, Person, country_title};
 use crate::rng::{mix, pixel_noise};
 use chrono::{Datelike, NaiveDate};
@@ -411,13 +411,7 @@ pub(crate) fn render_front(
                 }
             }
             FeatureKind::Photo => {
-                photo = render_face(
-                    &person.face,
-                    &photo_view(&person.face),
-                    &photo_background(&person.face),
-                    w as u32,
-                    h as u32,
-                );
+                photo = document_photo(&person.face, w as u32, h as u32);
                 image::imageops::replace(&mut img, &photo, x, y);
             }
             FeatureKind::Mrz => {}

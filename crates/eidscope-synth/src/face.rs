@@ -38,6 +38,8 @@ pub(crate) struct Background {
     noise: i32,
     /// Strength of the uneven light over the whole picture (0.3 = up to 30 % darker or brighter).
     relight: f32,
+    /// Flat objects in front of the wall (windows, doors, frames): x, y, w, h fractions, colour.
+    objects: Vec<([f32; 4], [u8; 3])>,
     key: u64,
 }
 
@@ -62,6 +64,24 @@ impl Background {
             grid,
             noise: 6,
             relight: 0.38,
+            objects: (0..rng.random_range(1..4))
+                .map(|_| {
+                    let v: u8 = if rng.random_bool(0.5) {
+                        rng.random_range(200..=255)
+                    } else {
+                        rng.random_range(0..60)
+                    };
+                    (
+                        [
+                            rng.random_range(0.0..0.8),
+                            rng.random_range(0.0..0.7),
+                            rng.random_range(0.1..0.5),
+                            rng.random_range(0.15..0.6),
+                        ],
+                        [v, v.saturating_add(rng.random_range(0..30)), v],
+                    )
+                })
+                .collect(),
             key: rng.random(),
         }
     }
@@ -81,7 +101,8 @@ impl Background {
             rows,
             grid,
             noise: 3,
-            relight: 0.3,
+            relight: 0.4,
+            objects: Vec::new(),
             key,
         }
     }
@@ -116,6 +137,40 @@ pub(crate) fn photo_background(face: &FaceParams) -> Background {
     Background::studio(face.photo_bg, face.seed)
 }
 
+/// A person's document photo as printed: the studio picture with the document's security
+/// print over it (translucent discs of the optically variable ink), the same on every copy.
+pub(crate) fn document_photo(face: &FaceParams, width: u32, height: u32) -> RgbImage {
+    let mut img = render_face(
+        face,
+        &photo_view(face),
+        &photo_background(face),
+        width,
+        height,
+    );
+    let mut rng = crate::rng::SynthRng::seed_from_u64(mix(face.seed ^ 0x0F1));
+    for _ in 0..rng.random_range(2..4) {
+        let cx = rng.random_range(0.0..1.0) * width as f32;
+        let cy = rng.random_range(0.0..1.0) * height as f32;
+        let r = rng.random_range(0.2..0.45) * width as f32;
+        let ink: [f32; 3] = [
+            rng.random_range(0.0..255.0),
+            rng.random_range(0.0..255.0),
+            rng.random_range(0.0..255.0),
+        ];
+        for (x, y, px) in img.enumerate_pixels_mut() {
+            let (ddx, ddy) = (x as f32 - cx, y as f32 - cy);
+            if ddx * ddx + ddy * ddy <= r * r {
+                let mut out = [0u8; 3];
+                for (ch, slot) in out.iter_mut().enumerate() {
+                    *slot = (f32::from(px.0[ch]) * 0.6 + ink[ch] * 0.4) as u8;
+                }
+                *px = Rgb(out);
+            }
+        }
+    }
+    img
+}
+
 fn shade(color: [u8; 3], delta: i32) -> Rgb<u8> {
     Rgb(color.map(|c| (i32::from(c) + delta).clamp(0, 255) as u8))
 }
@@ -125,7 +180,9 @@ fn fill_background(img: &mut RgbImage, bg: &Background) {
     let (wf, hf) = (w.max(1) as f32, h.max(1) as f32);
     let (cols, rows) = (bg.cols.max(2), bg.rows.max(2));
     let at = |cx: usize, cy: usize, ch: usize| -> f32 {
-        bg.grid.get(cy * cols + cx).map_or(128.0, |c| f32::from(c[ch]))
+        bg.grid
+            .get(cy * cols + cx)
+            .map_or(128.0, |c| f32::from(c[ch]))
     };
     for (x, y, px) in img.enumerate_pixels_mut() {
         let fx = x as f32 / wf * (cols - 1) as f32;
@@ -140,6 +197,11 @@ fn fill_background(img: &mut RgbImage, bg: &Background) {
             *slot = (top * (1.0 - ty) + bottom * ty).clamp(0.0, 255.0) as u8;
         }
         *px = Rgb(out);
+    }
+    for ([ox, oy, ow, oh], color) in &bg.objects {
+        let rect = Rect::at((ox * wf) as i32, (oy * hf) as i32)
+            .of_size(((ow * wf) as u32).max(1), ((oh * hf) as u32).max(1));
+        draw_filled_rect_mut(img, rect, Rgb(*color));
     }
 }
 
@@ -163,7 +225,9 @@ fn relight(img: &mut RgbImage, bg: &Background) {
         let bottom = gains[y1 * N + x0] * (1.0 - tx) + gains[y1 * N + x1] * tx;
         let gain = top * (1.0 - ty) + bottom * ty;
         let n = pixel_noise(bg.key, x, y, bg.noise) as f32;
-        *px = Rgb(px.0.map(|c| (f32::from(c) * gain + n).clamp(0.0, 255.0) as u8));
+        *px = Rgb(px
+            .0
+            .map(|c| (f32::from(c) * gain + n).clamp(0.0, 255.0) as u8));
     }
 }
 

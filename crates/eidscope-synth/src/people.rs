@@ -330,15 +330,21 @@ pub(crate) fn draw_face(rng: &mut SynthRng, gender: &str) -> FaceParams {
     } else {
         *[1u8, 1, 3, 4, 5, 0].choose(rng).unwrap_or(&1)
     };
-    let clothes: [u8; 3] = [
-        rng.random_range(10..230),
-        rng.random_range(10..230),
-        rng.random_range(10..230),
-    ];
+    let clothes: [u8; 3] = if rng.random_bool(0.5) {
+        let v = rng.random_range(5..50);
+        [v, v, v + rng.random_range(0..30)]
+    } else {
+        [
+            rng.random_range(10..250),
+            rng.random_range(10..250),
+            rng.random_range(10..250),
+        ]
+    };
+    let lum: u8 = rng.random_range(120..235);
     let bg_base = [
-        rng.random_range(175..250u8),
-        rng.random_range(185..250u8),
-        rng.random_range(195..255u8),
+        lum.saturating_add(rng.random_range(0..20)),
+        lum.saturating_add(rng.random_range(0..20)),
+        lum.saturating_add(rng.random_range(0..25)),
     ];
     let eyes_base = *EYES.choose(rng).unwrap_or(&EYES[0]);
     let eyes = jitter(rng, eyes_base, 10);

@@ -368,10 +368,8 @@ impl Planner {
                     },
                 }
             });
-            let evidence = self.evidence(&person, shape, outcome, anomaly,
-                req.number_variant,
-                offset,
-            );
+            let evidence =
+                self.evidence(&person, shape, outcome, anomaly, req.number_variant, offset);
             let derived = match outcome {
                 Outcome::Accepted { .. } => Status::Accepted,
                 Outcome::RejectedCheck(_) | Outcome::RejectedAgent => Status::Rejected,

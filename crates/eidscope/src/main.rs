@@ -5,7 +5,6 @@
 mod cli;
 mod cmd;
 mod error;
-mod pipeline;
 mod render;
 
 use clap::Parser;

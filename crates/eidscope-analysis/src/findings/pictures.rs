@@ -10,19 +10,23 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
 pub(super) fn findings(bundle: &Bundle, media: &BTreeMap<EntryKind, MediaInfo>, thresholds: &Thresholds, out: &mut Vec<Finding>) {
+    // A damaged entry the media layer never saw (encrypted, unreadable) is corrupt too.
+    for (kind, problem) in &bundle.archive.damaged {
+        if kind.is_media() && !media.contains_key(kind) {
+            out.push(corrupt(*kind, problem));
+        }
+    }
     for (kind, info) in media {
         let problem = match info {
-            MediaInfo::Image(i) if i.decoded == Some(false) => i.decode_error.clone().or_else(|| Some("does not decode".to_owned())),
+            MediaInfo::Image(i) if i.decoded == Some(false) => {
+                i.decode_error.clone().or_else(|| Some("does not decode".to_owned()))
+            }
+            MediaInfo::Image(i) => i.structure_error.clone(),
             MediaInfo::Video(v) => v.error.clone(),
-            _ => None,
         }
         .or_else(|| bundle.archive.damaged.get(kind).cloned());
         if let Some(problem) = problem {
-            out.push(Finding::new(
-                FindingCode::MediaCorrupt,
-                format!("`{}` is corrupt: {problem}", kind.file_name()),
-                json!({"entry": kind.file_name(), "problem": problem}),
-            ));
+            out.push(corrupt(*kind, &problem));
         }
         if let MediaInfo::Image(image) = info
             && !image.editor_marks.is_empty()
@@ -84,6 +88,14 @@ pub(super) fn findings(bundle: &Bundle, media: &BTreeMap<EntryKind, MediaInfo>, 
             ));
         }
     }
+}
+
+fn corrupt(kind: EntryKind, problem: &str) -> Finding {
+    Finding::new(
+        FindingCode::MediaCorrupt,
+        format!("`{}` is corrupt: {problem}", kind.file_name()),
+        json!({"entry": kind.file_name(), "problem": problem}),
+    )
 }
 
 /// Whether two images are one picture: the same bytes, or both perceptual hashes within the

@@ -4,7 +4,7 @@
 use crate::cli::OverlayArgs;
 use crate::cmd::write_atomically;
 use crate::error::CliError;
-use crate::pipeline::{self, Level};
+use eidscope_pipeline::{self as pipeline, Level};
 use eidscope_analysis::Thresholds;
 use eidscope_media::decode::decode_image;
 use eidscope_media::overlay::{OverlayHeader, contact_sheet, render_side};
@@ -13,7 +13,7 @@ use image::DynamicImage;
 use std::io::Cursor;
 
 pub fn run(args: &OverlayArgs) -> Result<ExitStatus, CliError> {
-    let bundle = pipeline::open(&args.bundle, args.process.as_deref(), Level::Media)?;
+    let bundle = pipeline::open(&args.bundle, args.process.as_deref(), Level::Media).map_err(|e| CliError::bundle(&args.bundle, e))?;
     let report = pipeline::report(&bundle, Level::Media, &Thresholds::default());
     std::fs::create_dir_all(&args.out).map_err(|e| CliError::output(&args.out, e))?;
     let header = OverlayHeader {

@@ -9,10 +9,10 @@ use eidscope_model::ExitStatus;
 pub fn run(args: &VideoArgs) -> Result<ExitStatus, CliError> {
     use crate::cmd::overlay::png_bytes;
     use crate::cmd::write_atomically;
-    use crate::pipeline::{self, Level};
+    use eidscope_pipeline::{self as pipeline, Level};
     use eidscope_model::EntryKind;
 
-    let bundle = pipeline::open(&args.bundle, None, Level::Full)?;
+    let bundle = pipeline::open(&args.bundle, None, Level::Full).map_err(|e| CliError::bundle(&args.bundle, e))?;
     let Some(data) = bundle.archive.contents.get(&EntryKind::Video) else {
         return Err(CliError::Other(format!("{}: the bundle has no video.mp4", args.bundle.display())));
     };

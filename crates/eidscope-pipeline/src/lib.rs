@@ -1,7 +1,10 @@
-//! The one-bundle pipeline every command shares: read the bundle and its process, learn the
-//! facts of its media at the requested level, find, and assemble the report.
+//! The one-bundle pipeline every command and the batch engine share: read the bundle and its
+//! process, learn the facts of its media at the requested level, find, and assemble the report.
+//!
+//! This crate only orchestrates: the reading is `eidscope-bundle`'s, the facts
+//! `eidscope-media`'s, the findings `eidscope-analysis`'s.
 
-use crate::error::CliError;
+use eidscope_bundle::BundleError;
 use eidscope_analysis::{Thresholds, build_report, bundle_findings};
 use eidscope_bundle::{Bundle, Limits, ProcessSource, ReadPlan};
 use eidscope_model::{BundleReport, EntryKind, MediaInfo, VideoInfo};
@@ -9,7 +12,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 /// How much of a bundle to look at (cli-contract.md, `--level`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Level {
     /// The zip directory and the JSON only.
     Meta,
@@ -19,14 +22,15 @@ pub enum Level {
     Full,
 }
 
-/// Reads a bundle given by name; a process named with `--process` must parse.
-pub fn open(path: &Path, process: Option<&Path>, level: Level) -> Result<Bundle, CliError> {
+/// Reads a bundle given by name; a process named with `--process` must parse, otherwise the
+/// process beside the zip is used when there is one.
+pub fn open(path: &Path, process: Option<&Path>, level: Level) -> Result<Bundle, BundleError> {
     let source = match process {
         Some(file) => ProcessSource::File(file),
         None => ProcessSource::Beside,
     };
     let plan = if level == Level::Meta { ReadPlan::META } else { ReadPlan::ALL };
-    Bundle::open(path, source, plan, &Limits::default()).map_err(|e| CliError::bundle(path, e))
+    Bundle::open(path, source, plan, &Limits::default())
 }
 
 /// The facts about the media entries the level reads.
@@ -77,4 +81,27 @@ pub fn report(bundle: &Bundle, level: Level, thresholds: &Thresholds) -> BundleR
     let media = media_facts(bundle, level);
     let findings = bundle_findings(bundle, &media, thresholds);
     build_report(bundle, media, findings)
+}
+
+impl Level {
+    /// The word used on the command line and in outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Meta => "meta",
+            Level::Media => "media",
+            Level::Full => "full",
+        }
+    }
+}
+
+impl std::str::FromStr for Level {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "meta" => Ok(Level::Meta),
+            "media" => Ok(Level::Media),
+            "full" => Ok(Level::Full),
+            other => Err(format!("unknown level `{other}` (expected meta, media or full)")),
+        }
+    }
 }
