@@ -188,7 +188,8 @@ impl Archive {
             .min(budget);
             let modified = file.last_modified().and_then(zip_time);
             let compressed = file.compressed_size();
-            let (data, damage) = match read_entry(&mut file, cap, compressed, limits.max_ratio) {
+            let ratio = if kind.is_media() { limits.max_media_ratio } else { limits.max_ratio };
+            let (data, damage) = match read_entry(&mut file, cap, compressed, ratio) {
                 Ok(data) => (data, None),
                 Err(EntryReadError::Limit(why)) => {
                     return Err(BundleError::new(ErrorKind::Limit, format!("entry `{name}` {why}")));
@@ -344,7 +345,7 @@ pub fn visit_entries(
         let read = if file.encrypted() {
             Err("encrypted entry".to_owned())
         } else {
-            read_entry(&mut file, cap, info.compressed_size, limits.max_ratio).map_err(|e| match e {
+            read_entry(&mut file, cap, info.compressed_size, if kind.is_media() { limits.max_media_ratio } else { limits.max_ratio }).map_err(|e| match e {
                 EntryReadError::Limit(why) => why,
                 EntryReadError::Damaged(e, _) => format!("damaged: {e}"),
             })

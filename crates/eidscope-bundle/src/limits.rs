@@ -17,8 +17,11 @@ pub struct Limits {
     pub max_video_bytes: u64,
     /// Most bytes decompressed from one bundle in all.
     pub max_total_bytes: u64,
-    /// Highest ratio of decompressed to compressed bytes for an entry larger than 1 MiB.
+    /// Highest ratio of decompressed to compressed bytes for a JSON entry larger than 1 MiB.
     pub max_ratio: u64,
+    /// Highest ratio for a media entry larger than 1 MiB. JPEG and MP4 data are already
+    /// compressed and deflate by a few percent at most; twenty times is a bomb.
+    pub max_media_ratio: u64,
 }
 
 impl Default for Limits {
@@ -32,6 +35,7 @@ impl Default for Limits {
             max_video_bytes: 1024 * MIB,
             max_total_bytes: 1536 * MIB,
             max_ratio: 200,
+            max_media_ratio: 20,
         }
     }
 }

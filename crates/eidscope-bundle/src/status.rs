@@ -78,3 +78,111 @@ pub fn derive(ocr: Option<&Ocr>, manual: Option<&ManualApproval>, fail_reason: O
     reasons.extend(inconclusive);
     Derivation { status, reasons }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use eidscope_model::{Feature, Identity, Shape};
+    use proptest::prelude::*;
+    use std::collections::BTreeMap;
+
+    fn ocr(checks: Vec<bool>, similarity: Option<SimilarityLevel>, found: Vec<Option<bool>>) -> Ocr {
+        Ocr {
+            shape: Shape::Signicat,
+            identity: Identity::default(),
+            similarity_raw: similarity.map(|s| s.as_str().to_owned()),
+            similarity,
+            liveness_detected: Some(true),
+            liveness_stated: true,
+            security_checks: checks.into_iter().enumerate().map(|(i, v)| (format!("check{i}"), v)).collect::<BTreeMap<_, _>>(),
+            features: found
+                .into_iter()
+                .enumerate()
+                .map(|(i, f)| Feature { name: format!("F{i}"), found: f, side: Some("data".into()), bbox: None })
+                .collect(),
+            captured_at: None,
+            error: None,
+            field_issues: Vec::new(),
+            notes: Vec::new(),
+            raw: serde_json::Value::Null,
+        }
+    }
+
+    fn rank(status: &Status) -> u8 {
+        match status {
+            Status::Accepted => 0,
+            Status::Inconclusive => 1,
+            Status::Rejected => 2,
+            Status::Failed => 3,
+            _ => 9,
+        }
+    }
+
+    fn manual(decision: Option<Decision>) -> ManualApproval {
+        ManualApproval { decision, agent: None, decided_at: None, reasons: Vec::new(), raw: serde_json::Value::Null }
+    }
+
+    fn level() -> impl Strategy<Value = Option<SimilarityLevel>> {
+        prop::option::of(prop::sample::select(SimilarityLevel::ALL.to_vec()))
+    }
+
+    proptest! {
+        #[test]
+        fn the_first_rule_that_holds_decides(
+            checks in prop::collection::vec(any::<bool>(), 0..8),
+            similarity in level(),
+            found in prop::collection::vec(prop::option::of(any::<bool>()), 0..6),
+            has_ocr in any::<bool>(),
+            failed in any::<bool>(),
+            decision in prop::option::of(prop::sample::select(vec![Decision::Accepted, Decision::Rejected])),
+        ) {
+            let o = ocr(checks.clone(), similarity, found.clone());
+            let m = manual(decision.clone());
+            let reason = FailReason { id: None, kind: Some("InactiveUser.Aborted".into()), message: None };
+            let d = derive(has_ocr.then_some(&o), Some(&m), failed.then_some(&reason));
+            let expected = if failed || !has_ocr {
+                Status::Failed
+            } else if checks.contains(&false) || decision == Some(Decision::Rejected) {
+                Status::Rejected
+            } else if similarity != Some(SimilarityLevel::High) || found.contains(&Some(false)) {
+                Status::Inconclusive
+            } else {
+                Status::Accepted
+            };
+            prop_assert_eq!(&d.status, &expected);
+            prop_assert_eq!(d.reasons.is_empty(), expected == Status::Accepted);
+            // The first reason names the rule that decided.
+            if let Some(first) = d.reasons.first() {
+                let prefix = first.split(':').next().unwrap_or_default();
+                let rule = match prefix {
+                    "fail-reason" | "no-ocr-data" | "ocr-error" => Status::Failed,
+                    "security-check" | "manual-approval" => Status::Rejected,
+                    _ => Status::Inconclusive,
+                };
+                prop_assert_eq!(rule, expected);
+            }
+        }
+
+        #[test]
+        fn failing_one_more_check_never_improves_the_status(
+            checks in prop::collection::vec(any::<bool>(), 1..8),
+            similarity in level(),
+            found in prop::collection::vec(prop::option::of(any::<bool>()), 0..6),
+            which in any::<prop::sample::Index>(),
+        ) {
+            let before = derive(Some(&ocr(checks.clone(), similarity, found.clone())), None, None);
+            let mut worse = checks;
+            let i = which.index(worse.len());
+            worse[i] = false;
+            let after = derive(Some(&ocr(worse, similarity, found)), None, None);
+            prop_assert!(rank(&after.status) >= rank(&before.status));
+            prop_assert_eq!(after.status, Status::Rejected);
+        }
+    }
+
+    #[test]
+    fn unknown_features_do_not_count_as_missing() {
+        let d = derive(Some(&ocr(vec![true], Some(SimilarityLevel::High), vec![None, Some(true)])), None, None);
+        assert_eq!(d.status, Status::Accepted);
+    }
+}

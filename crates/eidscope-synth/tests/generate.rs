@@ -39,7 +39,7 @@ fn entries(zip_path: &Path) -> BTreeMap<String, Vec<u8>> {
         let mut file = archive.by_index(i).unwrap();
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes).unwrap();
-        out.insert(file.name().to_string(), bytes);
+        out.insert(file.name().unwrap().to_string(), bytes);
     }
     out
 }

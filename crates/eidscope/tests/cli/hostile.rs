@@ -70,3 +70,21 @@ fn usage_errors_exit_2() {
     assert_eq!(eidscope(&["synth", "--count", "0", "--out", "/tmp/x"]).status.code(), Some(2));
     assert_eq!(eidscope(&["--help"]).status.code(), Some(0));
 }
+
+#[test]
+fn bombs_are_refused_within_bounded_memory() {
+    // Under a 300 MB address-space limit (the binary and FFmpeg's libraries take about half),
+    // a reader that believed the 300 MiB image bomb, or buffered it whole, would abort.
+    let bin = env!("CARGO_BIN_EXE_eidscope");
+    for name in ["bomb.zip", "bomb-image.zip"] {
+        let path = testdata(&format!("hostile/{name}"));
+        let out = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(format!("ulimit -v 300000; exec '{bin}' inspect '{}'", path.display()))
+            .output()
+            .unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(3), "{name}: {err}");
+        assert!(err.contains("more than") || err.contains("decompression bomb"), "{name}: {err}");
+    }
+}

@@ -5,6 +5,7 @@ mod extract;
 mod findings_doc;
 mod fixture;
 mod hostile;
+mod links;
 mod seed;
 mod synthetic;
 

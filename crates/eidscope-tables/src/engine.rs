@@ -1,0 +1,299 @@
+//! The parallel scan: a local rayon pool reads bundles (one pipeline run per bundle, in the
+//! worker thread: no process or thread per bundle), each worker sends the rows of its bundle
+//! over a bounded channel, and one writer thread gathers them into batches of
+//! [`ROW_GROUP_ROWS`] per table and hands each batch to the sink. Memory is bounded by the
+//! channel capacity, the batch size and one bundle per worker, whatever the batch size.
+//!
+//! Every input yields exactly one `bundles` or `errors` row: a bundle that cannot be read is
+//! an `errors` row with the reader's error kind, and a reader that panics on hostile bytes is
+//! caught and recorded as `internal`.
+
+use crate::error::TablesError;
+use crate::frame::TableRow;
+use crate::inputs::Input;
+use crate::manifest::{MANIFEST_SCHEMA, Manifest};
+use crate::read::ScanTables;
+use crate::redact::Redactor;
+use crate::rows::{BundleRow, CheckRow, ErrorRow, FeatureRow, FindingRow, MediaRow, RowContext, Rows};
+use crate::shard::Shard;
+use crate::writer::{ROW_GROUP_ROWS, TableFiles, WriteOptions};
+use eidscope_analysis::Thresholds;
+use eidscope_model::Severity;
+use eidscope_pipeline::Level;
+use polars::prelude::DataFrame;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+/// How a scan runs.
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    /// How much of each bundle to look at.
+    pub level: Level,
+    /// Worker threads; 0 means one per core.
+    pub jobs: usize,
+    /// The share of the inputs (already applied by [`crate::expand`]; recorded in the rows).
+    pub shard: Option<Shard>,
+    /// Pseudonymise personal values.
+    pub redactor: Option<Redactor>,
+    /// The finding thresholds.
+    pub thresholds: Thresholds,
+    /// The output format and compression.
+    pub write: WriteOptions,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        ScanOptions {
+            level: Level::Media,
+            jobs: 0,
+            shard: None,
+            redactor: None,
+            thresholds: Thresholds::default(),
+            write: WriteOptions::default(),
+        }
+    }
+}
+
+/// What a scan did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScanSummary {
+    /// Inputs scanned (bundles + errors).
+    pub inputs: u64,
+    /// Bundles read.
+    pub bundles: u64,
+    /// Inputs that could not be read.
+    pub errors: u64,
+    /// Findings by severity.
+    pub findings: BTreeMap<Severity, u64>,
+    /// Wall time.
+    pub elapsed: Duration,
+    /// The folder the tables were written to (`None` in memory).
+    pub out_dir: Option<PathBuf>,
+}
+
+impl ScanSummary {
+    /// Inputs per second of wall time.
+    pub fn per_second(&self) -> f64 {
+        let secs = self.elapsed.as_secs_f64();
+        #[allow(clippy::cast_precision_loss)] // counts far below 2^52
+        if secs > 0.0 { self.inputs as f64 / secs } else { 0.0 }
+    }
+
+    /// The most severe finding, if any.
+    pub fn max_severity(&self) -> Option<Severity> {
+        self.findings.iter().filter(|(_, n)| **n > 0).map(|(s, _)| *s).max()
+    }
+
+    /// The closing line: bundles read, errors, findings by severity, time and rate.
+    pub fn line(&self) -> String {
+        let findings: Vec<String> = Severity::ALL
+            .iter()
+            .map(|s| format!("{} {s}", self.findings.get(s).copied().unwrap_or(0)))
+            .collect();
+        format!(
+            "{} bundles read, {} errors; findings: {}; {:.1} s, {:.1} bundles/s",
+            self.bundles,
+            self.errors,
+            findings.join(", "),
+            self.elapsed.as_secs_f64(),
+            self.per_second()
+        )
+    }
+}
+
+/// Where the writer thread puts batches of rows.
+pub trait RowSink: Send {
+    /// Appends rows to their table.
+    fn put<R: TableRow>(&mut self, rows: &[R]) -> Result<(), TablesError>;
+}
+
+impl RowSink for TableFiles {
+    fn put<R: TableRow>(&mut self, rows: &[R]) -> Result<(), TablesError> {
+        self.write(rows)
+    }
+}
+
+/// The tables gathered in memory (for `stats` over bundles).
+#[derive(Default)]
+pub struct MemorySink {
+    frames: [Option<DataFrame>; 6],
+}
+
+impl RowSink for MemorySink {
+    fn put<R: TableRow>(&mut self, rows: &[R]) -> Result<(), TablesError> {
+        let frame = R::frame(rows).map_err(|e| TablesError::table(R::TABLE.name(), e))?;
+        let slot = &mut self.frames[R::TABLE.index()];
+        match slot {
+            Some(existing) => {
+                existing.vstack_mut_owned(frame).map_err(|e| TablesError::table(R::TABLE.name(), e))?;
+            }
+            None => *slot = Some(frame),
+        }
+        Ok(())
+    }
+}
+
+#[derive(Default)]
+struct Batches {
+    bundles: Vec<BundleRow>,
+    checks: Vec<CheckRow>,
+    features: Vec<FeatureRow>,
+    media: Vec<MediaRow>,
+    findings: Vec<FindingRow>,
+    errors: Vec<ErrorRow>,
+}
+
+fn drain<R: TableRow, S: RowSink>(rows: &mut Vec<R>, sink: &mut S, at_least: usize) -> Result<(), TablesError> {
+    if !rows.is_empty() && rows.len() >= at_least {
+        sink.put(rows)?;
+        rows.clear();
+    }
+    Ok(())
+}
+
+impl Batches {
+    fn push(&mut self, rows: Rows) {
+        self.bundles.extend(rows.bundle);
+        self.checks.extend(rows.checks);
+        self.features.extend(rows.features);
+        self.media.extend(rows.media);
+        self.findings.extend(rows.findings);
+        self.errors.extend(rows.error);
+    }
+
+    fn flush<S: RowSink>(&mut self, sink: &mut S, at_least: usize) -> Result<(), TablesError> {
+        drain(&mut self.bundles, sink, at_least)?;
+        drain(&mut self.checks, sink, at_least)?;
+        drain(&mut self.features, sink, at_least)?;
+        drain(&mut self.media, sink, at_least)?;
+        drain(&mut self.findings, sink, at_least)?;
+        drain(&mut self.errors, sink, at_least)
+    }
+}
+
+/// Reads one input into its rows. Never fails: an unreadable input is an `errors` row.
+pub fn rows_of(input: &Input, options: &ScanOptions) -> Rows {
+    if let Some(error) = &input.error {
+        return Rows::from_error(&input.path, error.kind, &error.message);
+    }
+    let ctx = RowContext { level: options.level, shard: options.shard, redactor: options.redactor.as_ref() };
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let bundle = eidscope_pipeline::open(&input.file, None, options.level)?;
+        let mut report = eidscope_pipeline::report(&bundle, options.level, &options.thresholds);
+        report.path.clone_from(&input.path);
+        Ok::<Rows, eidscope_bundle::BundleError>(Rows::from_report(&report, &ctx))
+    }));
+    match outcome {
+        Ok(Ok(rows)) => rows,
+        Ok(Err(error)) => Rows::from_error(&input.path, error.kind.as_str(), &error.message),
+        Err(_) => Rows::from_error(&input.path, "internal", "the reader stopped on an internal error (a bug: please report it with this file)"),
+    }
+}
+
+/// Runs the scan into any sink. `progress` is called from the writer thread with the
+/// number of inputs done so far.
+pub fn run<S: RowSink>(inputs: &[Input], options: &ScanOptions, mut sink: S, progress: &(dyn Fn(u64) + Sync)) -> Result<(S, ScanSummary), TablesError> {
+    let started = Instant::now();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.jobs)
+        .thread_name(|i| format!("eidscope-scan-{i}"))
+        .build()
+        .map_err(|e| TablesError::Usage(format!("cannot start {} worker threads: {e}", options.jobs)))?;
+    let capacity = 4 * pool.current_num_threads().max(1);
+    let (sender, receiver) = crossbeam_channel::bounded::<Rows>(capacity);
+    let aborted = AtomicBool::new(false);
+    let mut summary = ScanSummary {
+        inputs: 0,
+        bundles: 0,
+        errors: 0,
+        findings: BTreeMap::new(),
+        elapsed: Duration::ZERO,
+        out_dir: None,
+    };
+    let written = std::thread::scope(|scope| {
+        let summary = &mut summary;
+        let aborted = &aborted;
+        let writer = scope.spawn(move || -> Result<S, TablesError> {
+            let mut batches = Batches::default();
+            let result = (|| {
+                for rows in receiver.iter() {
+                    summary.inputs += 1;
+                    if rows.bundle.is_some() {
+                        summary.bundles += 1;
+                    } else {
+                        summary.errors += 1;
+                    }
+                    for severity in rows.severities() {
+                        *summary.findings.entry(severity).or_insert(0) += 1;
+                    }
+                    batches.push(rows);
+                    batches.flush(&mut sink, ROW_GROUP_ROWS)?;
+                    progress(summary.inputs);
+                }
+                batches.flush(&mut sink, 1)
+            })();
+            if result.is_err() {
+                aborted.store(true, Ordering::Relaxed);
+            }
+            result.map(|()| sink)
+        });
+        pool.install(|| {
+            inputs.par_iter().for_each_with(sender, |sender, input| {
+                if aborted.load(Ordering::Relaxed) {
+                    return;
+                }
+                // The writer is gone only after a fatal error; the scan is then abandoned.
+                if sender.send(rows_of(input, options)).is_err() {
+                    aborted.store(true, Ordering::Relaxed);
+                }
+            });
+        });
+        writer.join().unwrap_or_else(|_| Err(TablesError::Merge("the table writer stopped unexpectedly".to_owned())))
+    })?;
+    summary.elapsed = started.elapsed();
+    Ok((written, summary))
+}
+
+/// Scans `inputs` into the tables of `out` (or `out/shard-K-of-N/` when sharded) and writes
+/// the manifest last. On a fatal error no table file is left behind.
+pub fn scan(inputs: &[Input], out: &Path, options: &ScanOptions, progress: &(dyn Fn(u64) + Sync)) -> Result<ScanSummary, TablesError> {
+    let started_at = chrono::Utc::now();
+    let dir = match options.shard {
+        Some(shard) => out.join(shard.dir_name()),
+        None => out.to_path_buf(),
+    };
+    std::fs::create_dir_all(&dir).map_err(|e| TablesError::io(&dir, e))?;
+    let files = TableFiles::create(&dir, options.write)?;
+    let (files, mut summary) = run(inputs, options, files, progress)?;
+    files.finish()?;
+    let format = options.write.format;
+    let manifest = Manifest {
+        schema: MANIFEST_SCHEMA.to_owned(),
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        format,
+        level: options.level.as_str().to_owned(),
+        shard: options.shard.map(|s| s.to_string()),
+        redacted: options.redactor.is_some(),
+        inputs: summary.inputs,
+        bundles: summary.bundles,
+        errors: summary.errors,
+        findings: summary.findings.iter().map(|(s, n)| (s.as_str().to_owned(), *n)).collect(),
+        started_at,
+        elapsed_seconds: summary.elapsed.as_secs_f64(),
+        tables: crate::table::Table::ALL.iter().map(|t| (t.name().to_owned(), t.file_name(format))).collect(),
+    };
+    manifest.write(&dir)?;
+    summary.out_dir = Some(dir);
+    Ok(summary)
+}
+
+/// Scans `inputs` into tables held in memory (for statistics over bundles given directly).
+pub fn scan_to_memory(inputs: &[Input], options: &ScanOptions) -> Result<(ScanTables, ScanSummary), TablesError> {
+    let (sink, summary) = run(inputs, options, MemorySink::default(), &|_| {})?;
+    let [bundles, checks, features, media, findings, errors] = sink.frames;
+    let tables = ScanTables::from_frames([bundles, checks, features, media, findings, errors])?;
+    Ok((tables, summary))
+}

@@ -1,0 +1,226 @@
+//! Reading scan outputs back: one or several scan folders (the shards of one run, or scans of
+//! different batches) merged into one [`ScanTables`], every table cast to its canonical
+//! schema so that folders written in different formats or by different versions stack.
+//!
+//! This is the reader `stats` and `links` use; callers name polars types through
+//! `eidscope_tables::polars`.
+
+use crate::error::TablesError;
+use crate::frame::{TableRow, schema_of};
+use crate::manifest::{MANIFEST_FILE, Manifest};
+use crate::rows::{BundleRow, CheckRow, ErrorRow, FeatureRow, FindingRow, MediaRow};
+use crate::table::{Format, Table};
+use polars::prelude::*;
+use std::collections::HashSet;
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+
+/// The six tables of one or several scans.
+#[derive(Debug, Clone)]
+pub struct ScanTables {
+    /// `bundles`.
+    pub bundles: DataFrame,
+    /// `checks`.
+    pub checks: DataFrame,
+    /// `features`.
+    pub features: DataFrame,
+    /// `media`.
+    pub media: DataFrame,
+    /// `findings`.
+    pub findings: DataFrame,
+    /// `errors`.
+    pub errors: DataFrame,
+    /// The folders read and their manifests (empty for a scan held in memory).
+    pub scans: Vec<(PathBuf, Manifest)>,
+}
+
+impl ScanTables {
+    /// A table by name.
+    pub fn table(&self, table: Table) -> &DataFrame {
+        match table {
+            Table::Bundles => &self.bundles,
+            Table::Checks => &self.checks,
+            Table::Features => &self.features,
+            Table::Media => &self.media,
+            Table::Findings => &self.findings,
+            Table::Errors => &self.errors,
+        }
+    }
+
+    fn table_mut(&mut self, table: Table) -> &mut DataFrame {
+        match table {
+            Table::Bundles => &mut self.bundles,
+            Table::Checks => &mut self.checks,
+            Table::Features => &mut self.features,
+            Table::Media => &mut self.media,
+            Table::Findings => &mut self.findings,
+            Table::Errors => &mut self.errors,
+        }
+    }
+
+    /// Empty tables of the canonical schemas.
+    pub fn empty() -> Result<ScanTables, TablesError> {
+        let empty = |t: Table| -> Result<DataFrame, TablesError> {
+            Ok(DataFrame::empty_with_schema(&schema_of(t).map_err(|e| TablesError::table(t.name(), e))?))
+        };
+        Ok(ScanTables {
+            bundles: empty(Table::Bundles)?,
+            checks: empty(Table::Checks)?,
+            features: empty(Table::Features)?,
+            media: empty(Table::Media)?,
+            findings: empty(Table::Findings)?,
+            errors: empty(Table::Errors)?,
+            scans: Vec::new(),
+        })
+    }
+
+    /// Tables from frames in the order of [`Table::ALL`]; a missing frame is an empty table.
+    pub fn from_frames(frames: [Option<DataFrame>; 6]) -> Result<ScanTables, TablesError> {
+        let mut tables = ScanTables::empty()?;
+        for (table, frame) in Table::ALL.into_iter().zip(frames) {
+            if let Some(frame) = frame {
+                tables.append(table, frame, Path::new(table.name()))?;
+            }
+        }
+        Ok(tables)
+    }
+
+    /// Appends the frames of another scan.
+    pub fn merge(&mut self, other: ScanTables) -> Result<(), TablesError> {
+        let ScanTables { bundles, checks, features, media, findings, errors, scans } = other;
+        for (table, frame) in Table::ALL.into_iter().zip([bundles, checks, features, media, findings, errors]) {
+            self.append(table, frame, Path::new(table.name()))?;
+        }
+        self.scans.extend(scans);
+        Ok(())
+    }
+
+    fn append(&mut self, table: Table, frame: DataFrame, origin: &Path) -> Result<(), TablesError> {
+        let frame = conform(table, frame).map_err(|e| TablesError::table(origin, e))?;
+        let target = self.table_mut(table);
+        target.vstack_mut_owned(frame).map_err(|e| TablesError::table(origin, e))?;
+        Ok(())
+    }
+
+    /// Rechunks every table (one contiguous chunk per column) after merging.
+    pub fn rechunk(&mut self) {
+        for table in Table::ALL {
+            self.table_mut(table).rechunk_mut();
+        }
+    }
+}
+
+/// Casts a frame to the canonical schema of its table: columns in order, types as written
+/// by this version, a column the file lacks (an older scan) filled with nulls, columns this
+/// version does not know dropped.
+fn conform(table: Table, frame: DataFrame) -> PolarsResult<DataFrame> {
+    let schema = schema_of(table)?;
+    let height = frame.height();
+    let mut columns = Vec::with_capacity(schema.len());
+    for (name, dtype) in schema.iter() {
+        let column = match frame.column(name.as_str()) {
+            Ok(column) if column.dtype() == dtype => column.clone(),
+            Ok(column) => column.cast(dtype)?,
+            Err(_) => Column::full_null(name.clone(), height, dtype),
+        };
+        columns.push(column);
+    }
+    DataFrame::new(height, columns)
+}
+
+/// The scan folders under `path`: `path` itself when it holds `scan.json`, else its direct
+/// sub-folders that do (the shard folders of `--out DIR --shard K/N`), sorted by name;
+/// `None` when there are none (the path is then bundles to scan).
+pub fn find_scan_dirs(path: &Path) -> Option<Vec<PathBuf>> {
+    if !path.is_dir() {
+        return None;
+    }
+    if path.join(MANIFEST_FILE).is_file() {
+        return Some(vec![path.to_path_buf()]);
+    }
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(path)
+        .ok()?
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|p| p.is_dir() && p.join(MANIFEST_FILE).is_file())
+        .collect();
+    dirs.sort();
+    (!dirs.is_empty()).then_some(dirs)
+}
+
+/// Reads and merges the tables of scan folders. The same folder given twice is read once.
+pub fn read_scan(dirs: &[PathBuf]) -> Result<ScanTables, TablesError> {
+    let mut tables = ScanTables::empty()?;
+    let mut seen = HashSet::new();
+    for dir in dirs {
+        let key = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.clone());
+        if !seen.insert(key) {
+            continue;
+        }
+        let manifest = Manifest::read(dir)?;
+        for table in Table::ALL {
+            let file = dir.join(table.file_name(manifest.format));
+            let frame = read_table(table, &file, manifest.format)?;
+            tables.append(table, frame, &file)?;
+        }
+        tables.scans.push((dir.clone(), manifest));
+    }
+    tables.rechunk();
+    Ok(tables)
+}
+
+/// Reads one table file.
+pub fn read_table(table: Table, file: &Path, format: Format) -> Result<DataFrame, TablesError> {
+    let polars_error = |e: PolarsError| TablesError::table(file, e);
+    match format {
+        Format::Parquet => {
+            let handle = std::fs::File::open(file).map_err(|e| TablesError::io(file, e))?;
+            ParquetReader::new(handle).finish().map_err(polars_error)
+        }
+        Format::Csv => {
+            let schema = schema_of(table).map_err(polars_error)?;
+            CsvReadOptions::default()
+                .with_has_header(true)
+                .with_schema(Some(Arc::new(schema)))
+                .try_into_reader_with_file_path(Some(file.to_path_buf()))
+                .and_then(|reader| reader.finish())
+                .map_err(polars_error)
+        }
+        Format::Ndjson => match table {
+            Table::Bundles => read_ndjson::<BundleRow>(file),
+            Table::Checks => read_ndjson::<CheckRow>(file),
+            Table::Features => read_ndjson::<FeatureRow>(file),
+            Table::Media => read_ndjson::<MediaRow>(file),
+            Table::Findings => read_ndjson::<FindingRow>(file),
+            Table::Errors => read_ndjson::<ErrorRow>(file),
+        },
+    }
+}
+
+fn read_ndjson<R: TableRow>(file: &Path) -> Result<DataFrame, TablesError> {
+    let handle = std::fs::File::open(file).map_err(|e| TablesError::io(file, e))?;
+    let mut frame = DataFrame::empty_with_schema(&R::schema().map_err(|e| TablesError::table(file, e))?);
+    let mut batch: Vec<R> = Vec::with_capacity(crate::writer::ROW_GROUP_ROWS);
+    let flush = |batch: &mut Vec<R>, frame: &mut DataFrame| -> Result<(), TablesError> {
+        if !batch.is_empty() {
+            let part = R::frame(batch).map_err(|e| TablesError::table(file, e))?;
+            frame.vstack_mut_owned(part).map_err(|e| TablesError::table(file, e))?;
+            batch.clear();
+        }
+        Ok(())
+    };
+    for (number, line) in std::io::BufReader::new(handle).lines().enumerate() {
+        let line = line.map_err(|e| TablesError::io(file, e))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let row: R = serde_json::from_str(&line)
+            .map_err(|e| TablesError::table(file, format!("line {}: {e}", number + 1)))?;
+        batch.push(row);
+        if batch.len() >= crate::writer::ROW_GROUP_ROWS {
+            flush(&mut batch, &mut frame)?;
+        }
+    }
+    flush(&mut batch, &mut frame)?;
+    Ok(frame)
+}
