@@ -25,20 +25,26 @@ deps:
 build: deps
 	$(CARGO) build -p eidscope
 
+BIN := ./target/debug/eidscope
+BUNDLES := $(DEMO_DIR)/bundles
+
 demo: build
 	rm -rf $(DEMO_DIR)
-	./target/debug/eidscope synth --count 40 --seed 2026 --out $(DEMO_DIR)/bundles
-	@echo; echo "== inspect: a clean bundle =="
-	./target/debug/eidscope inspect $(DEMO_DIR)/bundles/bundle-00001.zip
-	@echo; echo "== inspect: every bundle of the batch, findings by severity =="
-	@for z in $(DEMO_DIR)/bundles/*.zip; do \
-		printf '%-28s ' "$$(basename $$z)"; \
-		./target/debug/eidscope inspect --json $$z | python3 -c 'import json,sys; r=json.load(sys.stdin); print(r["reported_status"] or "-", "->", r["derived_status"], " ", ", ".join(f["code"] for f in r["findings"]) or "clean")'; \
+	$(BIN) synth --count 40 --seed 2026 --out $(BUNDLES)
+	@echo; echo "== inspect: a clean accepted bundle =="
+	$(BIN) inspect $(BUNDLES)/bundle-00001.zip
+	@echo; echo "== inspect: a bundle whose evidence contradicts its decision =="
+	$(BIN) inspect $(BUNDLES)/bundle-00012.zip
+	@echo; echo "== the batch: status and findings of every bundle =="
+	@for z in $(BUNDLES)/*.zip; do \
+		printf '%-18s ' "$$(basename $$z)"; \
+		$(BIN) inspect $$z | awk '/^status /{sub(/^status +/, ""); s=$$0} /^  (HIGH|MEDIUM|LOW|INFO) /{c = c " " $$2} END{printf "%-48s %s\n", s, (c == "" ? " clean" : c)}'; \
 	done
-	@echo; echo "== overlay: feature boxes on the document =="
-	./target/debug/eidscope overlay $(DEMO_DIR)/bundles/bundle-00001.zip --out $(DEMO_DIR)/overlay
-	@echo; echo "== video: the capture video probed =="
-	./target/debug/eidscope video $(DEMO_DIR)/bundles/bundle-00001.zip
+	@echo; echo "== overlay: feature boxes on the document (PNGs in $(DEMO_DIR)/overlay) =="
+	$(BIN) overlay $(BUNDLES)/bundle-00017.zip --out $(DEMO_DIR)/overlay
+	@echo; echo "== video: a capture video that is one still picture =="
+	$(BIN) inspect $(BUNDLES)/bundle-00032.zip | grep -E '^(video|  )'
+	$(BIN) video $(BUNDLES)/bundle-00032.zip --frames $(DEMO_DIR)/frames --count 4
 
 fmt:
 	$(CARGO) fmt --all -- --check

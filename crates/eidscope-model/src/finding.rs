@@ -212,6 +212,35 @@ impl Finding {
     }
 }
 
+/// One finding across bundles (`links --json`, one object per linked group): a batch code, the
+/// bundles of the group, what links them and a sentence a person can act on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkFinding {
+    /// A batch code of the catalogue (`document-reuse`, `media-reuse`, ...).
+    pub code: FindingCode,
+    /// Always the catalogue severity of `code`.
+    pub severity: Severity,
+    /// The bundles of the group, sorted, each once.
+    pub paths: Vec<String>,
+    /// What links them: the document (`UTO:L898902C3`) or the SHA-256 of a picture.
+    pub key: String,
+    /// What was found and what to do, in one or two sentences.
+    pub message: String,
+}
+
+impl LinkFinding {
+    /// A finding with the catalogue severity of `code`.
+    pub fn new(code: FindingCode, paths: Vec<String>, key: impl Into<String>, message: impl Into<String>) -> Self {
+        LinkFinding {
+            code,
+            severity: code.severity(),
+            paths,
+            key: key.into(),
+            message: message.into(),
+        }
+    }
+}
+
 /// The Markdown table of the catalogue, as committed in `docs/findings.md`.
 pub fn catalogue_markdown() -> String {
     let mut out = String::from(

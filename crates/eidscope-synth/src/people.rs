@@ -434,8 +434,8 @@ pub(crate) fn draw_person(
         .collect();
     // A bijection of the person id keeps every document number unique within a run.
     let digits = (id as u64 % 10_000_000)
-        .wrapping_mul(1_000_003)
-        .wrapping_add(4_242_421)
+        .wrapping_mul(7_654_321)
+        .wrapping_add(1_234_567)
         % 10_000_000;
     let document_number = format!("{letters}{digits:07}");
     let personal_number: String = (0..11)

@@ -55,14 +55,20 @@ fn check_labels(dir: &Path, labels: &Labels) {
         .flat_map(|b| b.expected_findings.iter().copied())
         .collect();
     for spec in CATALOGUE.iter().filter(|s| s.scope == FindingScope::Bundle) {
-        assert!(expected.contains(&spec.code), "{} never expected", spec.code);
+        assert!(
+            expected.contains(&spec.code),
+            "{} never expected",
+            spec.code
+        );
     }
     let groups: BTreeSet<FindingCode> = labels.groups.iter().map(|g| g.code).collect();
     assert_eq!(groups.len(), 4, "{groups:?}");
 
     let mut statuses: BTreeMap<String, usize> = BTreeMap::new();
     for label in &labels.bundles {
-        *statuses.entry(label.derived_status.to_string()).or_default() += 1;
+        *statuses
+            .entry(label.derived_status.to_string())
+            .or_default() += 1;
         assert!(dir.join(&label.path).is_file(), "{}", label.path);
         assert!(dir.join(&label.process).is_file(), "{}", label.process);
         let mut sorted = label.expected_findings.clone();
@@ -70,9 +76,17 @@ fn check_labels(dir: &Path, labels: &Labels) {
         sorted.dedup();
         assert_eq!(sorted, label.expected_findings);
         if !label.anomalies.contains(&FindingCode::StatusMismatch) {
-            assert_eq!(label.reported_status, label.derived_status, "{}", label.path);
+            assert_eq!(
+                label.reported_status, label.derived_status,
+                "{}",
+                label.path
+            );
         } else {
-            assert_ne!(label.reported_status, label.derived_status, "{}", label.path);
+            assert_ne!(
+                label.reported_status, label.derived_status,
+                "{}",
+                label.path
+            );
         }
 
         let zip = entries(&dir.join(&label.path));
@@ -80,11 +94,26 @@ fn check_labels(dir: &Path, labels: &Labels) {
             serde_json::from_slice(&std::fs::read(dir.join(&label.process)).unwrap()).unwrap();
         assert_eq!(process["status"], label.reported_status.as_str());
         assert_eq!(process["createdAt"], label.created_at.as_str());
-        let extra: Vec<&String> = zip.keys().filter(|n| !DOCUMENTED.contains(&n.as_str())).collect();
+        let extra: Vec<&String> = zip
+            .keys()
+            .filter(|n| !DOCUMENTED.contains(&n.as_str()))
+            .collect();
         let unexpected = label.anomalies.contains(&FindingCode::UnexpectedEntry)
             || label.anomalies.contains(&FindingCode::UnsafeEntry);
         assert_eq!(!extra.is_empty(), unexpected, "{}: {extra:?}", label.path);
 
+        if label.anomalies.contains(&FindingCode::UnsafeEntry) {
+            let mut archive =
+                zip::ZipArchive::new(std::fs::File::open(dir.join(&label.path)).unwrap()).unwrap();
+            let unsafe_entries = (0..archive.len())
+                .filter(|&i| {
+                    let file = archive.by_index(i).unwrap();
+                    let name = file.name().unwrap().to_string();
+                    name.starts_with('/') || name.contains("..") || file.is_symlink()
+                })
+                .count();
+            assert_eq!(unsafe_entries, 1, "{}", label.path);
+        }
         if label.derived_status == Status::Failed {
             assert!(!zip.contains_key("ocr.json"));
             assert!(process.get("failReason").is_some());
@@ -105,7 +134,12 @@ fn check_labels(dir: &Path, labels: &Labels) {
             wanted.push("back.jpeg");
         }
         let absent: Vec<&&str> = wanted.iter().filter(|n| !zip.contains_key(**n)).collect();
-        assert_eq!(absent.len(), usize::from(missing), "{}: {absent:?}", label.path);
+        assert_eq!(
+            absent.len(),
+            usize::from(missing),
+            "{}: {absent:?}",
+            label.path
+        );
 
         if label.anomalies.is_empty() {
             // Clean: liveness agrees, every found feature's box fits its image, pictures decode.
@@ -113,7 +147,10 @@ fn check_labels(dir: &Path, labels: &Labels) {
                 serde_json::Value::String(s) => s == "true",
                 v => v.as_bool().unwrap(),
             };
-            assert_eq!(Some(top), ocr_a["securityChecks"]["livenessDetected"]["valid"].as_bool());
+            assert_eq!(
+                Some(top),
+                ocr_a["securityChecks"]["livenessDetected"]["valid"].as_bool()
+            );
             let size = |name: &str| {
                 let img = image::load_from_memory(&zip[name]).unwrap();
                 (i64::from(img.width()), i64::from(img.height()))
@@ -122,7 +159,11 @@ fn check_labels(dir: &Path, labels: &Labels) {
                 if feature["found"] != true {
                     continue;
                 }
-                let (w, h) = size(if feature["side"] == "back" { "back.jpeg" } else { "front.jpeg" });
+                let (w, h) = size(if feature["side"] == "back" {
+                    "back.jpeg"
+                } else {
+                    "front.jpeg"
+                });
                 let b = &feature["bbox"];
                 let (x, y, bw, bh) = (
                     b["x"].as_i64().unwrap(),
@@ -130,7 +171,11 @@ fn check_labels(dir: &Path, labels: &Labels) {
                     b["width"].as_i64().unwrap(),
                     b["height"].as_i64().unwrap(),
                 );
-                assert!(bw > 0 && bh > 0 && x >= 0 && y >= 0 && x + bw <= w && y + bh <= h, "{}", label.path);
+                assert!(
+                    bw > 0 && bh > 0 && x >= 0 && y >= 0 && x + bw <= w && y + bh <= h,
+                    "{}",
+                    label.path
+                );
             }
             for name in ["selfie.jpeg", "portrait.jpeg"] {
                 size(name);
@@ -149,7 +194,11 @@ fn check_labels(dir: &Path, labels: &Labels) {
             assert!(label.expected_findings.is_empty(), "{path}");
         }
     }
-    let reuse = labels.groups.iter().find(|g| g.code == FindingCode::MediaReuse).unwrap();
+    let reuse = labels
+        .groups
+        .iter()
+        .find(|g| g.code == FindingCode::MediaReuse)
+        .unwrap();
     let selfies: BTreeSet<Vec<u8>> = reuse
         .paths
         .iter()
@@ -164,7 +213,10 @@ fn sixty_bundles_are_deterministic_complete_and_labelled() {
     let b = tempfile::tempdir().unwrap();
     let c = tempfile::tempdir().unwrap();
     let labels = generate(&SynthConfig::new(60, 7, a.path())).unwrap();
-    let single = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+    let single = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
     let again = single
         .install(|| generate(&SynthConfig::new(60, 7, b.path())))
         .unwrap();

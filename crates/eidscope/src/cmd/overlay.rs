@@ -58,7 +58,7 @@ pub fn run(args: &OverlayArgs) -> Result<ExitStatus, CliError> {
     let path = args.out.join("contact-sheet.png");
     write_atomically(&path, &png_bytes(&DynamicImage::ImageRgb8(sheet))?)?;
     println!("{}", path.display());
-    eprintln!("wrote {} side overlays and a contact sheet to {}", written, args.out.display());
+    eprintln!("wrote {written} side overlay(s) and a contact sheet to {}", args.out.display());
     Ok(ExitStatus::Ok)
 }
 

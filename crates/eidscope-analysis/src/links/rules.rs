@@ -1,0 +1,279 @@
+//! The four cross-bundle rules over a prepared batch. Each rule finds links (a shared
+//! document, a shared picture, a near copy, a burst of attempts), merges them into groups and
+//! writes one finding per group with a sentence saying what to do.
+
+use super::disjoint::DisjointSets;
+use super::hamming::for_each_near_pair;
+use super::identity::IdentityKey;
+use super::velocity::{VelocityRule, bursts, duration_words};
+use super::{LinkFinding, LinkRecord};
+use eidscope_model::{EntryKind, FindingCode};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The batch with each record's identity and document key worked out once.
+pub(super) struct Batch<'a> {
+    records: &'a [LinkRecord],
+    identities: Vec<Option<IdentityKey>>,
+    documents: Vec<Option<String>>,
+}
+
+impl<'a> Batch<'a> {
+    pub(super) fn new(records: &'a [LinkRecord]) -> Self {
+        Batch {
+            records,
+            identities: records.iter().map(LinkRecord::identity).collect(),
+            documents: records.iter().map(LinkRecord::document).collect(),
+        }
+    }
+
+    /// The paths of these records, sorted, each once.
+    fn paths(&self, members: impl IntoIterator<Item = usize>) -> Vec<String> {
+        let paths: BTreeSet<&str> = members.into_iter().map(|i| self.records[i].path.as_str()).collect();
+        paths.into_iter().map(str::to_owned).collect()
+    }
+
+    /// The distinct known identities of these records, sorted.
+    fn identities_of(&self, members: impl IntoIterator<Item = usize>) -> Vec<&IdentityKey> {
+        let ids: BTreeSet<&IdentityKey> = members.into_iter().filter_map(|i| self.identities[i].as_ref()).collect();
+        ids.into_iter().collect()
+    }
+
+    /// The records by document key, in key order.
+    fn by_document(&self) -> BTreeMap<&str, Vec<usize>> {
+        let mut by_document: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for (i, document) in self.documents.iter().enumerate() {
+            if let Some(document) = document {
+                by_document.entry(document).or_default().push(i);
+            }
+        }
+        by_document
+    }
+
+    pub(super) fn document_reuse(&self) -> Vec<LinkFinding> {
+        let mut findings = Vec::new();
+        for (document, members) in self.by_document() {
+            let identities = self.identities_of(members.iter().copied());
+            if identities.len() < 2 {
+                continue;
+            }
+            let paths = self.paths(members.iter().copied());
+            let message = format!(
+                "Document {document} was presented under {} identities ({}) in {} bundles: a document has one holder, so \
+                 review these bundles together and treat every attempt that is not the holder's as an impersonation.",
+                identities.len(),
+                list(&identities),
+                paths.len()
+            );
+            findings.push(LinkFinding::new(FindingCode::DocumentReuse, paths, document, message));
+        }
+        findings
+    }
+
+    pub(super) fn media_reuse(&self) -> Vec<LinkFinding> {
+        let mut by_sha: BTreeMap<&str, Vec<(usize, EntryKind)>> = BTreeMap::new();
+        for (i, record) in self.records.iter().enumerate() {
+            for (kind, picture) in record.pictures() {
+                by_sha.entry(picture.sha256.as_str()).or_default().push((i, kind));
+            }
+        }
+        // A picture shared by one person (a retry with the same document photo) links nothing.
+        let shared: Vec<(&str, Vec<(usize, EntryKind)>)> = by_sha
+            .into_iter()
+            .filter(|(_, holders)| self.identities_of(holders.iter().map(|h| h.0)).len() >= 2)
+            .collect();
+        let mut sets = DisjointSets::new(self.records.len());
+        for (_, holders) in &shared {
+            for pair in holders.windows(2) {
+                sets.union(pair[0].0, pair[1].0);
+            }
+        }
+        let mut pictures_of: BTreeMap<usize, Vec<&(&str, Vec<(usize, EntryKind)>)>> = BTreeMap::new();
+        for picture in &shared {
+            pictures_of.entry(sets.find(picture.1[0].0)).or_default().push(picture);
+        }
+        let mut findings = Vec::new();
+        for group in sets.groups() {
+            let pictures = pictures_of.remove(&sets.find(group[0])).unwrap_or_default();
+            // The key: the picture held by the most bundles (then the smallest hash).
+            let Some((sha, _)) = pictures.iter().max_by(|a, b| {
+                let bundles = |p: &&&(&str, Vec<(usize, EntryKind)>)| p.1.iter().map(|h| h.0).collect::<BTreeSet<_>>().len();
+                bundles(a).cmp(&bundles(b)).then_with(|| b.0.cmp(a.0))
+            }) else {
+                continue;
+            };
+            let kinds: BTreeSet<EntryKind> = pictures.iter().flat_map(|p| p.1.iter().map(|h| h.1)).collect();
+            let identities = self.identities_of(group.iter().copied());
+            let paths = self.paths(group.iter().copied());
+            let what = if pictures.len() == 1 {
+                format!("The same {} picture (sha256 {})", kind_words(&kinds), short(sha))
+            } else {
+                format!("{} identical {} pictures (first sha256 {})", pictures.len(), kind_words(&kinds), short(sha))
+            };
+            let verb = if pictures.len() == 1 { "appears" } else { "appear" };
+            let message = format!(
+                "{what} {verb} byte for byte in {} bundles under {} identities ({}): a real capture is never repeated \
+                 bit for bit, so the picture was reused; review these bundles together.",
+                paths.len(),
+                identities.len(),
+                list(&identities)
+            );
+            findings.push(LinkFinding::new(FindingCode::MediaReuse, paths, *sha, message));
+        }
+        findings
+    }
+
+    pub(super) fn face_near_duplicates(&self, near_bits: u32) -> Vec<LinkFinding> {
+        // One node per distinct picture (byte-identical copies are one node: media-reuse's
+        // business, and it keeps a picture reused a thousand times from costing a million
+        // comparisons).
+        let mut nodes: Vec<FaceNode> = Vec::new();
+        let mut node_of: BTreeMap<&str, usize> = BTreeMap::new();
+        for (i, record) in self.records.iter().enumerate() {
+            for (kind, picture) in record.pictures() {
+                if !matches!(kind, EntryKind::Selfie | EntryKind::Portrait) {
+                    continue;
+                }
+                let parse = |h: &Option<String>| h.as_deref().and_then(|h| u64::from_str_radix(h.trim(), 16).ok());
+                let (Some(dhash), Some(phash)) = (parse(&picture.dhash), parse(&picture.phash)) else {
+                    continue;
+                };
+                let node = *node_of.entry(picture.sha256.as_str()).or_insert_with(|| {
+                    nodes.push(FaceNode {
+                        sha256: &picture.sha256,
+                        dhash,
+                        phash,
+                        members: Vec::new(),
+                    });
+                    nodes.len() - 1
+                });
+                nodes[node].members.push(i);
+            }
+        }
+        let node_identities: Vec<Vec<&IdentityKey>> =
+            nodes.iter().map(|n| self.identities_of(n.members.iter().copied())).collect();
+        let dhashes: Vec<u64> = nodes.iter().map(|n| n.dhash).collect();
+        let mut sets = DisjointSets::new(self.records.len());
+        let mut links: Vec<(usize, u32)> = Vec::new();
+        let mut linked = vec![false; nodes.len()];
+        for_each_near_pair(&dhashes, near_bits, |u, v| {
+            let (a, b) = (&nodes[u], &nodes[v]);
+            let phash_bits = (a.phash ^ b.phash).count_ones();
+            if phash_bits > near_bits || !different_people(&node_identities[u], &node_identities[v]) {
+                return;
+            }
+            for &m in a.members.iter().chain(&b.members) {
+                sets.union(a.members[0], m);
+            }
+            links.push((a.members[0], (a.dhash ^ b.dhash).count_ones().max(phash_bits)));
+            linked[u] = true;
+            linked[v] = true;
+        });
+        let mut bits_of: BTreeMap<usize, u32> = BTreeMap::new();
+        for &(member, bits) in &links {
+            let most = bits_of.entry(sets.find(member)).or_default();
+            *most = (*most).max(bits);
+        }
+        let mut nodes_of: BTreeMap<usize, Vec<&FaceNode>> = BTreeMap::new();
+        for node in nodes.iter().zip(&linked).filter(|(_, linked)| **linked).map(|(node, _)| node) {
+            nodes_of.entry(sets.find(node.members[0])).or_default().push(node);
+        }
+        let mut findings = Vec::new();
+        for group in sets.groups() {
+            let root = sets.find(group[0]);
+            let bits = bits_of.get(&root).copied().unwrap_or(0);
+            let paths = self.paths(group.iter().copied());
+            // The key: the picture of the first bundle (by path) that takes part.
+            let first = paths.first().map(String::as_str);
+            let Some(key) = nodes_of
+                .get(&root)
+                .into_iter()
+                .flatten()
+                .filter(|n| n.members.iter().any(|&m| Some(self.records[m].path.as_str()) == first))
+                .map(|n| n.sha256)
+                .min()
+            else {
+                continue;
+            };
+            let identities = self.identities_of(group.iter().copied());
+            let message = format!(
+                "Selfies or portraits in {} bundles under {} identities ({}) are one picture re-encoded, rescaled or \
+                 cropped (dHash and pHash at most {bits} bits apart; limit {near_bits}): compare the faces side by side \
+                 and review these bundles together.",
+                paths.len(),
+                identities.len(),
+                list(&identities)
+            );
+            findings.push(LinkFinding::new(FindingCode::FaceNearDuplicate, paths, key, message));
+        }
+        findings
+    }
+
+    pub(super) fn velocity(&self, rule: &VelocityRule) -> Vec<LinkFinding> {
+        let mut findings = Vec::new();
+        for (document, members) in self.by_document() {
+            let mut attempts: Vec<(chrono::DateTime<chrono::Utc>, &str, usize)> = members
+                .iter()
+                .filter_map(|&i| self.records[i].created_at.map(|t| (t, self.records[i].path.as_str(), i)))
+                .collect();
+            if attempts.len() < rule.attempts {
+                continue;
+            }
+            attempts.sort();
+            let times: Vec<_> = attempts.iter().map(|a| a.0).collect();
+            for (first, last) in bursts(&times, rule) {
+                let burst = &attempts[first..=last];
+                let paths = self.paths(burst.iter().map(|a| a.2));
+                let span = times[last] - times[first];
+                let message = format!(
+                    "{} attempts with document {document} within {} ({} to {}; the limit is {}): someone is retrying \
+                     this document until it passes; review the decisions of these attempts together.",
+                    burst.len(),
+                    duration_words(span),
+                    times[first].format("%Y-%m-%d %H:%M"),
+                    times[last].format("%Y-%m-%d %H:%M UTC"),
+                    rule
+                );
+                findings.push(LinkFinding::new(FindingCode::Velocity, paths, document, message));
+            }
+        }
+        findings
+    }
+}
+
+/// A distinct selfie or portrait and the bundles holding it.
+struct FaceNode<'a> {
+    sha256: &'a str,
+    dhash: u64,
+    phash: u64,
+    members: Vec<usize>,
+}
+
+/// Whether some holder of one picture and some holder of the other are known and different
+/// people.
+fn different_people(a: &[&IdentityKey], b: &[&IdentityKey]) -> bool {
+    !a.is_empty() && !b.is_empty() && !(a.len() == 1 && b.len() == 1 && a[0] == b[0])
+}
+
+/// Up to three identities, then how many more.
+fn list(identities: &[&IdentityKey]) -> String {
+    let mut text = identities.iter().take(3).map(|i| i.describe()).collect::<Vec<_>>().join("; ");
+    if identities.len() > 3 {
+        text.push_str(&format!("; and {} more", identities.len() - 3));
+    }
+    text
+}
+
+/// `selfie`, `selfie and portrait`, `front, back and selfie`.
+fn kind_words(kinds: &BTreeSet<EntryKind>) -> String {
+    let words: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+    match words.split_last() {
+        Some((last, [])) => (*last).to_owned(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => "picture".to_owned(),
+    }
+}
+
+/// The first 16 hex digits of a hash, for sentences (the key carries it whole).
+fn short(hash: &str) -> &str {
+    hash.get(..16).unwrap_or(hash)
+}
