@@ -57,7 +57,11 @@ pub struct Archive {
 /// Recognises a documented entry by its name: the last path component, in any letter case,
 /// `.jpg` for `.jpeg`. Returns [`EntryKind::Unexpected`] for anything else.
 pub fn classify(name: &str) -> EntryKind {
-    let base = name.rsplit(['/', '\\']).next().unwrap_or(name).to_ascii_lowercase();
+    let base = name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(name)
+        .to_ascii_lowercase();
     let base = match base.strip_suffix(".jpg") {
         Some(stem) => format!("{stem}.jpeg"),
         None => base,
@@ -89,7 +93,10 @@ impl Archive {
     pub fn open(path: &Path, plan: ReadPlan, limits: &Limits) -> Result<Archive, BundleError> {
         let meta = std::fs::metadata(path).map_err(|e| io_error(&e))?;
         if meta.is_dir() {
-            return Err(BundleError::new(ErrorKind::Io, "is a folder, not a zip file"));
+            return Err(BundleError::new(
+                ErrorKind::Io,
+                "is a folder, not a zip file",
+            ));
         }
         if meta.len() > limits.max_file_bytes {
             return Err(BundleError::new(
@@ -109,9 +116,16 @@ impl Archive {
     }
 
     /// Reads a zip held in memory.
-    pub fn from_bytes(bytes: &[u8], plan: ReadPlan, limits: &Limits) -> Result<Archive, BundleError> {
+    pub fn from_bytes(
+        bytes: &[u8],
+        plan: ReadPlan,
+        limits: &Limits,
+    ) -> Result<Archive, BundleError> {
         if bytes.is_empty() {
-            return Err(BundleError::new(ErrorKind::Empty, "file is empty (0 bytes), not a zip"));
+            return Err(BundleError::new(
+                ErrorKind::Empty,
+                "file is empty (0 bytes), not a zip",
+            ));
         }
         if !bytes.starts_with(ZIP_MAGIC) && !bytes.starts_with(EMPTY_ZIP_MAGIC) {
             return Err(BundleError::new(
@@ -121,15 +135,16 @@ impl Archive {
         }
         let sha256 = hex::encode(Sha256::digest(bytes));
         let mut zip = ::zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
-            BundleError::new(
-                ErrorKind::Corrupt,
-                format!("truncated or damaged zip: {e}"),
-            )
+            BundleError::new(ErrorKind::Corrupt, format!("truncated or damaged zip: {e}"))
         })?;
         if zip.len() > limits.max_entries {
             return Err(BundleError::new(
                 ErrorKind::Limit,
-                format!("{} entries, over the limit of {}", zip.len(), limits.max_entries),
+                format!(
+                    "{} entries, over the limit of {}",
+                    zip.len(),
+                    limits.max_entries
+                ),
             ));
         }
         let mut archive = Archive {
@@ -154,9 +169,10 @@ impl Archive {
                 classify(&name)
             };
             if kind != EntryKind::Unexpected && archive.has_entry(kind) {
-                archive
-                    .notes
-                    .push(format!("second `{}` entry `{name}` ignored", kind.file_name()));
+                archive.notes.push(format!(
+                    "second `{}` entry `{name}` ignored",
+                    kind.file_name()
+                ));
                 kind = EntryKind::Unexpected;
             }
             archive.entries.push(EntryInfo {
@@ -176,7 +192,9 @@ impl Archive {
                 continue;
             }
             if file.encrypted() {
-                archive.notes.push(format!("entry `{name}` is encrypted and was not read"));
+                archive
+                    .notes
+                    .push(format!("entry `{name}` is encrypted and was not read"));
                 archive.damaged.insert(kind, "encrypted entry".to_owned());
                 continue;
             }
@@ -188,23 +206,42 @@ impl Archive {
             .min(budget);
             let modified = file.last_modified().and_then(zip_time);
             let compressed = file.compressed_size();
-            let ratio = if kind.is_media() { limits.max_media_ratio } else { limits.max_ratio };
+            let ratio = if kind.is_media() {
+                limits.max_media_ratio
+            } else {
+                limits.max_ratio
+            };
             let (data, damage) = match read_entry(&mut file, cap, compressed, ratio) {
                 Ok(data) => (data, None),
                 Err(EntryReadError::Limit(why)) => {
-                    return Err(BundleError::new(ErrorKind::Limit, format!("entry `{name}` {why}")));
+                    return Err(BundleError::new(
+                        ErrorKind::Limit,
+                        format!("entry `{name}` {why}"),
+                    ));
                 }
                 Err(EntryReadError::Damaged(e, partial)) => (partial, Some(e)),
             };
             budget -= data.len() as u64;
             if let Some(e) = damage {
                 if !kind.is_media() {
-                    return Err(BundleError::new(ErrorKind::Corrupt, format!("entry `{name}` is damaged: {e}")));
+                    return Err(BundleError::new(
+                        ErrorKind::Corrupt,
+                        format!("entry `{name}` is damaged: {e}"),
+                    ));
                 }
                 // Keep what decompressed: the media layer reports the truncation with evidence.
-                archive.damaged.insert(kind, format!("entry data is damaged: {e}"));
+                archive
+                    .damaged
+                    .insert(kind, format!("entry data is damaged: {e}"));
             }
-            archive.contents.insert(kind, EntryData { name, bytes: data, modified });
+            archive.contents.insert(
+                kind,
+                EntryData {
+                    name,
+                    bytes: data,
+                    modified,
+                },
+            );
         }
         Ok(archive)
     }
@@ -230,7 +267,12 @@ enum EntryReadError {
 /// Decompresses one entry in chunks, stopping as soon as it passes `cap` bytes or, past 1 MiB,
 /// expands more than `max_ratio` times its compressed size: a bomb costs at most about 1 MiB
 /// plus `max_ratio` times its compressed size, whatever it declares.
-fn read_entry(file: &mut impl Read, cap: u64, compressed: u64, max_ratio: u64) -> Result<Vec<u8>, EntryReadError> {
+fn read_entry(
+    file: &mut impl Read,
+    cap: u64,
+    compressed: u64,
+    max_ratio: u64,
+) -> Result<Vec<u8>, EntryReadError> {
     let mut data = Vec::new();
     let mut chunk = vec![0u8; 64 * 1024];
     loop {
@@ -243,7 +285,9 @@ fn read_entry(file: &mut impl Read, cap: u64, compressed: u64, max_ratio: u64) -
         data.extend_from_slice(&chunk[..n]);
         let got = data.len() as u64;
         if got > cap {
-            return Err(EntryReadError::Limit(format!("decompresses to more than {cap} bytes")));
+            return Err(EntryReadError::Limit(format!(
+                "decompresses to more than {cap} bytes"
+            )));
         }
         if got > MIB && got / compressed.max(1) > max_ratio {
             return Err(EntryReadError::Limit(format!(
@@ -272,34 +316,16 @@ fn describe_magic(bytes: &[u8]) -> String {
 }
 
 fn zip_time(t: ::zip::DateTime) -> Option<NaiveDateTime> {
-    chrono::NaiveDate::from_ymd_opt(i32::from(t.year()), u32::from(t.month()), u32::from(t.day()))?
-        .and_hms_opt(u32::from(t.hour()), u32::from(t.minute()), u32::from(t.second()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn documented_names_are_recognised_in_any_dress() {
-        assert_eq!(classify("ocr.json"), EntryKind::Ocr);
-        assert_eq!(classify("result/OCR.JSON"), EntryKind::Ocr);
-        assert_eq!(classify("a\\b\\Front.JPG"), EntryKind::Front);
-        assert_eq!(classify("x/manual_approval.json"), EntryKind::ManualApproval);
-        assert_eq!(classify("video.mp4"), EntryKind::Video);
-        assert_eq!(classify("video.mov"), EntryKind::Unexpected);
-        assert_eq!(classify("frontjpeg"), EntryKind::Unexpected);
-    }
-
-    #[test]
-    fn unsafe_names_are_flagged() {
-        for name in ["/etc/passwd", "../x", "a/../../x", "C:\\x", "\\\\server\\x", "a\0b", ""] {
-            assert!(is_unsafe_name(name), "{name:?}");
-        }
-        for name in ["ocr.json", "a/b/front.jpeg", "a..b/c", "...txt"] {
-            assert!(!is_unsafe_name(name), "{name:?}");
-        }
-    }
+    chrono::NaiveDate::from_ymd_opt(
+        i32::from(t.year()),
+        u32::from(t.month()),
+        u32::from(t.day()),
+    )?
+    .and_hms_opt(
+        u32::from(t.hour()),
+        u32::from(t.minute()),
+        u32::from(t.second()),
+    )
 }
 
 /// Calls `visit` for every entry of the zip in `bytes`, in order, with the entry's listing and,
@@ -312,15 +338,29 @@ pub fn visit_entries(
     mut visit: impl FnMut(&EntryInfo, Option<Result<Vec<u8>, String>>) -> std::io::Result<()>,
 ) -> Result<(), BundleError> {
     if bytes.is_empty() {
-        return Err(BundleError::new(ErrorKind::Empty, "file is empty (0 bytes), not a zip"));
+        return Err(BundleError::new(
+            ErrorKind::Empty,
+            "file is empty (0 bytes), not a zip",
+        ));
     }
     if !bytes.starts_with(ZIP_MAGIC) && !bytes.starts_with(EMPTY_ZIP_MAGIC) {
-        return Err(BundleError::new(ErrorKind::NotZip, format!("not a zip file (starts with {})", describe_magic(bytes))));
+        return Err(BundleError::new(
+            ErrorKind::NotZip,
+            format!("not a zip file (starts with {})", describe_magic(bytes)),
+        ));
     }
-    let mut zip = ::zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| BundleError::new(ErrorKind::Corrupt, format!("truncated or damaged zip: {e}")))?;
+    let mut zip = ::zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
+        BundleError::new(ErrorKind::Corrupt, format!("truncated or damaged zip: {e}"))
+    })?;
     if zip.len() > limits.max_entries {
-        return Err(BundleError::new(ErrorKind::Limit, format!("{} entries, over the limit of {}", zip.len(), limits.max_entries)));
+        return Err(BundleError::new(
+            ErrorKind::Limit,
+            format!(
+                "{} entries, over the limit of {}",
+                zip.len(),
+                limits.max_entries
+            ),
+        ));
     }
     let mut budget = limits.max_total_bytes;
     for index in 0..zip.len() {
@@ -330,8 +370,19 @@ pub fn visit_entries(
         let name = String::from_utf8_lossy(file.name_raw()).into_owned();
         let directory = file.is_dir();
         let unsafe_name = is_unsafe_name(&name) || file.is_symlink();
-        let kind = if unsafe_name || directory { EntryKind::Unexpected } else { classify(&name) };
-        let info = EntryInfo { name: name.clone(), kind, size: file.size(), compressed_size: file.compressed_size(), unsafe_name, directory };
+        let kind = if unsafe_name || directory {
+            EntryKind::Unexpected
+        } else {
+            classify(&name)
+        };
+        let info = EntryInfo {
+            name: name.clone(),
+            kind,
+            size: file.size(),
+            compressed_size: file.compressed_size(),
+            unsafe_name,
+            directory,
+        };
         if unsafe_name || directory {
             visit(&info, None).map_err(|e| BundleError::new(ErrorKind::Io, e.to_string()))?;
             continue;
@@ -345,7 +396,17 @@ pub fn visit_entries(
         let read = if file.encrypted() {
             Err("encrypted entry".to_owned())
         } else {
-            read_entry(&mut file, cap, info.compressed_size, if kind.is_media() { limits.max_media_ratio } else { limits.max_ratio }).map_err(|e| match e {
+            read_entry(
+                &mut file,
+                cap,
+                info.compressed_size,
+                if kind.is_media() {
+                    limits.max_media_ratio
+                } else {
+                    limits.max_ratio
+                },
+            )
+            .map_err(|e| match e {
                 EntryReadError::Limit(why) => why,
                 EntryReadError::Damaged(e, _) => format!("damaged: {e}"),
             })
@@ -356,4 +417,41 @@ pub fn visit_entries(
         visit(&info, Some(read)).map_err(|e| BundleError::new(ErrorKind::Io, e.to_string()))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documented_names_are_recognised_in_any_dress() {
+        assert_eq!(classify("ocr.json"), EntryKind::Ocr);
+        assert_eq!(classify("result/OCR.JSON"), EntryKind::Ocr);
+        assert_eq!(classify("a\\b\\Front.JPG"), EntryKind::Front);
+        assert_eq!(
+            classify("x/manual_approval.json"),
+            EntryKind::ManualApproval
+        );
+        assert_eq!(classify("video.mp4"), EntryKind::Video);
+        assert_eq!(classify("video.mov"), EntryKind::Unexpected);
+        assert_eq!(classify("frontjpeg"), EntryKind::Unexpected);
+    }
+
+    #[test]
+    fn unsafe_names_are_flagged() {
+        for name in [
+            "/etc/passwd",
+            "../x",
+            "a/../../x",
+            "C:\\x",
+            "\\\\server\\x",
+            "a\0b",
+            "",
+        ] {
+            assert!(is_unsafe_name(name), "{name:?}");
+        }
+        for name in ["ocr.json", "a/b/front.jpeg", "a..b/c", "...txt"] {
+            assert!(!is_unsafe_name(name), "{name:?}");
+        }
+    }
 }

@@ -52,7 +52,12 @@ pub struct Bundle {
 
 impl Bundle {
     /// Reads the bundle at `path` and its process.
-    pub fn open(path: &Path, process: ProcessSource<'_>, plan: ReadPlan, limits: &Limits) -> Result<Bundle, BundleError> {
+    pub fn open(
+        path: &Path,
+        process: ProcessSource<'_>,
+        plan: ReadPlan,
+        limits: &Limits,
+    ) -> Result<Bundle, BundleError> {
         let archive = Archive::open(path, plan, limits)?;
         let mut notes = Vec::new();
         let process = match process {
@@ -65,7 +70,11 @@ impl Bundle {
                 Some(file) => match Process::read(&file, limits) {
                     Ok(p) => Some(p),
                     Err(e) => {
-                        notes.push(format!("process file {} ignored: {}", file.display(), e.message));
+                        notes.push(format!(
+                            "process file {} ignored: {}",
+                            file.display(),
+                            e.message
+                        ));
                         None
                     }
                 },
@@ -77,15 +86,24 @@ impl Bundle {
     }
 
     /// Normalises an archive already read, with its process.
-    pub fn assemble(path: String, archive: Archive, process: Option<Process>) -> Result<Bundle, BundleError> {
+    pub fn assemble(
+        path: String,
+        archive: Archive,
+        process: Option<Process>,
+    ) -> Result<Bundle, BundleError> {
         let mut notes = archive.notes.clone();
         if let Some(p) = &process {
             notes.extend(p.notes.iter().cloned());
         }
         let json_entry = |kind: EntryKind| -> Result<Option<serde_json::Value>, BundleError> {
-            let Some(data) = archive.contents.get(&kind) else { return Ok(None) };
+            let Some(data) = archive.contents.get(&kind) else {
+                return Ok(None);
+            };
             let (value, elided) = parse_lenient(&data.bytes).map_err(|e| {
-                BundleError::new(ErrorKind::MalformedJson, format!("`{}` is not valid JSON: {e}", data.name))
+                BundleError::new(
+                    ErrorKind::MalformedJson,
+                    format!("`{}` is not valid JSON: {e}", data.name),
+                )
             })?;
             if elided {
                 return Err(BundleError::new(
@@ -98,10 +116,16 @@ impl Bundle {
         let ocr_json = json_entry(EntryKind::Ocr)?;
         let manual_json = json_entry(EntryKind::ManualApproval)?;
 
-        let (ocr_json, ocr_source) = match (ocr_json, process.as_ref().and_then(|p| p.provider_ocr.clone())) {
+        let (ocr_json, ocr_source) = match (
+            ocr_json,
+            process.as_ref().and_then(|p| p.provider_ocr.clone()),
+        ) {
             (Some(v), _) => (Some(v), Some("ocr.json")),
             (None, Some(v)) => {
-                notes.push("the zip has no ocr.json: the process's providerSpecific.ocr is used".to_owned());
+                notes.push(
+                    "the zip has no ocr.json: the process's providerSpecific.ocr is used"
+                        .to_owned(),
+                );
                 (Some(v), Some("process.providerSpecific.ocr"))
             }
             (None, None) => (None, None),
@@ -119,7 +143,11 @@ impl Bundle {
                 .map(|(t, label)| (t.date_naive(), label.to_owned()));
         }
         let manual_approval = manual_json
-            .or_else(|| process.as_ref().and_then(|p| p.provider_manual_approval.clone()))
+            .or_else(|| {
+                process
+                    .as_ref()
+                    .and_then(|p| p.provider_manual_approval.clone())
+            })
             .map(read_manual_approval);
         if capture.is_none() {
             capture = manual_approval
@@ -139,7 +167,8 @@ impl Bundle {
             Some((date, _)) => *date,
             None => {
                 if ocr_json.is_some() {
-                    notes.push("no capture date: two-digit years are read against today".to_owned());
+                    notes
+                        .push("no capture date: two-digit years are read against today".to_owned());
                 }
                 chrono::Utc::now().date_naive()
             }
@@ -153,6 +182,16 @@ impl Bundle {
             manual_approval.as_ref(),
             process.as_ref().and_then(|p| p.info.fail_reason.as_ref()),
         );
-        Ok(Bundle { path, archive, ocr, ocr_source, manual_approval, process, capture, derivation, notes })
+        Ok(Bundle {
+            path,
+            archive,
+            ocr,
+            ocr_source,
+            manual_approval,
+            process,
+            capture,
+            derivation,
+            notes,
+        })
     }
 }

@@ -14,7 +14,8 @@ SJM SLB SLE SLV SMR SOM SPM SRB SSD STP SUR SVK SVN SWE SWZ SXM SYC SYR TCA TCD 
 TLS TON TTO TUN TUR TUV TWN TZA UGA UKR UMI URY USA UZB VAT VCT VEN VGB VIR VNM VUT WLF WSM YEM ZAF \
 ZMB ZWE";
 
-const ICAO_EXTRA: &str = "D GBD GBN GBO GBP GBS RKS UTO XXA XXB XXC XXX XOM XPO XES XCC XBA XIM EUE UNO UNA UNK XDC";
+const ICAO_EXTRA: &str =
+    "D GBD GBN GBO GBP GBS RKS UTO XXA XXB XXC XXX XOM XPO XES XCC XBA XIM EUE UNO UNA UNK XDC";
 
 /// Whether `code` (any letter case, surrounding `<` fillers ignored) is a known country code.
 pub fn is_known_country(code: &str) -> bool {

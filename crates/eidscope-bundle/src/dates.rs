@@ -34,7 +34,11 @@ impl DateProblem {
 
 /// Parses a document date. `reference` is the capture date (or today) used to resolve the
 /// century of `YYMMDD`.
-pub fn parse_date(raw: &str, role: DateRole, reference: NaiveDate) -> Result<NaiveDate, DateProblem> {
+pub fn parse_date(
+    raw: &str,
+    role: DateRole,
+    reference: NaiveDate,
+) -> Result<NaiveDate, DateProblem> {
     let t = raw.trim();
     let digits: String = t.chars().filter(char::is_ascii_digit).collect();
     let all_digits = digits.len() == t.len();
@@ -42,7 +46,10 @@ pub fn parse_date(raw: &str, role: DateRole, reference: NaiveDate) -> Result<Nai
     if t.is_ascii() && t.len() >= 10 {
         let head = &t.as_bytes()[..10];
         let sep = head[4];
-        if matches!(sep, b'-' | b'/' | b'.') && head[7] == sep && (t.len() == 10 || matches!(t.as_bytes()[10], b'T' | b' ' | b't')) {
+        if matches!(sep, b'-' | b'/' | b'.')
+            && head[7] == sep
+            && (t.len() == 10 || matches!(t.as_bytes()[10], b'T' | b' ' | b't'))
+        {
             return ymd(&t[0..4], &t[5..7], &t[8..10]);
         }
         // DD.MM.YYYY and DD/MM/YYYY.
@@ -99,7 +106,11 @@ pub fn parse_timestamp(raw: &str) -> Option<DateTime<Utc>> {
     if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
         return Some(dt.with_timezone(&Utc));
     }
-    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.fZ"] {
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M:%S%.fZ",
+    ] {
         if let Ok(naive) = chrono::NaiveDateTime::parse_from_str(t, fmt) {
             return Some(naive.and_utc());
         }
@@ -141,13 +152,34 @@ mod tests {
     #[test]
     fn formats_are_read() {
         let r = d(2021, 6, 9);
-        assert_eq!(parse_date("2002-04-29", DateRole::Birth, r), Ok(d(2002, 4, 29)));
-        assert_eq!(parse_date("2002-04-29T00:00:00Z", DateRole::Birth, r), Ok(d(2002, 4, 29)));
-        assert_eq!(parse_date("20020429", DateRole::Birth, r), Ok(d(2002, 4, 29)));
-        assert_eq!(parse_date("29.04.2002", DateRole::Birth, r), Ok(d(2002, 4, 29)));
-        assert_eq!(parse_date("1990-02-30", DateRole::Birth, r), Err(DateProblem::Impossible));
-        assert_eq!(parse_date("yesterday", DateRole::Birth, r), Err(DateProblem::Unreadable));
-        assert_eq!(parse_date("", DateRole::Birth, r), Err(DateProblem::Unreadable));
+        assert_eq!(
+            parse_date("2002-04-29", DateRole::Birth, r),
+            Ok(d(2002, 4, 29))
+        );
+        assert_eq!(
+            parse_date("2002-04-29T00:00:00Z", DateRole::Birth, r),
+            Ok(d(2002, 4, 29))
+        );
+        assert_eq!(
+            parse_date("20020429", DateRole::Birth, r),
+            Ok(d(2002, 4, 29))
+        );
+        assert_eq!(
+            parse_date("29.04.2002", DateRole::Birth, r),
+            Ok(d(2002, 4, 29))
+        );
+        assert_eq!(
+            parse_date("1990-02-30", DateRole::Birth, r),
+            Err(DateProblem::Impossible)
+        );
+        assert_eq!(
+            parse_date("yesterday", DateRole::Birth, r),
+            Err(DateProblem::Unreadable)
+        );
+        assert_eq!(
+            parse_date("", DateRole::Birth, r),
+            Err(DateProblem::Unreadable)
+        );
     }
 
     #[test]
@@ -156,11 +188,23 @@ mod tests {
         assert_eq!(parse_date("740812", DateRole::Birth, r), Ok(d(1974, 8, 12)));
         assert_eq!(parse_date("020429", DateRole::Birth, r), Ok(d(2002, 4, 29)));
         // Born later this year in 2021 would be in the future: last century.
-        assert_eq!(parse_date("211231", DateRole::Birth, r), Ok(d(1921, 12, 31)));
-        assert_eq!(parse_date("120415", DateRole::Expiry, r), Ok(d(2012, 4, 15)));
+        assert_eq!(
+            parse_date("211231", DateRole::Birth, r),
+            Ok(d(1921, 12, 31))
+        );
+        assert_eq!(
+            parse_date("120415", DateRole::Expiry, r),
+            Ok(d(2012, 4, 15))
+        );
         assert_eq!(parse_date("310101", DateRole::Expiry, r), Ok(d(2031, 1, 1)));
-        assert_eq!(parse_date("991231", DateRole::Expiry, d(2001, 1, 1)), Ok(d(1999, 12, 31)));
-        assert_eq!(parse_date("901332", DateRole::Birth, r), Err(DateProblem::Impossible));
+        assert_eq!(
+            parse_date("991231", DateRole::Expiry, d(2001, 1, 1)),
+            Ok(d(1999, 12, 31))
+        );
+        assert_eq!(
+            parse_date("901332", DateRole::Birth, r),
+            Err(DateProblem::Impossible)
+        );
     }
 
     #[test]
@@ -173,8 +217,14 @@ mod tests {
 
     #[test]
     fn epochs_in_ms_or_s() {
-        assert_eq!(from_epoch(1_623_233_082_000).unwrap().to_rfc3339(), "2021-06-09T10:04:42+00:00");
-        assert_eq!(from_epoch(1_623_233_082).unwrap().to_rfc3339(), "2021-06-09T10:04:42+00:00");
+        assert_eq!(
+            from_epoch(1_623_233_082_000).unwrap().to_rfc3339(),
+            "2021-06-09T10:04:42+00:00"
+        );
+        assert_eq!(
+            from_epoch(1_623_233_082).unwrap().to_rfc3339(),
+            "2021-06-09T10:04:42+00:00"
+        );
     }
 
     proptest! {

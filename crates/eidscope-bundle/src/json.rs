@@ -12,7 +12,8 @@ pub fn parse_lenient(bytes: &[u8]) -> Result<(Value, bool), String> {
     match strict {
         Ok(value) => Ok((value, false)),
         Err(first) => {
-            let text = std::str::from_utf8(bytes).map_err(|_| format!("not UTF-8 text: {first}"))?;
+            let text =
+                std::str::from_utf8(bytes).map_err(|_| format!("not UTF-8 text: {first}"))?;
             match drop_elisions(text) {
                 Some(cleaned) => serde_json::from_str::<Value>(&cleaned)
                     .map(|v| (v, true))
@@ -115,7 +116,10 @@ pub fn field<'a>(object: &'a Map<String, Value>, names: &[&str]) -> Option<&'a V
 }
 
 /// The object under the first of `names`, if it is an object.
-pub fn object<'a>(object: &'a Map<String, Value>, names: &[&str]) -> Option<&'a Map<String, Value>> {
+pub fn object<'a>(
+    object: &'a Map<String, Value>,
+    names: &[&str],
+) -> Option<&'a Map<String, Value>> {
     field(object, names).and_then(Value::as_object)
 }
 
@@ -143,8 +147,8 @@ pub fn as_bool(value: &Value) -> Option<bool> {
     match value {
         Value::Bool(b) => Some(*b),
         Value::Number(n) => match n.as_f64() {
-            Some(x) if x == 1.0 => Some(true),
-            Some(x) if x == 0.0 => Some(false),
+            Some(1.0) => Some(true),
+            Some(0.0) => Some(false),
             _ => None,
         },
         Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
@@ -164,14 +168,19 @@ pub fn boolean(object: &Map<String, Value>, names: &[&str]) -> Option<bool> {
 /// A value as a whole number: integers, floats (rounded) and numeric strings.
 pub fn as_i64(value: &Value) -> Option<i64> {
     match value {
-        Value::Number(n) => n
-            .as_i64()
-            .or_else(|| n.as_f64().filter(|x| x.is_finite()).map(|x| x.round() as i64)),
+        Value::Number(n) => n.as_i64().or_else(|| {
+            n.as_f64()
+                .filter(|x| x.is_finite())
+                .map(|x| x.round() as i64)
+        }),
         Value::String(s) => {
             let t = s.trim();
-            t.parse::<i64>()
-                .ok()
-                .or_else(|| t.parse::<f64>().ok().filter(|x| x.is_finite()).map(|x| x.round() as i64))
+            t.parse::<i64>().ok().or_else(|| {
+                t.parse::<f64>()
+                    .ok()
+                    .filter(|x| x.is_finite())
+                    .map(|x| x.round() as i64)
+            })
         }
         _ => None,
     }
@@ -208,6 +217,9 @@ mod tests {
         assert!(elided);
         assert_eq!(v, json!({"features": [{}], "a": "x...y", "b": [1]}));
         assert!(parse_lenient(b"{\"a\": }").is_err());
-        assert_eq!(parse_lenient(b"{\"a\": 1}").unwrap(), (json!({"a": 1}), false));
+        assert_eq!(
+            parse_lenient(b"{\"a\": 1}").unwrap(),
+            (json!({"a": 1}), false)
+        );
     }
 }

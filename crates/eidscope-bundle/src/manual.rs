@@ -6,29 +6,76 @@ use crate::json::{as_bool, as_text};
 use eidscope_model::{Decision, ManualApproval};
 use serde_json::Value;
 
-const DECISION_KEYS: &[&str] = &["decision", "status", "result", "verdict", "outcome", "state", "approval"];
-const AGENT_KEYS: &[&str] = &["agent", "agentid", "operator", "operatorid", "reviewer", "reviewerid", "registrationauthority", "ra", "approvedby", "rejectedby", "user", "userid"];
-const TIME_KEYS: &[&str] = &["decidedat", "decisiondate", "timestamp", "approvedat", "rejectedat", "reviewedat", "completedat", "date", "time", "createdat", "updatedat"];
-const REASON_KEYS: &[&str] = &["reasons", "reason", "rejectionreasons", "rejectionreason", "comment", "comments", "notes", "remarks"];
+const DECISION_KEYS: &[&str] = &[
+    "decision", "status", "result", "verdict", "outcome", "state", "approval",
+];
+const AGENT_KEYS: &[&str] = &[
+    "agent",
+    "agentid",
+    "operator",
+    "operatorid",
+    "reviewer",
+    "reviewerid",
+    "registrationauthority",
+    "ra",
+    "approvedby",
+    "rejectedby",
+    "user",
+    "userid",
+];
+const TIME_KEYS: &[&str] = &[
+    "decidedat",
+    "decisiondate",
+    "timestamp",
+    "approvedat",
+    "rejectedat",
+    "reviewedat",
+    "completedat",
+    "date",
+    "time",
+    "createdat",
+    "updatedat",
+];
+const REASON_KEYS: &[&str] = &[
+    "reasons",
+    "reason",
+    "rejectionreasons",
+    "rejectionreason",
+    "comment",
+    "comments",
+    "notes",
+    "remarks",
+];
 /// How deep nested objects are searched for the known names.
 const MAX_DEPTH: usize = 3;
 
 fn key(k: &str) -> String {
-    k.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect()
+    k.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
 }
 
 /// Reads a decision word (`approved`, `REJECTED`, `registered`, ...).
 pub fn decision_word(word: &str) -> Option<Decision> {
     match key(word).as_str() {
-        "accepted" | "accept" | "approved" | "approve" | "registered" | "verified" | "ok" | "passed" | "valid" | "confirmed" => Some(Decision::Accepted),
-        "rejected" | "reject" | "declined" | "denied" | "refused" | "failed" | "invalid" | "notapproved" => Some(Decision::Rejected),
+        "accepted" | "accept" | "approved" | "approve" | "registered" | "verified" | "ok"
+        | "passed" | "valid" | "confirmed" => Some(Decision::Accepted),
+        "rejected" | "reject" | "declined" | "denied" | "refused" | "failed" | "invalid"
+        | "notapproved" => Some(Decision::Rejected),
         _ => None,
     }
 }
 
 /// Picks the recognisable parts out of a manual review document.
 pub fn read_manual_approval(raw: Value) -> ManualApproval {
-    let mut found = ManualApproval { decision: None, agent: None, decided_at: None, reasons: Vec::new(), raw: Value::Null };
+    let mut found = ManualApproval {
+        decision: None,
+        agent: None,
+        decided_at: None,
+        reasons: Vec::new(),
+        raw: Value::Null,
+    };
     walk(&raw, 0, &mut found);
     found.raw = raw;
     found
@@ -42,16 +89,30 @@ fn walk(value: &Value, depth: usize, out: &mut ManualApproval) {
             if DECISION_KEYS.contains(&k.as_str()) {
                 out.decision = as_text(v).as_deref().and_then(decision_word);
             } else if matches!(k.as_str(), "approved" | "accepted" | "registered") {
-                out.decision = as_bool(v).map(|b| if b { Decision::Accepted } else { Decision::Rejected });
+                out.decision = as_bool(v).map(|b| {
+                    if b {
+                        Decision::Accepted
+                    } else {
+                        Decision::Rejected
+                    }
+                });
             } else if k == "rejected" {
-                out.decision = as_bool(v).map(|b| if b { Decision::Rejected } else { Decision::Accepted });
+                out.decision = as_bool(v).map(|b| {
+                    if b {
+                        Decision::Rejected
+                    } else {
+                        Decision::Accepted
+                    }
+                });
             }
         }
         if out.agent.is_none() && AGENT_KEYS.contains(&k.as_str()) {
             out.agent = match v {
-                Value::Object(a) => ["id", "name", "username", "email"]
-                    .iter()
-                    .find_map(|n| a.iter().find(|(ak, _)| key(ak) == *n).and_then(|(_, av)| as_text(av))),
+                Value::Object(a) => ["id", "name", "username", "email"].iter().find_map(|n| {
+                    a.iter()
+                        .find(|(ak, _)| key(ak) == *n)
+                        .and_then(|(_, av)| as_text(av))
+                }),
                 other => as_text(other),
             };
         }

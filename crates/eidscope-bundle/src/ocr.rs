@@ -62,7 +62,14 @@ impl Ocr {
         let Some(o) = value.as_object() else {
             return Shape::Signicat;
         };
-        let raw_markers = ["document", "biometrics", "completion", "request", "tenantId", "idType"];
+        let raw_markers = [
+            "document",
+            "biometrics",
+            "completion",
+            "request",
+            "tenantId",
+            "idType",
+        ];
         let checks_passed = object(o, &["securityChecks"]).is_some_and(|checks| {
             checks
                 .values()
@@ -70,7 +77,12 @@ impl Ocr {
                 .any(|c| c.contains_key("passed"))
         });
         let is_error = o.contains_key("error") && !o.contains_key("similarityScore");
-        if checks_passed || is_error || raw_markers.iter().any(|k| field(o, &[k]).is_some_and(Value::is_object)) {
+        if checks_passed
+            || is_error
+            || raw_markers
+                .iter()
+                .any(|k| field(o, &[k]).is_some_and(Value::is_object))
+        {
             Shape::EidRaw
         } else {
             Shape::Signicat
@@ -80,7 +92,10 @@ impl Ocr {
     /// When the OCR data says the capture happened (shape B's completion or request date).
     pub fn capture_time(value: &Value) -> Option<(DateTime<Utc>, &'static str)> {
         let o = value.as_object()?;
-        for (name, label) in [("completion", "ocr.completion.date"), ("request", "ocr.request.date")] {
+        for (name, label) in [
+            ("completion", "ocr.completion.date"),
+            ("request", "ocr.request.date"),
+        ] {
             let when = object(o, &[name]).and_then(|inner| field(inner, &["date"]));
             if let Some(t) = when.and_then(timestamp) {
                 return Some((t, label));
@@ -125,7 +140,10 @@ impl Ocr {
     }
 
     fn read_signicat(&mut self, o: &Map<String, Value>, reference: NaiveDate) {
-        self.set_similarity(text(o, &["similarityScore", "similarityLevel", "similarity"]));
+        self.set_similarity(text(
+            o,
+            &["similarityScore", "similarityLevel", "similarity"],
+        ));
         self.liveness_detected = field(o, &["livenessDetected", "liveness"])
             .filter(|v| !v.is_object())
             .and_then(as_bool);
@@ -141,13 +159,20 @@ impl Ocr {
         id.last_name = text(o, &["lastName", "surname", "familyName"]);
         id.document_type = text(o, &["documentType"]);
         id.document_number = text(o, &["documentNumber"]);
-        id.personal_identification_number = text(o, &["personalIdentificationNumber", "personalNumber"]);
+        id.personal_identification_number =
+            text(o, &["personalIdentificationNumber", "personalNumber"]);
         let gender = text(o, &["gender", "sex"]);
         let nationality = text(o, &["nationality"]);
         let issuing = text(o, &["issuingCountry", "issuer"]);
         let dob = text(o, &["dateOfBirth", "birthDate"]);
         let doe = text(o, &["dateOfExpiry", "expiryDate"]);
-        for key in ["socialSecurityNumber", "healthNumber", "taxNumber", "address", "placeOfBirth"] {
+        for key in [
+            "socialSecurityNumber",
+            "healthNumber",
+            "taxNumber",
+            "address",
+            "placeOfBirth",
+        ] {
             if let Some(v) = text(o, &[key]) {
                 self.identity.other.insert(key.to_owned(), v);
             }
@@ -177,7 +202,8 @@ impl Ocr {
             .filter(|v| !v.is_object())
             .and_then(as_bool);
         self.liveness_stated = stated.is_some();
-        self.liveness_detected = stated.or_else(|| self.security_checks.get(LIVENESS_CHECK).copied());
+        self.liveness_detected =
+            stated.or_else(|| self.security_checks.get(LIVENESS_CHECK).copied());
 
         let empty = Map::new();
         let document = object(o, &["document"]).unwrap_or(&empty);
@@ -205,14 +231,19 @@ impl Ocr {
     fn set_similarity(&mut self, raw: Option<String>) {
         self.similarity = raw.as_deref().and_then(SimilarityLevel::parse);
         if let (Some(raw), None) = (&raw, self.similarity) {
-            self.notes.push(format!("similarity `{raw}` is not a known level"));
+            self.notes
+                .push(format!("similarity `{raw}` is not a known level"));
         }
         self.similarity_raw = raw;
     }
 
     fn read_checks(&mut self, checks: &Value) {
         let mut put = |name: String, verdict: Option<bool>, notes: &mut Vec<String>| {
-            let name = if name.eq_ignore_ascii_case("liveness") { LIVENESS_CHECK.to_owned() } else { name };
+            let name = if name.eq_ignore_ascii_case("liveness") {
+                LIVENESS_CHECK.to_owned()
+            } else {
+                name
+            };
             match verdict {
                 Some(valid) => {
                     self.security_checks.insert(name, valid);
@@ -234,7 +265,11 @@ impl Ocr {
             Value::Array(items) => {
                 for check in items.iter().filter_map(Value::as_object) {
                     if let Some(name) = text(check, &["name", "check", "type"]) {
-                        put(name, boolean(check, &["valid", "passed", "result"]), &mut notes);
+                        put(
+                            name,
+                            boolean(check, &["valid", "passed", "result"]),
+                            &mut notes,
+                        );
                     }
                 }
             }
@@ -248,17 +283,20 @@ impl Ocr {
             Value::Array(items) => items.iter().map(|v| (None, v)).collect(),
             Value::Object(map) => map.iter().map(|(k, v)| (Some(k.as_str()), v)).collect(),
             _ => {
-                self.notes.push("features is neither an array nor an object".to_owned());
+                self.notes
+                    .push("features is neither an array nor an object".to_owned());
                 return;
             }
         };
         for (key, item) in items {
             let Some(f) = item.as_object() else {
-                self.notes.push("a feature that is not an object was skipped".to_owned());
+                self.notes
+                    .push("a feature that is not an object was skipped".to_owned());
                 continue;
             };
             let Some(name) = text(f, &["name"]).or_else(|| key.map(str::to_owned)) else {
-                self.notes.push("a feature without a name was skipped".to_owned());
+                self.notes
+                    .push("a feature without a name was skipped".to_owned());
                 continue;
             };
             let bbox = field(f, &["bbox", "boundingBox", "box"]).and_then(read_bbox);
@@ -337,7 +375,9 @@ impl Ocr {
 
 fn timestamp(value: &Value) -> Option<DateTime<Utc>> {
     match value {
-        Value::String(s) => crate::dates::parse_timestamp(s).or_else(|| s.trim().parse().ok().and_then(from_epoch)),
+        Value::String(s) => {
+            crate::dates::parse_timestamp(s).or_else(|| s.trim().parse().ok().and_then(from_epoch))
+        }
         other => as_i64(other).and_then(from_epoch),
     }
 }
@@ -352,11 +392,21 @@ fn read_bbox(value: &Value) -> Option<BoundingBox> {
                 (Some(w), Some(h)) => (w, h),
                 _ => (num(&["right", "x2"])? - x, num(&["bottom", "y2"])? - y),
             };
-            Some(BoundingBox { x, y, width, height })
+            Some(BoundingBox {
+                x,
+                y,
+                width,
+                height,
+            })
         }
         Value::Array(items) if items.len() == 4 => {
             let n: Vec<i64> = items.iter().filter_map(as_i64).collect();
-            (n.len() == 4).then(|| BoundingBox { x: n[0], y: n[1], width: n[2], height: n[3] })
+            (n.len() == 4).then(|| BoundingBox {
+                x: n[0],
+                y: n[1],
+                width: n[2],
+                height: n[3],
+            })
         }
         _ => None,
     }

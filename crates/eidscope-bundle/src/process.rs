@@ -40,7 +40,9 @@ impl Process {
         let mut bytes = Vec::new();
         std::fs::File::open(path)
             .and_then(|f| f.take(limits.max_json_bytes + 1).read_to_end(&mut bytes))
-            .map_err(|e| BundleError::new(ErrorKind::Io, format!("cannot read process file: {e}")))?;
+            .map_err(|e| {
+                BundleError::new(ErrorKind::Io, format!("cannot read process file: {e}"))
+            })?;
         if bytes.len() as u64 > limits.max_json_bytes {
             return Err(BundleError::new(
                 ErrorKind::Limit,
@@ -53,11 +55,16 @@ impl Process {
     /// Parses a process from JSON bytes; `source` names it in the report.
     pub fn from_bytes(bytes: &[u8], source: &str) -> Result<Process, BundleError> {
         let (value, elided) = parse_lenient(bytes).map_err(|e| {
-            BundleError::new(ErrorKind::MalformedJson, format!("process file is not valid JSON: {e}"))
+            BundleError::new(
+                ErrorKind::MalformedJson,
+                format!("process file is not valid JSON: {e}"),
+            )
         })?;
         let mut process = Process::from_json(&value, source);
         if elided {
-            process.notes.push("process JSON held `...` elisions; they were ignored".to_owned());
+            process
+                .notes
+                .push("process JSON held `...` elisions; they were ignored".to_owned());
         }
         Ok(process)
     }
@@ -86,8 +93,13 @@ impl Process {
             message: text(f, &["message"]),
         });
         let specific = object(o, &["providerSpecific"]);
-        let provider_ocr = specific.and_then(|s| field(s, &["ocr"])).filter(|v| v.is_object()).cloned();
-        let provider_manual_approval = specific.and_then(|s| field(s, &["manualApproval"])).cloned();
+        let provider_ocr = specific
+            .and_then(|s| field(s, &["ocr"]))
+            .filter(|v| v.is_object())
+            .cloned();
+        let provider_manual_approval = specific
+            .and_then(|s| field(s, &["manualApproval"]))
+            .cloned();
         Process {
             info: ProcessInfo {
                 source: source.to_owned(),

@@ -18,7 +18,11 @@ pub struct Derivation {
 }
 
 /// Applies the rules: failed, then rejected, then inconclusive, else accepted.
-pub fn derive(ocr: Option<&Ocr>, manual: Option<&ManualApproval>, fail_reason: Option<&FailReason>) -> Derivation {
+pub fn derive(
+    ocr: Option<&Ocr>,
+    manual: Option<&ManualApproval>,
+    fail_reason: Option<&FailReason>,
+) -> Derivation {
     let mut failed = Vec::new();
     if let Some(reason) = fail_reason {
         failed.push(match &reason.kind {
@@ -50,7 +54,9 @@ pub fn derive(ocr: Option<&Ocr>, manual: Option<&ManualApproval>, fail_reason: O
         match (ocr.similarity, &ocr.similarity_raw) {
             (Some(SimilarityLevel::High), _) => {}
             (Some(level), _) => inconclusive.push(format!("similarity:{level}")),
-            (None, Some(raw)) => inconclusive.push(format!("similarity:{}", raw.to_ascii_lowercase())),
+            (None, Some(raw)) => {
+                inconclusive.push(format!("similarity:{}", raw.to_ascii_lowercase()))
+            }
             (None, None) => inconclusive.push("similarity:absent".to_owned()),
         }
         inconclusive.extend(
@@ -86,7 +92,11 @@ mod tests {
     use proptest::prelude::*;
     use std::collections::BTreeMap;
 
-    fn ocr(checks: Vec<bool>, similarity: Option<SimilarityLevel>, found: Vec<Option<bool>>) -> Ocr {
+    fn ocr(
+        checks: Vec<bool>,
+        similarity: Option<SimilarityLevel>,
+        found: Vec<Option<bool>>,
+    ) -> Ocr {
         Ocr {
             shape: Shape::Signicat,
             identity: Identity::default(),
@@ -94,11 +104,20 @@ mod tests {
             similarity,
             liveness_detected: Some(true),
             liveness_stated: true,
-            security_checks: checks.into_iter().enumerate().map(|(i, v)| (format!("check{i}"), v)).collect::<BTreeMap<_, _>>(),
+            security_checks: checks
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| (format!("check{i}"), v))
+                .collect::<BTreeMap<_, _>>(),
             features: found
                 .into_iter()
                 .enumerate()
-                .map(|(i, f)| Feature { name: format!("F{i}"), found: f, side: Some("data".into()), bbox: None })
+                .map(|(i, f)| Feature {
+                    name: format!("F{i}"),
+                    found: f,
+                    side: Some("data".into()),
+                    bbox: None,
+                })
                 .collect(),
             captured_at: None,
             error: None,
@@ -119,7 +138,13 @@ mod tests {
     }
 
     fn manual(decision: Option<Decision>) -> ManualApproval {
-        ManualApproval { decision, agent: None, decided_at: None, reasons: Vec::new(), raw: serde_json::Value::Null }
+        ManualApproval {
+            decision,
+            agent: None,
+            decided_at: None,
+            reasons: Vec::new(),
+            raw: serde_json::Value::Null,
+        }
     }
 
     fn level() -> impl Strategy<Value = Option<SimilarityLevel>> {
@@ -182,7 +207,15 @@ mod tests {
 
     #[test]
     fn unknown_features_do_not_count_as_missing() {
-        let d = derive(Some(&ocr(vec![true], Some(SimilarityLevel::High), vec![None, Some(true)])), None, None);
+        let d = derive(
+            Some(&ocr(
+                vec![true],
+                Some(SimilarityLevel::High),
+                vec![None, Some(true)],
+            )),
+            None,
+            None,
+        );
         assert_eq!(d.status, Status::Accepted);
     }
 }

@@ -130,7 +130,6 @@ const REJECT_REASONS: &[&str] = &[
 ];
 
 struct Planner {
-    seed: u64,
     rng: SynthRng,
     base: NaiveDate,
     next_person: usize,
@@ -646,14 +645,12 @@ impl Planner {
 pub(crate) fn plan(config: &SynthConfig) -> Plan {
     let n = config.count;
     let mut planner = Planner {
-        seed: config.seed,
         rng: stream(config.seed, Purpose::Plan, 0),
         base: NaiveDate::from_ymd_opt(2022, 1, 3).unwrap_or(NaiveDate::MIN)
             + Duration::days((config.seed % 700) as i64),
         next_person: 0,
         eid_raw_share: config.eid_raw_share.clamp(0.0, 1.0),
     };
-    let _ = planner.seed;
     let mut order: Vec<usize> = (0..n).collect();
     order.shuffle(&mut planner.rng);
     let mut cursor = 0usize;

@@ -125,7 +125,7 @@ pub(crate) enum MediaTwist {
     Edited { slot: ImageSlot, app13: bool },
 }
 
-/// The four still images.
+/// The still images a media anomaly can target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ImageSlot {
     Front,
