@@ -121,32 +121,8 @@ impl Archive {
         plan: ReadPlan,
         limits: &Limits,
     ) -> Result<Archive, BundleError> {
-        if bytes.is_empty() {
-            return Err(BundleError::new(
-                ErrorKind::Empty,
-                "file is empty (0 bytes), not a zip",
-            ));
-        }
-        if !bytes.starts_with(ZIP_MAGIC) && !bytes.starts_with(EMPTY_ZIP_MAGIC) {
-            return Err(BundleError::new(
-                ErrorKind::NotZip,
-                format!("not a zip file (starts with {})", describe_magic(bytes)),
-            ));
-        }
         let sha256 = hex::encode(Sha256::digest(bytes));
-        let mut zip = ::zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
-            BundleError::new(ErrorKind::Corrupt, format!("truncated or damaged zip: {e}"))
-        })?;
-        if zip.len() > limits.max_entries {
-            return Err(BundleError::new(
-                ErrorKind::Limit,
-                format!(
-                    "{} entries, over the limit of {}",
-                    zip.len(),
-                    limits.max_entries
-                ),
-            ));
-        }
+        let mut zip = open_zip(bytes, limits)?;
         let mut archive = Archive {
             sha256,
             size_bytes: bytes.len() as u64,
@@ -160,14 +136,9 @@ impl Archive {
             let mut file = zip.by_index(index).map_err(|e| {
                 BundleError::new(ErrorKind::Corrupt, format!("entry #{index}: {e}"))
             })?;
-            let name = String::from_utf8_lossy(file.name_raw()).into_owned();
-            let directory = file.is_dir();
-            let unsafe_name = is_unsafe_name(&name) || file.is_symlink();
-            let mut kind = if unsafe_name || directory {
-                EntryKind::Unexpected
-            } else {
-                classify(&name)
-            };
+            let mut info = describe(&file);
+            let name = info.name.clone();
+            let mut kind = info.kind;
             if kind != EntryKind::Unexpected && archive.has_entry(kind) {
                 archive.notes.push(format!(
                     "second `{}` entry `{name}` ignored",
@@ -175,14 +146,8 @@ impl Archive {
                 ));
                 kind = EntryKind::Unexpected;
             }
-            archive.entries.push(EntryInfo {
-                name: name.clone(),
-                kind,
-                size: file.size(),
-                compressed_size: file.compressed_size(),
-                unsafe_name,
-                directory,
-            });
+            info.kind = kind;
+            archive.entries.push(info);
             let wanted = match kind {
                 EntryKind::Unexpected => false,
                 EntryKind::Ocr | EntryKind::ManualApproval => true,
@@ -297,6 +262,59 @@ fn read_entry(
     }
 }
 
+/// Checks the magic, parses the central directory and applies the entry-count limit.
+fn open_zip<'a>(
+    bytes: &'a [u8],
+    limits: &Limits,
+) -> Result<::zip::ZipArchive<Cursor<&'a [u8]>>, BundleError> {
+    if bytes.is_empty() {
+        return Err(BundleError::new(
+            ErrorKind::Empty,
+            "file is empty (0 bytes), not a zip",
+        ));
+    }
+    if !bytes.starts_with(ZIP_MAGIC) && !bytes.starts_with(EMPTY_ZIP_MAGIC) {
+        return Err(BundleError::new(
+            ErrorKind::NotZip,
+            format!("not a zip file (starts with {})", describe_magic(bytes)),
+        ));
+    }
+    let zip = ::zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
+        BundleError::new(ErrorKind::Corrupt, format!("truncated or damaged zip: {e}"))
+    })?;
+    if zip.len() > limits.max_entries {
+        return Err(BundleError::new(
+            ErrorKind::Limit,
+            format!(
+                "{} entries, over the limit of {}",
+                zip.len(),
+                limits.max_entries
+            ),
+        ));
+    }
+    Ok(zip)
+}
+
+/// The listing of one entry: its name as stored, what it is, and whether it is safe.
+fn describe<R: Read>(file: &::zip::read::ZipFile<'_, R>) -> EntryInfo {
+    let name = String::from_utf8_lossy(file.name_raw()).into_owned();
+    let directory = file.is_dir();
+    let unsafe_name = is_unsafe_name(&name) || file.is_symlink();
+    let kind = if unsafe_name || directory {
+        EntryKind::Unexpected
+    } else {
+        classify(&name)
+    };
+    EntryInfo {
+        name,
+        kind,
+        size: file.size(),
+        compressed_size: file.compressed_size(),
+        unsafe_name,
+        directory,
+    }
+}
+
 fn io_error(e: &std::io::Error) -> BundleError {
     let what = match e.kind() {
         std::io::ErrorKind::NotFound => "no such file".to_owned(),
@@ -337,52 +355,14 @@ pub fn visit_entries(
     limits: &Limits,
     mut visit: impl FnMut(&EntryInfo, Option<Result<Vec<u8>, String>>) -> std::io::Result<()>,
 ) -> Result<(), BundleError> {
-    if bytes.is_empty() {
-        return Err(BundleError::new(
-            ErrorKind::Empty,
-            "file is empty (0 bytes), not a zip",
-        ));
-    }
-    if !bytes.starts_with(ZIP_MAGIC) && !bytes.starts_with(EMPTY_ZIP_MAGIC) {
-        return Err(BundleError::new(
-            ErrorKind::NotZip,
-            format!("not a zip file (starts with {})", describe_magic(bytes)),
-        ));
-    }
-    let mut zip = ::zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
-        BundleError::new(ErrorKind::Corrupt, format!("truncated or damaged zip: {e}"))
-    })?;
-    if zip.len() > limits.max_entries {
-        return Err(BundleError::new(
-            ErrorKind::Limit,
-            format!(
-                "{} entries, over the limit of {}",
-                zip.len(),
-                limits.max_entries
-            ),
-        ));
-    }
+    let mut zip = open_zip(bytes, limits)?;
     let mut budget = limits.max_total_bytes;
     for index in 0..zip.len() {
         let mut file = zip
             .by_index(index)
             .map_err(|e| BundleError::new(ErrorKind::Corrupt, format!("entry #{index}: {e}")))?;
-        let name = String::from_utf8_lossy(file.name_raw()).into_owned();
-        let directory = file.is_dir();
-        let unsafe_name = is_unsafe_name(&name) || file.is_symlink();
-        let kind = if unsafe_name || directory {
-            EntryKind::Unexpected
-        } else {
-            classify(&name)
-        };
-        let info = EntryInfo {
-            name: name.clone(),
-            kind,
-            size: file.size(),
-            compressed_size: file.compressed_size(),
-            unsafe_name,
-            directory,
-        };
+        let info = describe(&file);
+        let (unsafe_name, directory, kind) = (info.unsafe_name, info.directory, info.kind);
         if unsafe_name || directory {
             visit(&info, None).map_err(|e| BundleError::new(ErrorKind::Io, e.to_string()))?;
             continue;

@@ -24,66 +24,54 @@ pub fn parse_lenient(bytes: &[u8]) -> Result<(Value, bool), String> {
     }
 }
 
+/// Walks JSON text and tells, for each character, whether it belongs to a string literal
+/// (quotes included).
+fn in_strings(text: &str) -> impl Iterator<Item = (usize, char, bool)> + '_ {
+    let (mut in_string, mut escaped) = (false, false);
+    text.char_indices().map(move |(i, c)| {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+            (i, c, true)
+        } else {
+            in_string = c == '"';
+            (i, c, in_string)
+        }
+    })
+}
+
 /// Removes `...` tokens found outside strings, and the commas they leave dangling. `None` when
 /// there is no elision to drop.
 fn drop_elisions(text: &str) -> Option<String> {
     let mut out = String::with_capacity(text.len());
-    let mut in_string = false;
-    let mut escaped = false;
-    let mut dropped = false;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        if in_string {
-            out.push(c);
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == '"' {
-                in_string = false;
-            }
-            continue;
-        }
-        if c == '"' {
-            in_string = true;
-            out.push(c);
-        } else if c == '.' && text[i..].starts_with("...") {
-            chars.next();
-            chars.next();
-            dropped = true;
+    let mut skip = 0;
+    for (i, c, quoted) in in_strings(text) {
+        if skip > 0 {
+            skip -= 1;
+        } else if !quoted && text[i..].starts_with("...") {
+            skip = 2;
         } else {
             out.push(c);
         }
     }
-    if !dropped {
+    if out.len() == text.len() {
         return None;
     }
-    // Second pass: drop commas with nothing before or after them inside a container.
+    // Drop commas with nothing before or after them inside a container.
+    let chars: Vec<char> = out.chars().collect();
     let mut fixed = String::with_capacity(out.len());
-    let mut in_string = false;
-    let mut escaped = false;
-    let bytes: Vec<char> = out.chars().collect();
-    for (i, &c) in bytes.iter().enumerate() {
-        if in_string {
-            fixed.push(c);
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == '"' {
-                in_string = false;
-            }
-            continue;
-        }
-        if c == '"' {
-            in_string = true;
-        }
-        if c == ',' {
+    for (n, (_, c, quoted)) in in_strings(&out).enumerate() {
+        if c == ',' && !quoted {
             let prev = fixed.chars().rev().find(|c| !c.is_whitespace());
-            let next = bytes[i + 1..].iter().find(|c| !c.is_whitespace());
-            let dangling = matches!(prev, None | Some('[' | '{' | ','))
-                || matches!(next, None | Some(']' | '}' | ','));
-            if dangling {
+            let next = chars[n + 1..].iter().find(|c| !c.is_whitespace());
+            if matches!(prev, None | Some('[' | '{' | ','))
+                || matches!(next, None | Some(']' | '}' | ','))
+            {
                 continue;
             }
         }
@@ -221,5 +209,17 @@ mod tests {
             parse_lenient(b"{\"a\": 1}").unwrap(),
             (json!({"a": 1}), false)
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn lenient_parse_never_panics_and_agrees_with_strict(text in ".{0,64}") {
+            let strict = serde_json::from_str::<Value>(&text).ok();
+            match parse_lenient(text.as_bytes()) {
+                Ok((value, false)) => proptest::prop_assert_eq!(Some(value), strict),
+                Ok((_, true)) => proptest::prop_assert!(strict.is_none() && text.contains("...")),
+                Err(_) => proptest::prop_assert!(strict.is_none()),
+            }
+        }
     }
 }

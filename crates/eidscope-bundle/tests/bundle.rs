@@ -12,7 +12,8 @@ fn zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
     let mut buf = std::io::Cursor::new(Vec::new());
     {
         let mut z = zip::ZipWriter::new(&mut buf);
-        let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
         for (name, bytes) in entries {
             z.start_file(*name, options).unwrap();
             z.write_all(bytes).unwrap();
@@ -54,11 +55,26 @@ fn raw_ocr() -> serde_json::Value {
 #[test]
 fn documented_entries_are_found_in_folders_any_case_and_jpg() {
     let b = bundle(
-        &[("result/OCR.JSON", b"{}"), ("result/Front.JPG", b"x"), ("result/front.jpeg", b"y"), ("extra.txt", b"z"), ("result/", b"")],
+        &[
+            ("result/OCR.JSON", b"{}"),
+            ("result/Front.JPG", b"x"),
+            ("result/front.jpeg", b"y"),
+            ("extra.txt", b"z"),
+            ("result/", b""),
+        ],
         None,
     );
     let kinds: Vec<EntryKind> = b.archive.entries.iter().map(|e| e.kind).collect();
-    assert_eq!(kinds, [EntryKind::Ocr, EntryKind::Front, EntryKind::Unexpected, EntryKind::Unexpected, EntryKind::Unexpected]);
+    assert_eq!(
+        kinds,
+        [
+            EntryKind::Ocr,
+            EntryKind::Front,
+            EntryKind::Unexpected,
+            EntryKind::Unexpected,
+            EntryKind::Unexpected
+        ]
+    );
     assert_eq!(b.archive.contents[&EntryKind::Front].bytes, b"x");
     assert!(b.notes.iter().any(|n| n.contains("second `front.jpeg`")));
     assert!(b.archive.entries[4].directory);
@@ -89,13 +105,29 @@ fn raw_shape_maps_to_the_normalised_model() {
     // No process: the capture date comes from the raw result's completion time.
     assert_eq!(b.capture.as_ref().unwrap().1, "ocr.completion.date");
     assert_eq!(b.derivation.status, Status::Rejected);
-    assert_eq!(b.derivation.reasons, ["security-check:nonExpired", "similarity:verylow", "feature-not-found:hologram"]);
+    assert_eq!(
+        b.derivation.reasons,
+        [
+            "security-check:nonExpired",
+            "similarity:verylow",
+            "feature-not-found:hologram"
+        ]
+    );
 }
 
 #[test]
 fn raw_error_variant_means_no_ocr_data() {
-    let b = bundle(&[("ocr.json", br#"{"error": "DocumentNotFound", "message": "no document"}"#)], None);
-    assert_eq!(b.ocr.as_ref().unwrap().error.as_deref(), Some("DocumentNotFound: no document"));
+    let b = bundle(
+        &[(
+            "ocr.json",
+            br#"{"error": "DocumentNotFound", "message": "no document"}"#,
+        )],
+        None,
+    );
+    assert_eq!(
+        b.ocr.as_ref().unwrap().error.as_deref(),
+        Some("DocumentNotFound: no document")
+    );
     assert_eq!(b.derivation.status, Status::Failed);
     assert_eq!(b.derivation.reasons, ["ocr-error"]);
 }
@@ -126,8 +158,16 @@ fn the_agent_decision_rejects() {
     let ocr = json!({"similarityScore": "high", "securityChecks": {"nonExpired": {"valid": true}}});
     let manual = json!({"verification": {"status": "Declined", "reviewer": {"name": "ra-9"}, "comments": ["blurred"]}});
     let b = bundle(
-        &[("ocr.json", &serde_json::to_vec(&ocr).unwrap()), ("manual_approval.json", &serde_json::to_vec(&manual).unwrap())],
-        Some(json!({"status": "accepted", "processType": "attended", "createdAt": "2021-06-09T10:04:42Z"})),
+        &[
+            ("ocr.json", &serde_json::to_vec(&ocr).unwrap()),
+            (
+                "manual_approval.json",
+                &serde_json::to_vec(&manual).unwrap(),
+            ),
+        ],
+        Some(
+            json!({"status": "accepted", "processType": "attended", "createdAt": "2021-06-09T10:04:42Z"}),
+        ),
     );
     assert_eq!(b.derivation.status, Status::Rejected);
     assert_eq!(b.derivation.reasons, ["manual-approval:rejected"]);
@@ -138,7 +178,10 @@ fn the_agent_decision_rejects() {
 
 #[test]
 fn a_damaged_media_entry_is_kept_and_marked_a_damaged_json_entry_is_an_error() {
-    let good = zip(&[("front.jpeg", &[7u8; 5000]), ("ocr.json", b"{\"similarityScore\": \"high\"}")]);
+    let good = zip(&[
+        ("front.jpeg", &[7u8; 5000]),
+        ("ocr.json", b"{\"similarityScore\": \"high\"}"),
+    ]);
     // Flip a byte inside the first entry's deflate stream: its CRC no longer matches.
     let mut bad = good.clone();
     let at = 30 + "front.jpeg".len() + 2;
@@ -156,10 +199,21 @@ fn a_damaged_media_entry_is_kept_and_marked_a_damaged_json_entry_is_an_error() {
 
 #[test]
 fn limits_count_what_is_read_not_what_is_declared() {
-    let limits = Limits { max_entries: 3, ..Limits::default() };
+    let limits = Limits {
+        max_entries: 3,
+        ..Limits::default()
+    };
     let many = zip(&[("a", b"1"), ("b", b"2"), ("c", b"3"), ("d", b"4")]);
-    assert_eq!(Archive::from_bytes(&many, ReadPlan::ALL, &limits).unwrap_err().kind, ErrorKind::Limit);
-    let limits = Limits { max_json_bytes: 1000, ..Limits::default() };
+    assert_eq!(
+        Archive::from_bytes(&many, ReadPlan::ALL, &limits)
+            .unwrap_err()
+            .kind,
+        ErrorKind::Limit
+    );
+    let limits = Limits {
+        max_json_bytes: 1000,
+        ..Limits::default()
+    };
     let big = zip(&[("ocr.json", &[b' '; 1001])]);
     let err = Archive::from_bytes(&big, ReadPlan::ALL, &limits).unwrap_err();
     assert_eq!(err.kind, ErrorKind::Limit);
