@@ -2,11 +2,15 @@
 //! its findings. The one place that maps the normalised model onto the outside contract.
 
 use eidscope_bundle::Bundle;
-use eidscope_model::{BUNDLE_SCHEMA, BundleReport, EntryKind, Finding, Identity, MediaInfo};
+use eidscope_model::{BUNDLE_SCHEMA, BundleReport, EntryKind, Finding, MediaInfo};
 use std::collections::BTreeMap;
 
 /// The report of one bundle.
-pub fn build_report(bundle: &Bundle, media: BTreeMap<EntryKind, MediaInfo>, findings: Vec<Finding>) -> BundleReport {
+pub fn build_report(
+    bundle: &Bundle,
+    media: BTreeMap<EntryKind, MediaInfo>,
+    findings: Vec<Finding>,
+) -> BundleReport {
     let ocr = bundle.ocr.as_ref();
     let notes = bundle.notes.clone();
     BundleReport {
@@ -17,7 +21,7 @@ pub fn build_report(bundle: &Bundle, media: BTreeMap<EntryKind, MediaInfo>, find
         entries: bundle.archive.entries.clone(),
         shape: ocr.map(|o| o.shape),
         process: bundle.process.as_ref().map(|p| p.info.clone()),
-        identity: ocr.map(|o| o.identity.clone()).unwrap_or_else(Identity::default),
+        identity: ocr.map(|o| o.identity.clone()).unwrap_or_default(),
         similarity_score: ocr.and_then(|o| {
             o.similarity
                 .map(|l| l.as_str().to_owned())

@@ -230,7 +230,12 @@ pub struct LinkFinding {
 
 impl LinkFinding {
     /// A finding with the catalogue severity of `code`.
-    pub fn new(code: FindingCode, paths: Vec<String>, key: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(
+        code: FindingCode,
+        paths: Vec<String>,
+        key: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         LinkFinding {
             code,
             severity: code.severity(),

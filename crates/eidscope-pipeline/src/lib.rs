@@ -4,8 +4,8 @@
 //! This crate only orchestrates: the reading is `eidscope-bundle`'s, the facts
 //! `eidscope-media`'s, the findings `eidscope-analysis`'s.
 
-use eidscope_bundle::BundleError;
 use eidscope_analysis::{Thresholds, build_report, bundle_findings};
+use eidscope_bundle::BundleError;
 use eidscope_bundle::{Bundle, Limits, ProcessSource, ReadPlan};
 use eidscope_model::{BundleReport, EntryKind, MediaInfo, VideoInfo};
 use std::collections::BTreeMap;
@@ -29,7 +29,11 @@ pub fn open(path: &Path, process: Option<&Path>, level: Level) -> Result<Bundle,
         Some(file) => ProcessSource::File(file),
         None => ProcessSource::Beside,
     };
-    let plan = if level == Level::Meta { ReadPlan::META } else { ReadPlan::ALL };
+    let plan = if level == Level::Meta {
+        ReadPlan::META
+    } else {
+        ReadPlan::ALL
+    };
     Bundle::open(path, source, plan, &Limits::default())
 }
 
@@ -44,7 +48,10 @@ pub fn media_facts(bundle: &Bundle, level: Level) -> BTreeMap<EntryKind, MediaIn
             let info = eidscope_media::image_info::analyse_image(&data.name, &data.bytes, true);
             media.insert(*kind, MediaInfo::Image(info));
         } else if *kind == EntryKind::Video {
-            media.insert(*kind, MediaInfo::Video(video_facts(&data.name, &data.bytes, level)));
+            media.insert(
+                *kind,
+                MediaInfo::Video(video_facts(&data.name, &data.bytes, level)),
+            );
         }
     }
     media
@@ -101,7 +108,9 @@ impl std::str::FromStr for Level {
             "meta" => Ok(Level::Meta),
             "media" => Ok(Level::Media),
             "full" => Ok(Level::Full),
-            other => Err(format!("unknown level `{other}` (expected meta, media or full)")),
+            other => Err(format!(
+                "unknown level `{other}` (expected meta, media or full)"
+            )),
         }
     }
 }

@@ -14,10 +14,13 @@ use crate::inputs::Input;
 use crate::manifest::{MANIFEST_SCHEMA, Manifest};
 use crate::read::ScanTables;
 use crate::redact::Redactor;
-use crate::rows::{BundleRow, CheckRow, ErrorRow, FeatureRow, FindingRow, MediaRow, RowContext, Rows};
+use crate::rows::{
+    BundleRow, CheckRow, ErrorRow, FeatureRow, FindingRow, MediaRow, RowContext, Rows,
+};
 use crate::shard::Shard;
 use crate::writer::{ROW_GROUP_ROWS, TableFiles, WriteOptions};
 use eidscope_analysis::Thresholds;
+use eidscope_analysis::links::{LinkConfig, LinkRecord, find_links};
 use eidscope_model::Severity;
 use eidscope_pipeline::Level;
 use polars::prelude::DataFrame;
@@ -42,6 +45,9 @@ pub struct ScanOptions {
     pub thresholds: Thresholds,
     /// The output format and compression.
     pub write: WriteOptions,
+    /// Find the cross-bundle findings over the batch after the scan (`--links`); the writer
+    /// then keeps one small link record per bundle.
+    pub links: Option<LinkConfig>,
 }
 
 impl Default for ScanOptions {
@@ -53,6 +59,7 @@ impl Default for ScanOptions {
             redactor: None,
             thresholds: Thresholds::default(),
             write: WriteOptions::default(),
+            links: None,
         }
     }
 }
@@ -79,12 +86,20 @@ impl ScanSummary {
     pub fn per_second(&self) -> f64 {
         let secs = self.elapsed.as_secs_f64();
         #[allow(clippy::cast_precision_loss)] // counts far below 2^52
-        if secs > 0.0 { self.inputs as f64 / secs } else { 0.0 }
+        if secs > 0.0 {
+            self.inputs as f64 / secs
+        } else {
+            0.0
+        }
     }
 
     /// The most severe finding, if any.
     pub fn max_severity(&self) -> Option<Severity> {
-        self.findings.iter().filter(|(_, n)| **n > 0).map(|(s, _)| *s).max()
+        self.findings
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .map(|(s, _)| *s)
+            .max()
     }
 
     /// The closing line: bundles read, errors, findings by severity, time and rate.
@@ -128,7 +143,9 @@ impl RowSink for MemorySink {
         let slot = &mut self.frames[R::TABLE.index()];
         match slot {
             Some(existing) => {
-                existing.vstack_mut_owned(frame).map_err(|e| TablesError::table(R::TABLE.name(), e))?;
+                existing
+                    .vstack_mut_owned(frame)
+                    .map_err(|e| TablesError::table(R::TABLE.name(), e))?;
             }
             None => *slot = Some(frame),
         }
@@ -146,7 +163,11 @@ struct Batches {
     errors: Vec<ErrorRow>,
 }
 
-fn drain<R: TableRow, S: RowSink>(rows: &mut Vec<R>, sink: &mut S, at_least: usize) -> Result<(), TablesError> {
+fn drain<R: TableRow, S: RowSink>(
+    rows: &mut Vec<R>,
+    sink: &mut S,
+    at_least: usize,
+) -> Result<(), TablesError> {
     if !rows.is_empty() && rows.len() >= at_least {
         sink.put(rows)?;
         rows.clear();
@@ -179,7 +200,11 @@ pub fn rows_of(input: &Input, options: &ScanOptions) -> Rows {
     if let Some(error) = &input.error {
         return Rows::from_error(&input.path, error.kind, &error.message);
     }
-    let ctx = RowContext { level: options.level, shard: options.shard, redactor: options.redactor.as_ref() };
+    let ctx = RowContext {
+        level: options.level,
+        shard: options.shard,
+        redactor: options.redactor.as_ref(),
+    };
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let bundle = eidscope_pipeline::open(&input.file, None, options.level)?;
         let mut report = eidscope_pipeline::report(&bundle, options.level, &options.thresholds);
@@ -189,19 +214,30 @@ pub fn rows_of(input: &Input, options: &ScanOptions) -> Rows {
     match outcome {
         Ok(Ok(rows)) => rows,
         Ok(Err(error)) => Rows::from_error(&input.path, error.kind.as_str(), &error.message),
-        Err(_) => Rows::from_error(&input.path, "internal", "the reader stopped on an internal error (a bug: please report it with this file)"),
+        Err(_) => Rows::from_error(
+            &input.path,
+            "internal",
+            "the reader stopped on an internal error (a bug: please report it with this file)",
+        ),
     }
 }
 
 /// Runs the scan into any sink. `progress` is called from the writer thread with the
 /// number of inputs done so far.
-pub fn run<S: RowSink>(inputs: &[Input], options: &ScanOptions, mut sink: S, progress: &(dyn Fn(u64) + Sync)) -> Result<(S, ScanSummary), TablesError> {
+pub fn run<S: RowSink>(
+    inputs: &[Input],
+    options: &ScanOptions,
+    mut sink: S,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<(S, ScanSummary), TablesError> {
     let started = Instant::now();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs)
         .thread_name(|i| format!("eidscope-scan-{i}"))
         .build()
-        .map_err(|e| TablesError::Usage(format!("cannot start {} worker threads: {e}", options.jobs)))?;
+        .map_err(|e| {
+            TablesError::Usage(format!("cannot start {} worker threads: {e}", options.jobs))
+        })?;
     let capacity = 4 * pool.current_num_threads().max(1);
     let (sender, receiver) = crossbeam_channel::bounded::<Rows>(capacity);
     let aborted = AtomicBool::new(false);
@@ -218,8 +254,12 @@ pub fn run<S: RowSink>(inputs: &[Input], options: &ScanOptions, mut sink: S, pro
         let aborted = &aborted;
         let writer = scope.spawn(move || -> Result<S, TablesError> {
             let mut batches = Batches::default();
+            let mut records: Vec<LinkRecord> = Vec::new();
             let result = (|| {
                 for rows in receiver.iter() {
+                    if options.links.is_some() {
+                        records.extend(rows.bundle.as_ref().map(crate::links::record_of));
+                    }
                     summary.inputs += 1;
                     if rows.bundle.is_some() {
                         summary.bundles += 1;
@@ -232,6 +272,13 @@ pub fn run<S: RowSink>(inputs: &[Input], options: &ScanOptions, mut sink: S, pro
                     batches.push(rows);
                     batches.flush(&mut sink, ROW_GROUP_ROWS)?;
                     progress(summary.inputs);
+                }
+                if let Some(config) = &options.links {
+                    for finding in find_links(&records, config) {
+                        *summary.findings.entry(finding.severity).or_insert(0) += 1;
+                        batches.findings.push(crate::links::finding_row(&finding));
+                        batches.flush(&mut sink, ROW_GROUP_ROWS)?;
+                    }
                 }
                 batches.flush(&mut sink, 1)
             })();
@@ -251,7 +298,11 @@ pub fn run<S: RowSink>(inputs: &[Input], options: &ScanOptions, mut sink: S, pro
                 }
             });
         });
-        writer.join().unwrap_or_else(|_| Err(TablesError::Merge("the table writer stopped unexpectedly".to_owned())))
+        writer.join().unwrap_or_else(|_| {
+            Err(TablesError::Merge(
+                "the table writer stopped unexpectedly".to_owned(),
+            ))
+        })
     })?;
     summary.elapsed = started.elapsed();
     Ok((written, summary))
@@ -259,7 +310,12 @@ pub fn run<S: RowSink>(inputs: &[Input], options: &ScanOptions, mut sink: S, pro
 
 /// Scans `inputs` into the tables of `out` (or `out/shard-K-of-N/` when sharded) and writes
 /// the manifest last. On a fatal error no table file is left behind.
-pub fn scan(inputs: &[Input], out: &Path, options: &ScanOptions, progress: &(dyn Fn(u64) + Sync)) -> Result<ScanSummary, TablesError> {
+pub fn scan(
+    inputs: &[Input],
+    out: &Path,
+    options: &ScanOptions,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<ScanSummary, TablesError> {
     let started_at = chrono::Utc::now();
     let dir = match options.shard {
         Some(shard) => out.join(shard.dir_name()),
@@ -280,10 +336,17 @@ pub fn scan(inputs: &[Input], out: &Path, options: &ScanOptions, progress: &(dyn
         inputs: summary.inputs,
         bundles: summary.bundles,
         errors: summary.errors,
-        findings: summary.findings.iter().map(|(s, n)| (s.as_str().to_owned(), *n)).collect(),
+        findings: summary
+            .findings
+            .iter()
+            .map(|(s, n)| (s.as_str().to_owned(), *n))
+            .collect(),
         started_at,
         elapsed_seconds: summary.elapsed.as_secs_f64(),
-        tables: crate::table::Table::ALL.iter().map(|t| (t.name().to_owned(), t.file_name(format))).collect(),
+        tables: crate::table::Table::ALL
+            .iter()
+            .map(|t| (t.name().to_owned(), t.file_name(format)))
+            .collect(),
     };
     manifest.write(&dir)?;
     summary.out_dir = Some(dir);
@@ -291,7 +354,10 @@ pub fn scan(inputs: &[Input], out: &Path, options: &ScanOptions, progress: &(dyn
 }
 
 /// Scans `inputs` into tables held in memory (for statistics over bundles given directly).
-pub fn scan_to_memory(inputs: &[Input], options: &ScanOptions) -> Result<(ScanTables, ScanSummary), TablesError> {
+pub fn scan_to_memory(
+    inputs: &[Input],
+    options: &ScanOptions,
+) -> Result<(ScanTables, ScanSummary), TablesError> {
     let (sink, summary) = run(inputs, options, MemorySink::default(), &|_| {})?;
     let [bundles, checks, features, media, findings, errors] = sink.frames;
     let tables = ScanTables::from_frames([bundles, checks, features, media, findings, errors])?;

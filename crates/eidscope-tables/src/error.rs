@@ -42,11 +42,17 @@ pub enum TablesError {
 impl TablesError {
     /// An I/O error on `path`.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        TablesError::Io { path: path.into(), source }
+        TablesError::Io {
+            path: path.into(),
+            source,
+        }
     }
 
     /// A polars error on `path`.
     pub fn table(path: impl Into<PathBuf>, error: impl std::fmt::Display) -> Self {
-        TablesError::Table { path: path.into(), message: error.to_string() }
+        TablesError::Table {
+            path: path.into(),
+            message: error.to_string(),
+        }
     }
 }

@@ -45,11 +45,17 @@ fn words_dtype(words: Words) -> PolarsResult<Option<DataType>> {
     Ok(match words {
         Words::Text => None,
         Words::Open => Some(DataType::from_categories(Categories::global())),
-        Words::Closed(list) => Some(DataType::from_frozen_categories(FrozenCategories::new(list.iter().copied())?)),
+        Words::Closed(list) => Some(DataType::from_frozen_categories(FrozenCategories::new(
+            list.iter().copied(),
+        )?)),
     })
 }
 
-fn text<'a>(name: &str, words: Words, values: impl Iterator<Item = Option<&'a str>>) -> PolarsResult<Column> {
+fn text<'a>(
+    name: &str,
+    words: Words,
+    values: impl Iterator<Item = Option<&'a str>>,
+) -> PolarsResult<Column> {
     let column = Column::new(name.into(), values.collect::<Vec<_>>());
     match words_dtype(words)? {
         Some(dtype) => column.cast(&dtype),
@@ -65,9 +71,15 @@ fn date(name: &str, values: impl Iterator<Item = Option<NaiveDate>>) -> PolarsRe
     Column::new(name.into(), days).cast(&DataType::Date)
 }
 
-fn timestamp(name: &str, values: impl Iterator<Item = Option<DateTime<Utc>>>) -> PolarsResult<Column> {
+fn timestamp(
+    name: &str,
+    values: impl Iterator<Item = Option<DateTime<Utc>>>,
+) -> PolarsResult<Column> {
     let ms: Vec<Option<i64>> = values.map(|t| t.map(|t| t.timestamp_millis())).collect();
-    Column::new(name.into(), ms).cast(&DataType::Datetime(TimeUnit::Milliseconds, Some(TimeZone::UTC)))
+    Column::new(name.into(), ms).cast(&DataType::Datetime(
+        TimeUnit::Milliseconds,
+        Some(TimeZone::UTC),
+    ))
 }
 
 macro_rules! plain {
@@ -90,7 +102,8 @@ const SHAPES: &[&str] = &["signicat", "eid-raw"];
 fn media_kinds() -> &'static [&'static str] {
     static KINDS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
     KINDS.get_or_init(|| {
-        let mut kinds: Vec<&'static str> = EntryKind::DOCUMENTED.iter().map(|k| k.as_str()).collect();
+        let mut kinds: Vec<&'static str> =
+            EntryKind::DOCUMENTED.iter().map(|k| k.as_str()).collect();
         kinds.push(EntryKind::Unexpected.as_str());
         kinds
     })
@@ -102,7 +115,9 @@ const _: () = assert!(Severity::ALL.len() == 4);
 impl TableRow for BundleRow {
     const TABLE: Table = Table::Bundles;
     fn frame(rows: &[Self]) -> PolarsResult<DataFrame> {
-        let t = |name: &str, w: Words, f: fn(&BundleRow) -> Option<&str>| text(name, w, rows.iter().map(f));
+        let t = |name: &str, w: Words, f: fn(&BundleRow) -> Option<&str>| {
+            text(name, w, rows.iter().map(f))
+        };
         let columns = vec![
             t("path", Words::Text, |r| Some(&r.path))?,
             t("sha256", Words::Text, |r| Some(&r.sha256))?,
@@ -114,39 +129,61 @@ impl TableRow for BundleRow {
             t("process_type", Words::Open, |r| r.process_type.as_deref())?,
             timestamp("created_at", rows.iter().map(|r| r.created_at))?,
             date("capture_date", rows.iter().map(|r| r.capture_date))?,
-            t("reported_status", Words::Open, |r| r.reported_status.as_deref())?,
+            t("reported_status", Words::Open, |r| {
+                r.reported_status.as_deref()
+            })?,
             t("derived_status", Words::Open, |r| Some(&r.derived_status))?,
             t("status", Words::Open, |r| Some(&r.status))?,
-            t("similarity_score", Words::Open, |r| r.similarity_score.as_deref())?,
+            t("similarity_score", Words::Open, |r| {
+                r.similarity_score.as_deref()
+            })?,
             plain!("liveness_detected", rows, |r| r.liveness_detected),
             t("document_type", Words::Open, |r| r.document_type.as_deref())?,
-            t("issuing_country", Words::Open, |r| r.issuing_country.as_deref())?,
+            t("issuing_country", Words::Open, |r| {
+                r.issuing_country.as_deref()
+            })?,
             t("nationality", Words::Open, |r| r.nationality.as_deref())?,
             t("gender", Words::Open, |r| r.gender.as_deref())?,
             date("date_of_birth", rows.iter().map(|r| r.date_of_birth))?,
             plain!("birth_year", rows, |r| r.birth_year),
             date("date_of_expiry", rows.iter().map(|r| r.date_of_expiry))?,
-            t("document_number", Words::Text, |r| r.document_number.as_deref())?,
+            t("document_number", Words::Text, |r| {
+                r.document_number.as_deref()
+            })?,
             t("document_key", Words::Text, |r| r.document_key.as_deref())?,
-            t("personal_identification_number", Words::Text, |r| r.personal_identification_number.as_deref())?,
+            t("personal_identification_number", Words::Text, |r| {
+                r.personal_identification_number.as_deref()
+            })?,
             t("first_name", Words::Text, |r| r.first_name.as_deref())?,
             t("last_name", Words::Text, |r| r.last_name.as_deref())?,
-            t("fail_reason_type", Words::Open, |r| r.fail_reason_type.as_deref())?,
-            t("manual_decision", Words::Open, |r| r.manual_decision.as_deref())?,
+            t("fail_reason_type", Words::Open, |r| {
+                r.fail_reason_type.as_deref()
+            })?,
+            t("manual_decision", Words::Open, |r| {
+                r.manual_decision.as_deref()
+            })?,
             plain!("checks_failed", rows, |r| r.checks_failed),
             plain!("features_not_found", rows, |r| r.features_not_found),
             plain!("findings", rows, |r| r.findings),
-            t("max_severity", Words::Closed(SEVERITIES), |r| r.max_severity.as_deref())?,
+            t("max_severity", Words::Closed(SEVERITIES), |r| {
+                r.max_severity.as_deref()
+            })?,
             t("reasons", Words::Text, |r| Some(&r.reasons))?,
             t("front_sha256", Words::Text, |r| r.front_sha256.as_deref())?,
             t("back_sha256", Words::Text, |r| r.back_sha256.as_deref())?,
             t("selfie_sha256", Words::Text, |r| r.selfie_sha256.as_deref())?,
-            t("portrait_sha256", Words::Text, |r| r.portrait_sha256.as_deref())?,
+            t("portrait_sha256", Words::Text, |r| {
+                r.portrait_sha256.as_deref()
+            })?,
             t("video_sha256", Words::Text, |r| r.video_sha256.as_deref())?,
             t("selfie_dhash", Words::Text, |r| r.selfie_dhash.as_deref())?,
             t("selfie_phash", Words::Text, |r| r.selfie_phash.as_deref())?,
-            t("portrait_dhash", Words::Text, |r| r.portrait_dhash.as_deref())?,
-            t("portrait_phash", Words::Text, |r| r.portrait_phash.as_deref())?,
+            t("portrait_dhash", Words::Text, |r| {
+                r.portrait_dhash.as_deref()
+            })?,
+            t("portrait_phash", Words::Text, |r| {
+                r.portrait_phash.as_deref()
+            })?,
             t("level", Words::Closed(LEVELS), |r| Some(&r.level))?,
             t("shard", Words::Open, |r| r.shard.as_deref())?,
             plain!("redacted", rows, |r| r.redacted),
@@ -159,8 +196,16 @@ impl TableRow for CheckRow {
     const TABLE: Table = Table::Checks;
     fn frame(rows: &[Self]) -> PolarsResult<DataFrame> {
         let columns = vec![
-            text("path", Words::Text, rows.iter().map(|r| Some(r.path.as_str())))?,
-            text("check", Words::Open, rows.iter().map(|r| Some(r.check.as_str())))?,
+            text(
+                "path",
+                Words::Text,
+                rows.iter().map(|r| Some(r.path.as_str())),
+            )?,
+            text(
+                "check",
+                Words::Open,
+                rows.iter().map(|r| Some(r.check.as_str())),
+            )?,
             plain!("valid", rows, |r| r.valid),
         ];
         DataFrame::new(rows.len(), columns)
@@ -171,8 +216,16 @@ impl TableRow for FeatureRow {
     const TABLE: Table = Table::Features;
     fn frame(rows: &[Self]) -> PolarsResult<DataFrame> {
         let columns = vec![
-            text("path", Words::Text, rows.iter().map(|r| Some(r.path.as_str())))?,
-            text("name", Words::Open, rows.iter().map(|r| Some(r.name.as_str())))?,
+            text(
+                "path",
+                Words::Text,
+                rows.iter().map(|r| Some(r.path.as_str())),
+            )?,
+            text(
+                "name",
+                Words::Open,
+                rows.iter().map(|r| Some(r.name.as_str())),
+            )?,
             text("side", Words::Open, rows.iter().map(|r| r.side.as_deref()))?,
             plain!("found", rows, |r| r.found),
             plain!("x", rows, |r| r.x),
@@ -187,7 +240,9 @@ impl TableRow for FeatureRow {
 impl TableRow for MediaRow {
     const TABLE: Table = Table::Media;
     fn frame(rows: &[Self]) -> PolarsResult<DataFrame> {
-        let t = |name: &str, w: Words, f: fn(&MediaRow) -> Option<&str>| text(name, w, rows.iter().map(f));
+        let t = |name: &str, w: Words, f: fn(&MediaRow) -> Option<&str>| {
+            text(name, w, rows.iter().map(f))
+        };
         let columns = vec![
             t("path", Words::Text, |r| Some(&r.path))?,
             t("kind", Words::Closed(media_kinds()), |r| Some(&r.kind))?,
@@ -205,7 +260,9 @@ impl TableRow for MediaRow {
             t("exif_software", Words::Open, |r| r.exif_software.as_deref())?,
             plain!("decoded", rows, |r| r.decoded),
             t("decode_error", Words::Text, |r| r.decode_error.as_deref())?,
-            t("structure_error", Words::Text, |r| r.structure_error.as_deref())?,
+            t("structure_error", Words::Text, |r| {
+                r.structure_error.as_deref()
+            })?,
             plain!("trailing_bytes", rows, |r| r.trailing_bytes),
             t("dhash", Words::Text, |r| r.dhash.as_deref())?,
             t("phash", Words::Text, |r| r.phash.as_deref())?,
@@ -223,7 +280,9 @@ impl TableRow for MediaRow {
 impl TableRow for FindingRow {
     const TABLE: Table = Table::Findings;
     fn frame(rows: &[Self]) -> PolarsResult<DataFrame> {
-        let t = |name: &str, w: Words, f: fn(&FindingRow) -> Option<&str>| text(name, w, rows.iter().map(f));
+        let t = |name: &str, w: Words, f: fn(&FindingRow) -> Option<&str>| {
+            text(name, w, rows.iter().map(f))
+        };
         let columns = vec![
             t("path", Words::Text, |r| Some(&r.path))?,
             t("code", Words::Closed(finding_codes()), |r| Some(&r.code))?,
@@ -242,9 +301,21 @@ impl TableRow for ErrorRow {
     const TABLE: Table = Table::Errors;
     fn frame(rows: &[Self]) -> PolarsResult<DataFrame> {
         let columns = vec![
-            text("path", Words::Text, rows.iter().map(|r| Some(r.path.as_str())))?,
-            text("error_kind", Words::Open, rows.iter().map(|r| Some(r.error_kind.as_str())))?,
-            text("message", Words::Text, rows.iter().map(|r| Some(r.message.as_str())))?,
+            text(
+                "path",
+                Words::Text,
+                rows.iter().map(|r| Some(r.path.as_str())),
+            )?,
+            text(
+                "error_kind",
+                Words::Open,
+                rows.iter().map(|r| Some(r.error_kind.as_str())),
+            )?,
+            text(
+                "message",
+                Words::Text,
+                rows.iter().map(|r| Some(r.message.as_str())),
+            )?,
         ];
         DataFrame::new(rows.len(), columns)
     }

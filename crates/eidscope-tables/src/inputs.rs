@@ -59,7 +59,12 @@ pub fn expand(args: &[PathBuf], stdin: &mut dyn BufRead, shard: Shard) -> Vec<In
                         }
                     }
                     Err(e) => {
-                        push_error(&mut out, &mut seen, "-", format!("cannot read the list of paths on standard input: {e}"));
+                        push_error(
+                            &mut out,
+                            &mut seen,
+                            "-",
+                            format!("cannot read the list of paths on standard input: {e}"),
+                        );
                         break;
                     }
                 }
@@ -76,12 +81,19 @@ fn expand_one(arg: &Path, out: &mut Vec<Input>, seen: &mut HashSet<PathBuf>) {
     match std::fs::metadata(arg) {
         Ok(meta) if meta.is_dir() => walk(arg, out, seen),
         Ok(_) => push_file(arg, out, seen),
-        Err(e) => push_error(out, seen, &arg.to_string_lossy(), format!("cannot open: {e}")),
+        Err(e) => push_error(
+            out,
+            seen,
+            &arg.to_string_lossy(),
+            format!("cannot open: {e}"),
+        ),
     }
 }
 
 fn walk(dir: &Path, out: &mut Vec<Input>, seen: &mut HashSet<PathBuf>) {
-    let walker = walkdir::WalkDir::new(dir).follow_links(false).sort_by_file_name();
+    let walker = walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .sort_by_file_name();
     for entry in walker {
         match entry {
             Ok(entry) => {
@@ -98,7 +110,11 @@ fn walk(dir: &Path, out: &mut Vec<Input>, seen: &mut HashSet<PathBuf>) {
             }
             Err(e) => {
                 let path = e.path().unwrap_or(dir).to_string_lossy().into_owned();
-                let message = format!("cannot read folder entry: {}", e.io_error().map_or_else(|| e.to_string(), ToString::to_string));
+                let message = format!(
+                    "cannot read folder entry: {}",
+                    e.io_error()
+                        .map_or_else(|| e.to_string(), ToString::to_string)
+                );
                 push_error(out, seen, &path, message);
             }
         }
@@ -108,7 +124,11 @@ fn walk(dir: &Path, out: &mut Vec<Input>, seen: &mut HashSet<PathBuf>) {
 fn push_file(path: &Path, out: &mut Vec<Input>, seen: &mut HashSet<PathBuf>) {
     let key = std::fs::canonicalize(path).unwrap_or_else(|_| lexical(path));
     if seen.insert(key) {
-        out.push(Input { path: path.to_string_lossy().into_owned(), file: path.to_path_buf(), error: None });
+        out.push(Input {
+            path: path.to_string_lossy().into_owned(),
+            file: path.to_path_buf(),
+            error: None,
+        });
     }
 }
 
@@ -117,7 +137,10 @@ fn push_error(out: &mut Vec<Input>, seen: &mut HashSet<PathBuf>, path: &str, mes
         out.push(Input {
             path: path.to_owned(),
             file: PathBuf::from(path),
-            error: Some(InputError { kind: "io", message }),
+            error: Some(InputError {
+                kind: "io",
+                message,
+            }),
         });
     }
 }
@@ -143,7 +166,13 @@ mod tests {
         std::fs::write(&named, b"x").unwrap();
         let dup = dir.path().join("a/./b/x.zip");
         let missing = dir.path().join("missing.zip");
-        let args = vec![dir.path().join("a"), named.clone(), dup, missing.clone(), PathBuf::from("-")];
+        let args = vec![
+            dir.path().join("a"),
+            named.clone(),
+            dup,
+            missing.clone(),
+            PathBuf::from("-"),
+        ];
         let list = format!("{}\n\n{}\n", named.display(), missing.display());
         let inputs = expand(&args, &mut list.as_bytes(), Shard::ALL);
         let paths: Vec<&str> = inputs.iter().map(|i| i.path.as_str()).collect();

@@ -16,10 +16,13 @@
 //! pipeline, turns reports into rows, and reads rows back. Polars lives here and nowhere else
 //! in the library crates.
 
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
 pub mod engine;
 pub mod error;
 pub mod frame;
 pub mod inputs;
+pub mod links;
 pub mod manifest;
 pub mod read;
 pub mod redact;

@@ -54,10 +54,11 @@ impl Manifest {
             path: dir.to_path_buf(),
             message: format!("not a scan output folder: cannot read {MANIFEST_FILE}: {e}"),
         })?;
-        let manifest: Manifest = serde_json::from_slice(&bytes).map_err(|e| TablesError::NotAScan {
-            path: path.clone(),
-            message: format!("not a scan manifest: {e}"),
-        })?;
+        let manifest: Manifest =
+            serde_json::from_slice(&bytes).map_err(|e| TablesError::NotAScan {
+                path: path.clone(),
+                message: format!("not a scan manifest: {e}"),
+            })?;
         if manifest.schema != MANIFEST_SCHEMA {
             return Err(TablesError::NotAScan {
                 path,
@@ -71,7 +72,8 @@ impl Manifest {
     pub fn write(&self, dir: &Path) -> Result<(), TablesError> {
         let path = dir.join(MANIFEST_FILE);
         let partial = crate::writer::partial_name(&path);
-        let mut bytes = serde_json::to_vec_pretty(self).map_err(|e| TablesError::table(&path, e))?;
+        let mut bytes =
+            serde_json::to_vec_pretty(self).map_err(|e| TablesError::table(&path, e))?;
         bytes.push(b'\n');
         std::fs::write(&partial, bytes)
             .and_then(|()| std::fs::rename(&partial, &path))

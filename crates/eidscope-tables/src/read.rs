@@ -61,7 +61,9 @@ impl ScanTables {
     /// Empty tables of the canonical schemas.
     pub fn empty() -> Result<ScanTables, TablesError> {
         let empty = |t: Table| -> Result<DataFrame, TablesError> {
-            Ok(DataFrame::empty_with_schema(&schema_of(t).map_err(|e| TablesError::table(t.name(), e))?))
+            Ok(DataFrame::empty_with_schema(
+                &schema_of(t).map_err(|e| TablesError::table(t.name(), e))?,
+            ))
         };
         Ok(ScanTables {
             bundles: empty(Table::Bundles)?,
@@ -87,8 +89,19 @@ impl ScanTables {
 
     /// Appends the frames of another scan.
     pub fn merge(&mut self, other: ScanTables) -> Result<(), TablesError> {
-        let ScanTables { bundles, checks, features, media, findings, errors, scans } = other;
-        for (table, frame) in Table::ALL.into_iter().zip([bundles, checks, features, media, findings, errors]) {
+        let ScanTables {
+            bundles,
+            checks,
+            features,
+            media,
+            findings,
+            errors,
+            scans,
+        } = other;
+        for (table, frame) in Table::ALL
+            .into_iter()
+            .zip([bundles, checks, features, media, findings, errors])
+        {
             self.append(table, frame, Path::new(table.name()))?;
         }
         self.scans.extend(scans);
@@ -98,7 +111,9 @@ impl ScanTables {
     fn append(&mut self, table: Table, frame: DataFrame, origin: &Path) -> Result<(), TablesError> {
         let frame = conform(table, frame).map_err(|e| TablesError::table(origin, e))?;
         let target = self.table_mut(table);
-        target.vstack_mut_owned(frame).map_err(|e| TablesError::table(origin, e))?;
+        target
+            .vstack_mut_owned(frame)
+            .map_err(|e| TablesError::table(origin, e))?;
         Ok(())
     }
 
@@ -199,12 +214,15 @@ pub fn read_table(table: Table, file: &Path, format: Format) -> Result<DataFrame
 
 fn read_ndjson<R: TableRow>(file: &Path) -> Result<DataFrame, TablesError> {
     let handle = std::fs::File::open(file).map_err(|e| TablesError::io(file, e))?;
-    let mut frame = DataFrame::empty_with_schema(&R::schema().map_err(|e| TablesError::table(file, e))?);
+    let mut frame =
+        DataFrame::empty_with_schema(&R::schema().map_err(|e| TablesError::table(file, e))?);
     let mut batch: Vec<R> = Vec::with_capacity(crate::writer::ROW_GROUP_ROWS);
     let flush = |batch: &mut Vec<R>, frame: &mut DataFrame| -> Result<(), TablesError> {
         if !batch.is_empty() {
             let part = R::frame(batch).map_err(|e| TablesError::table(file, e))?;
-            frame.vstack_mut_owned(part).map_err(|e| TablesError::table(file, e))?;
+            frame
+                .vstack_mut_owned(part)
+                .map_err(|e| TablesError::table(file, e))?;
             batch.clear();
         }
         Ok(())

@@ -65,7 +65,10 @@ pub fn normalise_document_number(number: &str) -> String {
 
 /// A name as compared across bundles: trimmed, inner white space collapsed, upper case.
 pub fn normalise_name(name: &str) -> String {
-    name.split_whitespace().collect::<Vec<_>>().join(" ").to_uppercase()
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_uppercase()
 }
 
 impl Redactor {
@@ -74,7 +77,8 @@ impl Redactor {
         if key.is_empty() {
             return Err("the redaction key is empty".to_owned());
         }
-        let mac = <Hmac<Sha256> as Mac>::new_from_slice(key).map_err(|e| format!("the redaction key cannot be used: {e}"))?;
+        let mac = <Hmac<Sha256> as Mac>::new_from_slice(key)
+            .map_err(|e| format!("the redaction key cannot be used: {e}"))?;
         Ok(Redactor { mac })
     }
 
@@ -104,14 +108,20 @@ impl Redactor {
                 for spelling in [raw.to_owned(), raw.to_uppercase(), raw.to_lowercase()] {
                     // A short lower-case hex word (`abe`, `face`) would also match inside
                     // the hashes of the evidence; such a value is only matched as written.
-                    let hex_like = spelling.len() < 12 && spelling.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase());
+                    let hex_like = spelling.len() < 12
+                        && spelling
+                            .chars()
+                            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase());
                     if !hex_like || spelling == raw {
                         pairs.push((spelling, replacement.clone()));
                     }
                 }
             }
         };
-        for name in [&identity.first_name, &identity.last_name].into_iter().flatten() {
+        for name in [&identity.first_name, &identity.last_name]
+            .into_iter()
+            .flatten()
+        {
             add(name, self.pseudonym(Domain::Name, name));
             for part in name.split_whitespace() {
                 add(part, self.pseudonym(Domain::Name, part));
@@ -159,7 +169,11 @@ impl Scrubber {
         let mut out = String::with_capacity(text.len());
         let mut rest = text;
         while let Some(ch) = rest.chars().next() {
-            match self.pairs.iter().find(|(raw, _)| rest.starts_with(raw.as_str())) {
+            match self
+                .pairs
+                .iter()
+                .find(|(raw, _)| rest.starts_with(raw.as_str()))
+            {
                 Some((raw, replacement)) => {
                     out.push_str(replacement);
                     rest = &rest[raw.len()..];
@@ -204,8 +218,16 @@ impl Scrubber {
     /// value is replaced outright and the message rebuilt from the field and the problem.
     pub fn finding(&self, finding: &Finding) -> Finding {
         if finding.code == FindingCode::InvalidField {
-            let field = finding.evidence.get("field").and_then(Value::as_str).unwrap_or("field");
-            let problem = finding.evidence.get("problem").and_then(Value::as_str).unwrap_or("is not valid");
+            let field = finding
+                .evidence
+                .get("field")
+                .and_then(Value::as_str)
+                .unwrap_or("field");
+            let problem = finding
+                .evidence
+                .get("problem")
+                .and_then(Value::as_str)
+                .unwrap_or("is not valid");
             let mut evidence = self.value(&finding.evidence);
             if let Some(map) = evidence.as_object_mut() {
                 map.insert("value".to_owned(), Value::String(REDACTED.to_owned()));
@@ -253,11 +275,16 @@ mod tests {
             ..Identity::default()
         };
         let s = r.scrubber(&identity, Some("0f1e"));
-        let text = s.text("ANA MARIA SILVA holds AB1234567 (AB 1234567), born 1990-04-05, process 0f1e");
+        let text =
+            s.text("ANA MARIA SILVA holds AB1234567 (AB 1234567), born 1990-04-05, process 0f1e");
         for raw in ["ANA", "SILVA", "1234567", "1990-04-05", "0f1e"] {
             assert!(!text.contains(raw), "{raw} left in {text}");
         }
-        let f = Finding::new(FindingCode::InvalidField, "`dateOfBirth` value `31.02.1990` is impossible", serde_json::json!({"field": "dateOfBirth", "value": "31.02.1990", "problem": "is impossible"}));
+        let f = Finding::new(
+            FindingCode::InvalidField,
+            "`dateOfBirth` value `31.02.1990` is impossible",
+            serde_json::json!({"field": "dateOfBirth", "value": "31.02.1990", "problem": "is impossible"}),
+        );
         let clean = s.finding(&f);
         assert!(!clean.message.contains("31.02") && !clean.evidence.to_string().contains("31.02"));
         let e = s.value(&serde_json::json!({"date_of_birth": "1990-04-05", "age": 17}));

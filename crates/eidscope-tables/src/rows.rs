@@ -262,7 +262,11 @@ impl Rows {
     /// The rows of an input that could not be read.
     pub fn from_error(path: &str, kind: &str, message: &str) -> Rows {
         Rows {
-            error: Some(ErrorRow { path: path.to_owned(), error_kind: kind.to_owned(), message: message.to_owned() }),
+            error: Some(ErrorRow {
+                path: path.to_owned(),
+                error_kind: kind.to_owned(),
+                message: message.to_owned(),
+            }),
             ..Rows::default()
         }
     }
@@ -304,7 +308,10 @@ impl Rows {
             Some(MediaInfo::Video(info)) => Some(info.sha256.clone()),
             None => None,
         };
-        let reported = report.reported_status.as_ref().map(|s| s.as_str().to_owned());
+        let reported = report
+            .reported_status
+            .as_ref()
+            .map(|s| s.as_str().to_owned());
         let derived = report.derived_status.as_str().to_owned();
         let bundle = BundleRow {
             path: path.clone(),
@@ -326,23 +333,40 @@ impl Rows {
             issuing_country: id.issuing_country.clone(),
             nationality: id.nationality.clone(),
             gender: id.gender.clone(),
-            date_of_birth: if redactor.is_some() { None } else { id.date_of_birth },
+            date_of_birth: if redactor.is_some() {
+                None
+            } else {
+                id.date_of_birth
+            },
             birth_year: id.date_of_birth.map(|d| d.year()),
             date_of_expiry: id.date_of_expiry,
             document_number: pseudo(Domain::DocumentNumber, &id.document_number),
             document_key,
-            personal_identification_number: pseudo(Domain::PersonalNumber, &id.personal_identification_number),
+            personal_identification_number: pseudo(
+                Domain::PersonalNumber,
+                &id.personal_identification_number,
+            ),
             first_name: pseudo(Domain::Name, &id.first_name),
             last_name: pseudo(Domain::Name, &id.last_name),
-            fail_reason_type: process.and_then(|p| p.fail_reason.as_ref()).and_then(|f| f.kind.clone()),
-            manual_decision: report.manual_approval.as_ref().and_then(|m| m.decision.as_ref()).map(|d| match d {
-                eidscope_model::Decision::Accepted => "accepted".to_owned(),
-                eidscope_model::Decision::Rejected => "rejected".to_owned(),
-            }),
+            fail_reason_type: process
+                .and_then(|p| p.fail_reason.as_ref())
+                .and_then(|f| f.kind.clone()),
+            manual_decision: report
+                .manual_approval
+                .as_ref()
+                .and_then(|m| m.decision.as_ref())
+                .map(|d| match d {
+                    eidscope_model::Decision::Accepted => "accepted".to_owned(),
+                    eidscope_model::Decision::Rejected => "rejected".to_owned(),
+                }),
             checks_failed: count(report.security_checks.values().filter(|valid| !**valid)),
             features_not_found: count(report.features.iter().filter(|f| f.found == Some(false))),
             findings: count(findings.iter()),
-            max_severity: findings.iter().map(|f| f.severity).max().map(|s| s.as_str().to_owned()),
+            max_severity: findings
+                .iter()
+                .map(|f| f.severity)
+                .max()
+                .map(|s| s.as_str().to_owned()),
             reasons: match &scrubber {
                 Some(s) => s.text(&report.reasons.join("; ")),
                 None => report.reasons.join("; "),
@@ -363,7 +387,11 @@ impl Rows {
         let checks = report
             .security_checks
             .iter()
-            .map(|(check, valid)| CheckRow { path: path.clone(), check: check.clone(), valid: *valid })
+            .map(|(check, valid)| CheckRow {
+                path: path.clone(),
+                check: check.clone(),
+                valid: *valid,
+            })
             .collect();
         let features = report
             .features
@@ -379,9 +407,20 @@ impl Rows {
                 height: f.bbox.map(|b| b.height),
             })
             .collect();
-        let media = report.media.iter().map(|(kind, info)| media_row(&path, *kind, info)).collect();
+        let media = report
+            .media
+            .iter()
+            .map(|(kind, info)| media_row(&path, *kind, info))
+            .collect();
         let findings = findings.iter().map(|f| finding_row(&path, f)).collect();
-        Rows { bundle: Some(bundle), checks, features, media, findings, error: None }
+        Rows {
+            bundle: Some(bundle),
+            checks,
+            features,
+            media,
+            findings,
+            error: None,
+        }
     }
 
     /// The severities of this input's findings.

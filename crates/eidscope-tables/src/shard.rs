@@ -28,7 +28,9 @@ impl Shard {
     /// A share, checked: `1 <= index <= count`.
     pub fn new(index: u32, count: u32) -> Result<Shard, String> {
         if count == 0 || index == 0 || index > count {
-            return Err(format!("shard {index}/{count}: K must lie between 1 and N (e.g. --shard 3/8)"));
+            return Err(format!(
+                "shard {index}/{count}: K must lie between 1 and N (e.g. --shard 3/8)"
+            ));
         }
         Ok(Shard { index, count })
     }
@@ -67,9 +69,9 @@ impl FromStr for Shard {
             .split_once('/')
             .ok_or_else(|| format!("shard `{s}` is not K/N (e.g. --shard 3/8)"))?;
         let parse = |t: &str| {
-            t.trim()
-                .parse::<u32>()
-                .map_err(|_| format!("shard `{s}` is not K/N with whole numbers (e.g. --shard 3/8)"))
+            t.trim().parse::<u32>().map_err(|_| {
+                format!("shard `{s}` is not K/N with whole numbers (e.g. --shard 3/8)")
+            })
         };
         Shard::new(parse(k)?, parse(n)?)
     }
@@ -92,7 +94,15 @@ mod tests {
     fn every_path_falls_in_exactly_one_share() {
         for i in 0..500 {
             let path = format!("batch/bundle-{i:05}.zip");
-            let owners: Vec<u32> = (1..=4).filter(|k| Shard { index: *k, count: 4 }.contains(&path)).collect();
+            let owners: Vec<u32> = (1..=4)
+                .filter(|k| {
+                    Shard {
+                        index: *k,
+                        count: 4,
+                    }
+                    .contains(&path)
+                })
+                .collect();
             assert_eq!(owners.len(), 1, "{path}");
         }
     }

@@ -24,7 +24,14 @@ pub enum Table {
 
 impl Table {
     /// Every table, in the order they are listed in cli-contract.md.
-    pub const ALL: [Table; 6] = [Table::Bundles, Table::Checks, Table::Features, Table::Media, Table::Findings, Table::Errors];
+    pub const ALL: [Table; 6] = [
+        Table::Bundles,
+        Table::Checks,
+        Table::Features,
+        Table::Media,
+        Table::Findings,
+        Table::Errors,
+    ];
 
     /// The table name (the file stem).
     pub fn name(self) -> &'static str {
@@ -56,7 +63,9 @@ impl fmt::Display for Table {
 }
 
 /// The file format of the tables.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     /// Apache Parquet (zstd-compressed, row groups of [`crate::writer::ROW_GROUP_ROWS`] rows).

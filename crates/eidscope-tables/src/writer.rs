@@ -23,20 +23,29 @@ struct SharedFile(Arc<Mutex<BufWriter<File>>>);
 
 impl Write for SharedFile {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().map_err(|_| std::io::Error::other("output lock poisoned"))?.write(buf)
+        self.0
+            .lock()
+            .map_err(|_| std::io::Error::other("output lock poisoned"))?
+            .write(buf)
     }
     fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
-        self.0.lock().map_err(|_| std::io::Error::other("output lock poisoned"))?.write_all(buf)
+        self.0
+            .lock()
+            .map_err(|_| std::io::Error::other("output lock poisoned"))?
+            .write_all(buf)
     }
     fn flush(&mut self) -> std::io::Result<()> {
-        let mut out = self.0.lock().map_err(|_| std::io::Error::other("output lock poisoned"))?;
+        let mut out = self
+            .0
+            .lock()
+            .map_err(|_| std::io::Error::other("output lock poisoned"))?;
         out.flush()?;
         out.get_ref().sync_all()
     }
 }
 
 enum Sink {
-    Parquet(polars::io::parquet::write::BatchedWriter<SharedFile>),
+    Parquet(Box<polars::io::parquet::write::BatchedWriter<SharedFile>>),
     Csv(polars::io::csv::write::BatchedWriter<SharedFile>),
     Ndjson(SharedFile),
 }
@@ -66,13 +75,19 @@ pub struct WriteOptions {
 
 impl Default for WriteOptions {
     fn default() -> Self {
-        WriteOptions { format: Format::Parquet, compress: true }
+        WriteOptions {
+            format: Format::Parquet,
+            compress: true,
+        }
     }
 }
 
 /// The hidden name a file is written under until it is complete.
 pub fn partial_name(target: &Path) -> PathBuf {
-    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     target.with_file_name(format!(".{name}.partial"))
 }
 
@@ -85,7 +100,13 @@ impl TableFiles {
             let partial = partial_name(&target);
             let opened = File::create(&partial).map_err(|e| TablesError::io(&partial, e));
             // Registered before anything can fail, so `abandon` removes it.
-            files.files.push(TableFile { table, partial: partial.clone(), target, handle: None, sink: None });
+            files.files.push(TableFile {
+                table,
+                partial: partial.clone(),
+                target,
+                handle: None,
+                sink: None,
+            });
             let out = match opened {
                 Ok(f) => SharedFile(Arc::new(Mutex::new(BufWriter::with_capacity(1 << 20, f)))),
                 Err(e) => {
@@ -108,17 +129,25 @@ impl TableFiles {
         Ok(files)
     }
 
-    fn sink(table: Table, out: SharedFile, options: WriteOptions) -> polars::prelude::PolarsResult<Sink> {
+    fn sink(
+        table: Table,
+        out: SharedFile,
+        options: WriteOptions,
+    ) -> polars::prelude::PolarsResult<Sink> {
         let schema = schema_of(table)?;
         Ok(match options.format {
             Format::Parquet => {
-                let compression = if options.compress { ParquetCompression::Zstd(None) } else { ParquetCompression::Uncompressed };
+                let compression = if options.compress {
+                    ParquetCompression::Zstd(None)
+                } else {
+                    ParquetCompression::Uncompressed
+                };
                 let writer = ParquetWriter::new(out)
                     .with_compression(compression)
                     .with_row_group_size(Some(ROW_GROUP_ROWS))
                     .set_parallel(false)
                     .batched(&schema)?;
-                Sink::Parquet(writer)
+                Sink::Parquet(Box::new(writer))
             }
             Format::Csv => Sink::Csv(
                 CsvWriter::new(out)
@@ -136,26 +165,36 @@ impl TableFiles {
             return Ok(());
         }
         let Some(file) = self.files.get_mut(R::TABLE.index()) else {
-            return Err(TablesError::Merge(format!("table {} is not open", R::TABLE)));
+            return Err(TablesError::Merge(format!(
+                "table {} is not open",
+                R::TABLE
+            )));
         };
         let partial = file.partial.clone();
         match file.sink.as_mut() {
             Some(Sink::Parquet(w)) => {
                 let frame = R::frame(rows).map_err(|e| TablesError::table(&partial, e))?;
-                w.write_batch(&frame).map_err(|e| TablesError::table(&partial, e))
+                w.write_batch(&frame)
+                    .map_err(|e| TablesError::table(&partial, e))
             }
             Some(Sink::Csv(w)) => {
                 let frame = R::frame(rows).map_err(|e| TablesError::table(&partial, e))?;
-                w.write_batch(&frame).map_err(|e| TablesError::table(&partial, e))
+                w.write_batch(&frame)
+                    .map_err(|e| TablesError::table(&partial, e))
             }
             Some(Sink::Ndjson(w)) => {
                 for row in rows {
-                    serde_json::to_writer(&mut *w, row).map_err(|e| TablesError::table(&partial, e))?;
-                    w.write_all(b"\n").map_err(|e| TablesError::io(&partial, e))?;
+                    serde_json::to_writer(&mut *w, row)
+                        .map_err(|e| TablesError::table(&partial, e))?;
+                    w.write_all(b"\n")
+                        .map_err(|e| TablesError::io(&partial, e))?;
                 }
                 Ok(())
             }
-            None => Err(TablesError::Merge(format!("table {} is already closed", file.table))),
+            None => Err(TablesError::Merge(format!(
+                "table {} is already closed",
+                file.table
+            ))),
         }
     }
 
@@ -170,7 +209,8 @@ impl TableFiles {
         }
         let mut done = Vec::new();
         for file in &self.files {
-            std::fs::rename(&file.partial, &file.target).map_err(|e| TablesError::io(&file.target, e))?;
+            std::fs::rename(&file.partial, &file.target)
+                .map_err(|e| TablesError::io(&file.target, e))?;
             done.push(file.target.clone());
         }
         self.files.clear();
@@ -206,5 +246,59 @@ impl Drop for TableFiles {
     fn drop(&mut self) {
         // Dropped without `finish` (a panic, an early return): nothing is left behind.
         self.abandon();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rows::ErrorRow;
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn tables_appear_complete_or_not_at_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let row = ErrorRow {
+            path: "x.zip".into(),
+            error_kind: "not-zip".into(),
+            message: "no".into(),
+        };
+        for format in Format::ALL {
+            let mut files = TableFiles::create(
+                dir.path(),
+                WriteOptions {
+                    format,
+                    compress: true,
+                },
+            )
+            .unwrap();
+            files.write(std::slice::from_ref(&row)).unwrap();
+            assert!(names(dir.path()).iter().all(|n| n.ends_with(".partial")));
+            // Abandoned (a fatal error elsewhere): nothing is left.
+            drop(files);
+            assert!(names(dir.path()).is_empty(), "{:?}", names(dir.path()));
+        }
+        let mut files = TableFiles::create(dir.path(), WriteOptions::default()).unwrap();
+        files.write(std::slice::from_ref(&row)).unwrap();
+        files.finish().unwrap();
+        assert_eq!(
+            names(dir.path()),
+            [
+                "bundles.parquet",
+                "checks.parquet",
+                "errors.parquet",
+                "features.parquet",
+                "findings.parquet",
+                "media.parquet"
+            ]
+        );
     }
 }

@@ -9,7 +9,10 @@ use eidscope_synth::{Labels, SynthConfig};
 use eidscope_tables::polars::prelude::*;
 use eidscope_tables::stats::{self, StatsOptions};
 use eidscope_tables::writer::WriteOptions;
-use eidscope_tables::{Format, Input, Redactor, ScanOptions, ScanTables, Shard, expand, read_scan, scan, scan_to_memory};
+use eidscope_tables::{
+    Format, Input, Redactor, ScanOptions, ScanTables, Shard, expand, read_scan, scan,
+    scan_to_memory,
+};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -26,7 +29,9 @@ fn batch() -> &'static Batch {
     static BATCH: OnceLock<Batch> = OnceLock::new();
     BATCH.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
-        let labels = eidscope_synth::generate(&SynthConfig::new(COUNT, 7, dir.path().join("batch"))).unwrap();
+        let labels =
+            eidscope_synth::generate(&SynthConfig::new(COUNT, 7, dir.path().join("batch")))
+                .unwrap();
         Batch { dir, labels }
     })
 }
@@ -37,7 +42,10 @@ fn batch_dir() -> PathBuf {
 
 fn hostile() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/hostile");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     files.sort();
     files
 }
@@ -47,12 +55,25 @@ fn inputs(args: &[PathBuf], shard: Shard) -> Vec<Input> {
 }
 
 fn options(level: Level, format: Format) -> ScanOptions {
-    ScanOptions { level, jobs: 2, write: WriteOptions { format, compress: true }, ..ScanOptions::default() }
+    ScanOptions {
+        level,
+        jobs: 2,
+        write: WriteOptions {
+            format,
+            compress: true,
+        },
+        ..ScanOptions::default()
+    }
 }
 
 fn strings(frame: &DataFrame, name: &str) -> Vec<Option<String>> {
     let column = frame.column(name).unwrap().cast(&DataType::String).unwrap();
-    column.str().unwrap().iter().map(|v| v.map(str::to_owned)).collect()
+    column
+        .str()
+        .unwrap()
+        .iter()
+        .map(|v| v.map(str::to_owned))
+        .collect()
 }
 
 fn quiet(_: u64) {}
@@ -72,7 +93,12 @@ fn mixed_arguments(scratch: &Path) -> (Vec<PathBuf>, BTreeSet<String>) {
     args.push(batch_dir().join("bundle-00004.zip"));
     args.push(batch_dir().join(".").join("bundle-00005.zip"));
     args.push(scratch.join("does-not-exist.zip"));
-    let mut expected: BTreeSet<String> = batch().labels.bundles.iter().map(|b| batch_dir().join(&b.path).display().to_string()).collect();
+    let mut expected: BTreeSet<String> = batch()
+        .labels
+        .bundles
+        .iter()
+        .map(|b| batch_dir().join(&b.path).display().to_string())
+        .collect();
     for name in ["bundle-00001.zip", "bundle-00002.zip", "bundle-00003.zip"] {
         expected.insert(nested.join(name).display().to_string());
     }
@@ -83,7 +109,10 @@ fn mixed_arguments(scratch: &Path) -> (Vec<PathBuf>, BTreeSet<String>) {
 }
 
 fn paths_once(tables: &ScanTables) -> BTreeSet<String> {
-    let mut all: Vec<String> = strings(&tables.bundles, "path").into_iter().flatten().collect();
+    let mut all: Vec<String> = strings(&tables.bundles, "path")
+        .into_iter()
+        .flatten()
+        .collect();
     all.extend(strings(&tables.errors, "path").into_iter().flatten());
     let set: BTreeSet<String> = all.iter().cloned().collect();
     assert_eq!(set.len(), all.len(), "a path appears twice");
@@ -100,10 +129,13 @@ fn every_input_appears_exactly_once_in_every_format() {
         let out = scratch.path().join(format!("out-{format}"));
         let summary = scan(&list, &out, &options(Level::Media, format), &quiet).unwrap();
         assert_eq!(summary.inputs, expected.len() as u64);
-        let tables = read_scan(&[out.clone()]).unwrap();
+        let tables = read_scan(std::slice::from_ref(&out)).unwrap();
         assert_eq!(paths_once(&tables), expected, "{format}");
         // Nothing half-written is left, and the manifest is there.
-        let names: Vec<String> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        let names: Vec<String> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
         assert!(names.iter().all(|n| !n.ends_with(".partial")), "{names:?}");
         assert!(names.contains(&"scan.json".to_owned()));
         // The bombs are refused by the reader's limits; the non-zip is a not-zip error.
@@ -113,11 +145,36 @@ fn every_input_appears_exactly_once_in_every_format() {
             .map(|(p, k)| (p.unwrap(), k.unwrap()))
             .collect();
         for bomb in ["bomb.zip", "bomb-image.zip"] {
-            let key = hostile().into_iter().find(|p| p.ends_with(bomb)).unwrap().display().to_string();
-            assert_eq!(errors.get(&key).map(String::as_str), Some("limit"), "{bomb}: {errors:?}");
+            let key = hostile()
+                .into_iter()
+                .find(|p| p.ends_with(bomb))
+                .unwrap()
+                .display()
+                .to_string();
+            assert_eq!(
+                errors.get(&key).map(String::as_str),
+                Some("limit"),
+                "{bomb}: {errors:?}"
+            );
         }
-        assert_eq!(errors.get(&batch_dir().join("labels.json").display().to_string()).map(String::as_str), Some("not-zip"));
-        assert_eq!(errors.get(&scratch.path().join("does-not-exist.zip").display().to_string()).map(String::as_str), Some("io"));
+        assert_eq!(
+            errors
+                .get(&batch_dir().join("labels.json").display().to_string())
+                .map(String::as_str),
+            Some("not-zip")
+        );
+        assert_eq!(
+            errors
+                .get(
+                    &scratch
+                        .path()
+                        .join("does-not-exist.zip")
+                        .display()
+                        .to_string()
+                )
+                .map(String::as_str),
+            Some("io")
+        );
     }
 }
 
@@ -127,13 +184,25 @@ fn two_shards_merge_into_one_scan() {
     let mut args = vec![batch_dir()];
     args.extend(hostile());
     let whole_out = scratch.path().join("whole");
-    scan(&inputs(&args, Shard::ALL), &whole_out, &options(Level::Media, Format::Parquet), &quiet).unwrap();
+    scan(
+        &inputs(&args, Shard::ALL),
+        &whole_out,
+        &options(Level::Media, Format::Parquet),
+        &quiet,
+    )
+    .unwrap();
     let shards = scratch.path().join("shards");
     for (k, format) in [(1, Format::Parquet), (2, Format::Ndjson)] {
         let shard = Shard::new(k, 2).unwrap();
-        let opts = ScanOptions { shard: Some(shard), ..options(Level::Media, format) };
+        let opts = ScanOptions {
+            shard: Some(shard),
+            ..options(Level::Media, format)
+        };
         let summary = scan(&inputs(&args, shard), &shards, &opts, &quiet).unwrap();
-        assert_eq!(summary.out_dir, Some(shards.join(format!("shard-{k}-of-2"))));
+        assert_eq!(
+            summary.out_dir,
+            Some(shards.join(format!("shard-{k}-of-2")))
+        );
         assert!(summary.inputs > 0 && summary.inputs < (COUNT + hostile().len()) as u64);
     }
     let whole = read_scan(&[whole_out]).unwrap();
@@ -141,7 +210,13 @@ fn two_shards_merge_into_one_scan() {
     assert_eq!(dirs.len(), 2);
     let merged = read_scan(&dirs).unwrap();
     assert_eq!(paths_once(&whole), paths_once(&merged));
-    for by in [StatsOptions::default(), StatsOptions { by: vec!["issuing_country".into()], every: Some(stats::Every::Week) }] {
+    for by in [
+        StatsOptions::default(),
+        StatsOptions {
+            by: vec!["issuing_country".into()],
+            every: Some(stats::Every::Week),
+        },
+    ] {
         let a = serde_json::to_value(stats::compute(&whole, &by).unwrap()).unwrap();
         let b = serde_json::to_value(stats::compute(&merged, &by).unwrap()).unwrap();
         assert_eq!(a, b);
@@ -151,7 +226,11 @@ fn two_shards_merge_into_one_scan() {
 #[test]
 fn statistics_match_the_labels_of_a_seeded_batch() {
     let labels = &batch().labels;
-    let (tables, summary) = scan_to_memory(&inputs(&[batch_dir()], Shard::ALL), &options(Level::Full, Format::Parquet)).unwrap();
+    let (tables, summary) = scan_to_memory(
+        &inputs(&[batch_dir()], Shard::ALL),
+        &options(Level::Full, Format::Parquet),
+    )
+    .unwrap();
     assert_eq!(summary.bundles, COUNT as u64);
     let stats = stats::compute(&tables, &StatsOptions::default()).unwrap();
     let mut reported = BTreeMap::new();
@@ -159,8 +238,12 @@ fn statistics_match_the_labels_of_a_seeded_batch() {
     let mut findings = BTreeMap::new();
     let mut mismatches = 0;
     for b in &labels.bundles {
-        *reported.entry(b.reported_status.as_str().to_owned()).or_insert(0u64) += 1;
-        *derived.entry(b.derived_status.as_str().to_owned()).or_insert(0u64) += 1;
+        *reported
+            .entry(b.reported_status.as_str().to_owned())
+            .or_insert(0u64) += 1;
+        *derived
+            .entry(b.derived_status.as_str().to_owned())
+            .or_insert(0u64) += 1;
         mismatches += u64::from(b.reported_status != b.derived_status);
         for code in &b.expected_findings {
             *findings.entry(code.as_str().to_owned()).or_insert(0u64) += 1;
@@ -169,14 +252,20 @@ fn statistics_match_the_labels_of_a_seeded_batch() {
     assert_eq!(stats.overall.total, COUNT as u64);
     assert_eq!(stats.overall.errors, Some(0));
     assert_eq!(stats.overall.reported_status, reported);
-    assert_eq!(stats.overall.status, reported, "every synthetic bundle has a process");
+    assert_eq!(
+        stats.overall.status, reported,
+        "every synthetic bundle has a process"
+    );
     assert_eq!(stats.overall.derived_status, derived);
     assert_eq!(stats.overall.status_mismatches, mismatches);
     let single: BTreeMap<String, u64> = stats
         .overall
         .findings
         .iter()
-        .filter(|(code, _)| code.parse::<eidscope_model::FindingCode>().is_ok_and(|c| c.spec().scope == eidscope_model::FindingScope::Bundle))
+        .filter(|(code, _)| {
+            code.parse::<eidscope_model::FindingCode>()
+                .is_ok_and(|c| c.spec().scope == eidscope_model::FindingScope::Bundle)
+        })
         .map(|(k, v)| (k.clone(), *v))
         .collect();
     assert_eq!(single, findings);
@@ -187,14 +276,26 @@ fn parquet_columns_carry_their_types() {
     let scratch = tempfile::tempdir().unwrap();
     let mut args = vec![batch_dir()];
     args.extend(hostile());
-    scan(&inputs(&args, Shard::ALL), scratch.path(), &options(Level::Media, Format::Parquet), &quiet).unwrap();
+    scan(
+        &inputs(&args, Shard::ALL),
+        scratch.path(),
+        &options(Level::Media, Format::Parquet),
+        &quiet,
+    )
+    .unwrap();
     let file = std::fs::File::open(scratch.path().join("bundles.parquet")).unwrap();
     let bundles = ParquetReader::new(file).finish().unwrap();
     let dtype = |frame: &DataFrame, name: &str| frame.column(name).unwrap().dtype().clone();
-    assert_eq!(dtype(&bundles, "created_at"), DataType::Datetime(TimeUnit::Milliseconds, Some(TimeZone::UTC)));
+    assert_eq!(
+        dtype(&bundles, "created_at"),
+        DataType::Datetime(TimeUnit::Milliseconds, Some(TimeZone::UTC))
+    );
     assert_eq!(dtype(&bundles, "date_of_birth"), DataType::Date);
     assert_eq!(dtype(&bundles, "date_of_expiry"), DataType::Date);
-    assert!(matches!(dtype(&bundles, "status"), DataType::Categorical(..)));
+    assert!(matches!(
+        dtype(&bundles, "status"),
+        DataType::Categorical(..)
+    ));
     assert!(matches!(dtype(&bundles, "level"), DataType::Enum(..)));
     assert_eq!(dtype(&bundles, "checks_failed"), DataType::UInt32);
     assert_eq!(dtype(&bundles, "liveness_detected"), DataType::Boolean);
@@ -204,18 +305,37 @@ fn parquet_columns_carry_their_types() {
     assert!(matches!(dtype(&findings, "severity"), DataType::Enum(..)));
     let file = std::fs::File::open(scratch.path().join("errors.parquet")).unwrap();
     let errors = ParquetReader::new(file).finish().unwrap();
-    assert!(matches!(dtype(&errors, "error_kind"), DataType::Categorical(..)));
+    assert!(matches!(
+        dtype(&errors, "error_kind"),
+        DataType::Categorical(..)
+    ));
     assert!(errors.height() > 0);
 }
 
 /// Every raw personal value of the batch: names, document and personal numbers, birth dates.
 fn raw_values() -> BTreeSet<String> {
-    let (tables, _) = scan_to_memory(&inputs(&[batch_dir()], Shard::ALL), &options(Level::Meta, Format::Parquet)).unwrap();
+    let (tables, _) = scan_to_memory(
+        &inputs(&[batch_dir()], Shard::ALL),
+        &options(Level::Meta, Format::Parquet),
+    )
+    .unwrap();
     let mut raw = BTreeSet::new();
-    for column in ["first_name", "last_name", "document_number", "personal_identification_number", "date_of_birth", "process_id"] {
+    for column in [
+        "first_name",
+        "last_name",
+        "document_number",
+        "personal_identification_number",
+        "date_of_birth",
+        "process_id",
+    ] {
         for value in strings(&tables.bundles, column).into_iter().flatten() {
             raw.insert(value.clone());
-            raw.extend(value.split_whitespace().filter(|part| part.len() >= 3).map(str::to_owned));
+            raw.extend(
+                value
+                    .split_whitespace()
+                    .filter(|part| part.len() >= 3)
+                    .map(str::to_owned),
+            );
         }
     }
     raw.retain(|v| v.len() >= 3);
@@ -227,12 +347,26 @@ fn redaction_leaves_no_raw_name_or_number_in_any_file() {
     let raw = raw_values();
     assert!(raw.len() > 100, "{}", raw.len());
     let scratch = tempfile::tempdir().unwrap();
+    // The search finds raw values where they are: an unredacted CSV scan holds them.
+    let clear = scratch.path().join("clear");
+    scan(
+        &inputs(&[batch_dir()], Shard::ALL),
+        &clear,
+        &options(Level::Meta, Format::Csv),
+        &quiet,
+    )
+    .unwrap();
+    let bundles = std::fs::read_to_string(clear.join("bundles.csv")).unwrap();
+    assert!(raw.iter().filter(|v| bundles.contains(v.as_str())).count() > raw.len() / 2);
     let redactor = Redactor::new(b"test key").unwrap();
     for format in Format::ALL {
         let out = scratch.path().join(format.extension());
         let opts = ScanOptions {
             redactor: Some(redactor.clone()),
-            write: WriteOptions { format, compress: false },
+            write: WriteOptions {
+                format,
+                compress: false,
+            },
             ..options(Level::Media, format)
         };
         scan(&inputs(&[batch_dir()], Shard::ALL), &out, &opts, &quiet).unwrap();
@@ -245,11 +379,21 @@ fn redaction_leaves_no_raw_name_or_number_in_any_file() {
             }
         }
         let tables = read_scan(&[out]).unwrap();
-        for frame in [&tables.bundles, &tables.checks, &tables.features, &tables.media, &tables.findings, &tables.errors] {
+        for frame in [
+            &tables.bundles,
+            &tables.checks,
+            &tables.features,
+            &tables.media,
+            &tables.findings,
+            &tables.errors,
+        ] {
             for name in frame.get_column_names() {
                 for cell in strings(frame, name).into_iter().flatten() {
                     for value in &raw {
-                        assert!(!cell.contains(value.as_str()), "{format}: column {name} holds {value:?} in {cell:?}");
+                        assert!(
+                            !cell.contains(value.as_str()),
+                            "{format}: column {name} holds {value:?} in {cell:?}"
+                        );
                     }
                 }
             }
@@ -257,8 +401,16 @@ fn redaction_leaves_no_raw_name_or_number_in_any_file() {
         // Pseudonyms are stable: the same key gives the same document keys as before.
         let keys = strings(&tables.bundles, "document_key");
         assert!(keys.iter().flatten().all(|k| k.contains(":ps-")));
-        assert!(strings(&tables.bundles, "date_of_birth").iter().all(Option::is_none));
-        assert!(strings(&tables.bundles, "birth_year").iter().any(Option::is_some));
+        assert!(
+            strings(&tables.bundles, "date_of_birth")
+                .iter()
+                .all(Option::is_none)
+        );
+        assert!(
+            strings(&tables.bundles, "birth_year")
+                .iter()
+                .any(Option::is_some)
+        );
     }
 }
 
@@ -266,10 +418,15 @@ fn redaction_leaves_no_raw_name_or_number_in_any_file() {
 fn the_same_key_gives_the_same_pseudonyms_across_runs() {
     let args = [batch_dir()];
     let run = |key: &[u8]| {
-        let opts = ScanOptions { redactor: Some(Redactor::new(key).unwrap()), ..options(Level::Meta, Format::Parquet) };
+        let opts = ScanOptions {
+            redactor: Some(Redactor::new(key).unwrap()),
+            ..options(Level::Meta, Format::Parquet)
+        };
         let (tables, _) = scan_to_memory(&inputs(&args, Shard::ALL), &opts).unwrap();
-        let mut pairs: Vec<(Option<String>, Option<String>)> =
-            strings(&tables.bundles, "path").into_iter().zip(strings(&tables.bundles, "document_key")).collect();
+        let mut pairs: Vec<(Option<String>, Option<String>)> = strings(&tables.bundles, "path")
+            .into_iter()
+            .zip(strings(&tables.bundles, "document_key"))
+            .collect();
         pairs.sort();
         pairs
     };
@@ -279,9 +436,22 @@ fn the_same_key_gives_the_same_pseudonyms_across_runs() {
     let labels = &batch().labels;
     let by_path: BTreeMap<String, Option<String>> = run(b"k1")
         .into_iter()
-        .map(|(p, k)| (Path::new(&p.unwrap()).file_name().unwrap().to_string_lossy().into_owned(), k))
+        .map(|(p, k)| {
+            (
+                Path::new(&p.unwrap())
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
+                k,
+            )
+        })
         .collect();
-    for group in labels.groups.iter().filter(|g| g.code == eidscope_model::FindingCode::DocumentReuse) {
+    for group in labels
+        .groups
+        .iter()
+        .filter(|g| g.code == eidscope_model::FindingCode::DocumentReuse)
+    {
         let keys: BTreeSet<&Option<String>> = group.paths.iter().map(|p| &by_path[p]).collect();
         assert_eq!(keys.len(), 1, "{group:?}");
     }

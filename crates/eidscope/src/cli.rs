@@ -6,7 +6,13 @@ use std::path::PathBuf;
 
 /// Forensic analysis of Signicat EID identity-verification result bundles.
 #[derive(Debug, Parser)]
-#[command(name = "eidscope", version, about, propagate_version = true, max_term_width = 100)]
+#[command(
+    name = "eidscope",
+    version,
+    about,
+    propagate_version = true,
+    max_term_width = 100
+)]
 pub struct Cli {
     /// The command.
     #[command(subcommand)]
@@ -28,6 +34,12 @@ pub enum Command {
     Synth(SynthArgs),
     /// Lists the finding codes, their severities and when they fire.
     Findings(FindingsArgs),
+    /// Bulk reprocessing: reads many bundles in parallel into tables (Parquet, CSV or NDJSON).
+    Scan(ScanArgs),
+    /// Batch statistics over scan output folders (shards merge) or over bundles.
+    Stats(StatsArgs),
+    /// Findings across bundles: reused documents and pictures, near-duplicate faces, velocity.
+    Links(LinksArgs),
 }
 
 /// Options shared by the commands that judge a bundle.
@@ -121,4 +133,88 @@ pub struct FindingsArgs {
     /// Print the catalogue as JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `eidscope links`.
+#[derive(Debug, Args)]
+pub struct LinksArgs {
+    /// Bundles, folders of bundles (walked recursively for *.zip), or `-` for paths on standard input.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Print one JSON object: {"findings": [{code, severity, paths, key, message}, ...], ...}.
+    #[arg(long)]
+    pub json: bool,
+    /// At least K attempts with one document within WINDOW are `velocity` (units s, m, h, d, w; the window is closed).
+    #[arg(long, value_name = "K/WINDOW", default_value = "3/24h")]
+    pub velocity: eidscope_analysis::links::VelocityRule,
+    /// Selfies or portraits whose dHash and pHash both lie within N bits are `face-near-duplicate`.
+    #[arg(long, value_name = "N", default_value_t = eidscope_analysis::links::DEFAULT_NEAR_BITS, value_parser = clap::value_parser!(u32).range(0..=16))]
+    pub near_bits: u32,
+    /// Exit with code 1 when a finding at or above this severity exists (high, medium, low, info).
+    #[arg(long, value_name = "SEVERITY")]
+    pub fail_on: Option<Severity>,
+}
+
+/// `eidscope scan`.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Bundles, folders (walked recursively for *.zip), or `-` for a list of paths on standard input.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// The folder to write the tables into (created if absent); with --shard K/N, the tables go
+    /// to DIR/shard-K-of-N/.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// The table format.
+    #[arg(long, value_name = "FORMAT", default_value = "parquet")]
+    pub format: eidscope_tables::Format,
+    /// meta: the zip directory and JSON; media: also decode and hash the images; full: also the video.
+    #[arg(long, value_name = "LEVEL", default_value = "media")]
+    pub level: eidscope_pipeline::Level,
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub jobs: usize,
+    /// Scan only share K of N (1-based), chosen by a hash of each path: N machines, one scan.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<eidscope_tables::Shard>,
+    /// Replace names, document, personal and process numbers by keyed pseudonyms and birth
+    /// dates by birth years (key: EIDSCOPE_REDACT_KEY or --redact-key-file).
+    #[arg(long)]
+    pub redact: bool,
+    /// The redaction key, read from this file (default: the EIDSCOPE_REDACT_KEY variable).
+    #[arg(long, value_name = "FILE", requires = "redact")]
+    pub redact_key_file: Option<PathBuf>,
+    /// Also find the cross-bundle findings (document-reuse, media-reuse, face-near-duplicate,
+    /// velocity) over the whole batch into the findings table; keeps a few hundred bytes per
+    /// bundle in memory. Not with --shard: run `eidscope links` over the merged shards instead.
+    #[arg(long, conflicts_with = "shard")]
+    pub links: bool,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub judge: JudgeArgs,
+}
+
+/// `eidscope stats`.
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Scan output folders (a folder of shard folders merges them) or bundles (scanned on the way).
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Group by these bundles columns (e.g. issuing_country,document_type).
+    #[arg(long, value_name = "COL,...", value_delimiter = ',')]
+    pub by: Vec<String>,
+    /// Group by period of created_at.
+    #[arg(long, value_name = "PERIOD")]
+    pub every: Option<eidscope_tables::stats::Every>,
+    /// Print the statistics as one JSON object.
+    #[arg(long, conflicts_with = "csv")]
+    pub json: bool,
+    /// Print the statistics as CSV (group columns, metric, name, count, rate).
+    #[arg(long)]
+    pub csv: bool,
+    /// The level bundles given directly are scanned at.
+    #[arg(long, value_name = "LEVEL", default_value = "media")]
+    pub level: eidscope_pipeline::Level,
 }

@@ -14,7 +14,10 @@ pub enum CliError {
     /// An input given by name is not a readable bundle (exit 3).
     Bundle { path: PathBuf, error: BundleError },
     /// Writing an output failed (exit 3: the command could not do its job with these paths).
-    Output { path: PathBuf, error: std::io::Error },
+    Output {
+        path: PathBuf,
+        error: std::io::Error,
+    },
     /// Anything else a library reported (exit 3).
     Other(String),
 }
@@ -22,12 +25,18 @@ pub enum CliError {
 impl CliError {
     /// An unreadable bundle.
     pub fn bundle(path: &Path, error: BundleError) -> Self {
-        CliError::Bundle { path: path.to_owned(), error }
+        CliError::Bundle {
+            path: path.to_owned(),
+            error,
+        }
     }
 
     /// A failed write.
     pub fn output(path: &Path, error: std::io::Error) -> Self {
-        CliError::Output { path: path.to_owned(), error }
+        CliError::Output {
+            path: path.to_owned(),
+            error,
+        }
     }
 
     /// The exit code for this error.
@@ -54,7 +63,9 @@ impl fmt::Display for CliError {
         match self {
             CliError::Usage(m) => write!(f, "{m}"),
             CliError::Bundle { path, error } => write!(f, "{}: {error}", path.display()),
-            CliError::Output { path, error } => write!(f, "{}: cannot write: {error}", path.display()),
+            CliError::Output { path, error } => {
+                write!(f, "{}: cannot write: {error}", path.display())
+            }
             CliError::Other(m) => write!(f, "{m}"),
         }
     }

@@ -17,7 +17,11 @@ fn main() -> ExitCode {
         Err(e) => {
             // --help and --version are not errors; everything else clap reports is a usage error.
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { ExitStatus::Usage.code() } else { 0 });
+            return ExitCode::from(if e.use_stderr() {
+                ExitStatus::Usage.code()
+            } else {
+                0
+            });
         }
     };
     match cmd::run(cli) {

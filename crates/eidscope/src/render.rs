@@ -40,7 +40,10 @@ pub fn summary(r: &BundleReport) -> String {
         ),
         None => line(&mut out, "process", "none beside the bundle"),
     }
-    let mismatch = r.reported_status.as_ref().is_some_and(|s| *s != r.derived_status);
+    let mismatch = r
+        .reported_status
+        .as_ref()
+        .is_some_and(|s| *s != r.derived_status);
     line(
         &mut out,
         "status",
@@ -51,12 +54,32 @@ pub fn summary(r: &BundleReport) -> String {
             if mismatch { "  << MISMATCH" } else { "" }
         ),
     );
-    line(&mut out, "reasons", if r.reasons.is_empty() { "-".to_owned() } else { r.reasons.join(", ") });
+    line(
+        &mut out,
+        "reasons",
+        if r.reasons.is_empty() {
+            "-".to_owned()
+        } else {
+            r.reasons.join(", ")
+        },
+    );
     if let Some(p) = r.process.as_ref().and_then(|p| p.fail_reason.as_ref()) {
-        line(&mut out, "failed", format!("{} {}", or_dash(p.kind.as_deref()), p.message.as_deref().unwrap_or("")));
+        line(
+            &mut out,
+            "failed",
+            format!(
+                "{} {}",
+                or_dash(p.kind.as_deref()),
+                p.message.as_deref().unwrap_or("")
+            ),
+        );
     }
     let id = &r.identity;
-    let name = [id.first_name.as_deref(), id.last_name.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" ");
+    let name = [id.first_name.as_deref(), id.last_name.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
     line(
         &mut out,
         "identity",
@@ -115,7 +138,15 @@ pub fn summary(r: &BundleReport) -> String {
                     None => "? ",
                 };
                 match &f.bbox {
-                    Some(b) => format!("{mark}{} [{} {},{} {}x{}]", f.name, or_dash(f.side.as_deref()), b.x, b.y, b.width, b.height),
+                    Some(b) => format!(
+                        "{mark}{} [{} {},{} {}x{}]",
+                        f.name,
+                        or_dash(f.side.as_deref()),
+                        b.x,
+                        b.y,
+                        b.width,
+                        b.height
+                    ),
                     None => format!("{mark}{} [{}]", f.name, or_dash(f.side.as_deref())),
                 }
             })
@@ -128,15 +159,34 @@ pub fn summary(r: &BundleReport) -> String {
             "agent",
             format!(
                 "{} by {} at {}{}",
-                m.decision.as_ref().map(|d| format!("{d:?}").to_lowercase()).unwrap_or_else(|| "no decision found".to_owned()),
+                m.decision
+                    .as_ref()
+                    .map(|d| format!("{d:?}").to_lowercase())
+                    .unwrap_or_else(|| "no decision found".to_owned()),
                 or_dash(m.agent.as_deref()),
                 or_dash(m.decided_at.as_deref()),
-                if m.reasons.is_empty() { String::new() } else { format!(" · {}", m.reasons.join("; ")) }
+                if m.reasons.is_empty() {
+                    String::new()
+                } else {
+                    format!(" · {}", m.reasons.join("; "))
+                }
             ),
         );
     }
-    let entries: Vec<String> = r.entries.iter().map(|e| format!("{} ({} B)", e.name.escape_debug(), e.size)).collect();
-    line(&mut out, "entries", if entries.is_empty() { "none".to_owned() } else { entries.join(", ") });
+    let entries: Vec<String> = r
+        .entries
+        .iter()
+        .map(|e| format!("{} ({} B)", e.name.escape_debug(), e.size))
+        .collect();
+    line(
+        &mut out,
+        "entries",
+        if entries.is_empty() {
+            "none".to_owned()
+        } else {
+            entries.join(", ")
+        },
+    );
     for (kind, info) in &r.media {
         line(&mut out, &format!("{kind}"), media_line(info));
     }
@@ -155,7 +205,13 @@ pub fn summary(r: &BundleReport) -> String {
             .collect();
         line(&mut out, "findings", counts.join(", "));
         for f in &r.findings {
-            let _ = writeln!(out, "  {:<6} {:<22} {}", f.severity.as_str().to_uppercase(), f.code.as_str(), f.message);
+            let _ = writeln!(
+                out,
+                "  {:<6} {:<22} {}",
+                f.severity.as_str().to_uppercase(),
+                f.code.as_str(),
+                f.message
+            );
         }
     }
     out
@@ -188,7 +244,10 @@ fn media_line(info: &MediaInfo) -> String {
                 }
             }
             if let Some(false) = i.decoded {
-                parts.push(format!("DOES NOT DECODE: {}", or_dash(i.decode_error.as_deref())));
+                parts.push(format!(
+                    "DOES NOT DECODE: {}",
+                    or_dash(i.decode_error.as_deref())
+                ));
             }
             if !i.editor_marks.is_empty() {
                 parts.push(format!("EDITED: {}", i.editor_marks.join("; ")));
@@ -225,13 +284,30 @@ fn video_short(v: &VideoInfo) -> String {
 /// The `video` command's text output.
 pub fn video(v: &VideoInfo) -> String {
     let mut out = String::new();
-    line(&mut out, "entry", format!("{} ({} B, sha256 {})", v.entry, v.size_bytes, &v.sha256[..v.sha256.len().min(16)]));
+    line(
+        &mut out,
+        "entry",
+        format!(
+            "{} ({} B, sha256 {})",
+            v.entry,
+            v.size_bytes,
+            &v.sha256[..v.sha256.len().min(16)]
+        ),
+    );
     if let Some(e) = &v.error {
         line(&mut out, "error", e);
     }
     line(&mut out, "container", or_dash(v.container.as_deref()));
-    line(&mut out, "duration", or_dash(v.duration_seconds.map(|d| format!("{d:.3} s"))));
-    line(&mut out, "bit rate", or_dash(v.bit_rate.map(|b| format!("{b} b/s"))));
+    line(
+        &mut out,
+        "duration",
+        or_dash(v.duration_seconds.map(|d| format!("{d:.3} s"))),
+    );
+    line(
+        &mut out,
+        "bit rate",
+        or_dash(v.bit_rate.map(|b| format!("{b} b/s"))),
+    );
     line(&mut out, "created", or_dash(v.creation_time.as_deref()));
     for (k, val) in &v.tags {
         line(&mut out, "tag", format!("{k} = {val}"));
@@ -256,7 +332,22 @@ pub fn video(v: &VideoInfo) -> String {
             ),
         );
     }
-    line(&mut out, "decoded", format!("{} frames, {} errors", or_dash(v.frames_decoded), v.decode_errors));
-    line(&mut out, "motion", or_dash(v.motion.map(|m| format!("{m:.3} (mean frame-to-frame luma change)"))));
+    line(
+        &mut out,
+        "decoded",
+        format!(
+            "{} frames, {} errors",
+            or_dash(v.frames_decoded),
+            v.decode_errors
+        ),
+    );
+    line(
+        &mut out,
+        "motion",
+        or_dash(
+            v.motion
+                .map(|m| format!("{m:.3} (mean frame-to-frame luma change)")),
+        ),
+    );
     out
 }

@@ -16,7 +16,11 @@ pub(super) fn findings(bundle: &Bundle, thresholds: &Thresholds, out: &mut Vec<F
     let check = |names: &[&str]| {
         names
             .iter()
-            .find_map(|n| ocr.security_checks.iter().find(|(k, _)| k.eq_ignore_ascii_case(n)))
+            .find_map(|n| {
+                ocr.security_checks
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(n))
+            })
             .map(|(k, v)| (k.clone(), *v))
     };
 
@@ -26,9 +30,13 @@ pub(super) fn findings(bundle: &Bundle, thresholds: &Thresholds, out: &mut Vec<F
         let expired = expiry < *captured;
         if valid == expired {
             let message = if valid {
-                format!("`{name}` says valid, but the document expired on {expiry}, before the capture on {captured}")
+                format!(
+                    "`{name}` says valid, but the document expired on {expiry}, before the capture on {captured}"
+                )
             } else {
-                format!("`{name}` says not valid, but the document expires on {expiry}, after the capture on {captured}")
+                format!(
+                    "`{name}` says not valid, but the document expires on {expiry}, after the capture on {captured}"
+                )
             };
             out.push(Finding::new(
                 FindingCode::ExpiryContradiction,
@@ -45,9 +53,15 @@ pub(super) fn findings(bundle: &Bundle, thresholds: &Thresholds, out: &mut Vec<F
         let adult = age >= thresholds.adult_age;
         if valid != adult {
             let message = if valid {
-                format!("`{name}` says valid, but the holder was {age} at the capture on {captured} (adult at {})", thresholds.adult_age)
+                format!(
+                    "`{name}` says valid, but the holder was {age} at the capture on {captured} (adult at {})",
+                    thresholds.adult_age
+                )
             } else {
-                format!("`{name}` says not valid, but the holder was {age} at the capture on {captured} (adult at {})", thresholds.adult_age)
+                format!(
+                    "`{name}` says not valid, but the holder was {age} at the capture on {captured} (adult at {})",
+                    thresholds.adult_age
+                )
             };
             out.push(Finding::new(
                 FindingCode::UnderageContradiction,
@@ -57,13 +71,18 @@ pub(super) fn findings(bundle: &Bundle, thresholds: &Thresholds, out: &mut Vec<F
         }
     }
 
-    if let (true, Some(stated), Some((name, valid))) =
-        (ocr.liveness_stated, ocr.liveness_detected, check(&["livenessDetected", "liveness"]))
-        && stated != valid
+    if let (true, Some(stated), Some((name, valid))) = (
+        ocr.liveness_stated,
+        ocr.liveness_detected,
+        check(&["livenessDetected", "liveness"]),
+    ) && stated != valid
     {
         out.push(Finding::new(
             FindingCode::LivenessContradiction,
-            format!("`livenessDetected` is {stated} but the `{name}` check says {}", if valid { "valid" } else { "not valid" }),
+            format!(
+                "`livenessDetected` is {stated} but the `{name}` check says {}",
+                if valid { "valid" } else { "not valid" }
+            ),
             json!({"liveness_detected": stated, "check": name, "valid": valid}),
         ));
     }
@@ -75,7 +94,10 @@ fn status_mismatch(bundle: &Bundle, out: &mut Vec<Finding>) {
     };
     // Only the four outcomes the rules can derive are compared: a pending, canceled or
     // not_matched process says nothing about its evidence.
-    let comparable = matches!(reported, Status::Accepted | Status::Rejected | Status::Inconclusive | Status::Failed);
+    let comparable = matches!(
+        reported,
+        Status::Accepted | Status::Rejected | Status::Inconclusive | Status::Failed
+    );
     let derived = &bundle.derivation.status;
     if comparable && reported != derived {
         out.push(Finding::new(

@@ -7,12 +7,21 @@ use eidscope_model::{EntryKind, Finding, FindingCode, MediaInfo};
 use serde_json::json;
 use std::collections::BTreeMap;
 
-pub(super) fn findings(bundle: &Bundle, media: &BTreeMap<EntryKind, MediaInfo>, out: &mut Vec<Finding>) {
-    let Some(ocr) = bundle.ocr.as_ref() else { return };
+pub(super) fn findings(
+    bundle: &Bundle,
+    media: &BTreeMap<EntryKind, MediaInfo>,
+    out: &mut Vec<Finding>,
+) {
+    let Some(ocr) = bundle.ocr.as_ref() else {
+        return;
+    };
     for issue in &ocr.field_issues {
         out.push(Finding::new(
             FindingCode::InvalidField,
-            format!("`{}` value `{}` {}", issue.field, issue.value, issue.problem),
+            format!(
+                "`{}` value `{}` {}",
+                issue.field, issue.value, issue.problem
+            ),
             json!({"field": issue.field, "value": issue.value, "problem": issue.problem}),
         ));
     }
@@ -25,15 +34,27 @@ pub(super) fn findings(bundle: &Bundle, media: &BTreeMap<EntryKind, MediaInfo>, 
             )),
             (Some(b), _) if b.is_degenerate() => out.push(Finding::new(
                 FindingCode::BboxInvalid,
-                format!("feature `{}` has a box of size {}x{}", feature.name, b.width, b.height),
+                format!(
+                    "feature `{}` has a box of size {}x{}",
+                    feature.name, b.width, b.height
+                ),
                 json!({"feature": feature.name, "side": feature.side, "bbox": b}),
             )),
             (Some(b), _) => {
-                let Some(kind) = feature.side.as_deref().and_then(EntryKind::for_side) else { continue };
-                let Some(MediaInfo::Image(image)) = media.get(&kind) else { continue };
-                let (Some(width), Some(height)) = (image.width, image.height) else { continue };
+                let Some(kind) = feature.side.as_deref().and_then(EntryKind::for_side) else {
+                    continue;
+                };
+                let Some(MediaInfo::Image(image)) = media.get(&kind) else {
+                    continue;
+                };
+                let (Some(width), Some(height)) = (image.width, image.height) else {
+                    continue;
+                };
                 if !b.fits_within(width, height) {
-                    let wholly = b.x >= i64::from(width) || b.y >= i64::from(height) || b.x + b.width <= 0 || b.y + b.height <= 0;
+                    let wholly = b.x >= i64::from(width)
+                        || b.y >= i64::from(height)
+                        || b.x + b.width <= 0
+                        || b.y + b.height <= 0;
                     out.push(Finding::new(
                         FindingCode::BboxOutOfBounds,
                         format!(

@@ -11,17 +11,27 @@ pub(super) fn findings(bundle: &Bundle, out: &mut Vec<Finding>) {
         if entry.unsafe_name {
             out.push(Finding::new(
                 FindingCode::UnsafeEntry,
-                format!("entry `{}` has an unsafe name or is a link; it is never extracted", entry.name.escape_debug()),
+                format!(
+                    "entry `{}` has an unsafe name or is a link; it is never extracted",
+                    entry.name.escape_debug()
+                ),
                 json!({"entry": entry.name}),
             ));
         } else if entry.kind == EntryKind::Unexpected && !entry.directory {
-            let duplicate = eidscope_bundle::archive::classify(&entry.name) != EntryKind::Unexpected;
+            let duplicate =
+                eidscope_bundle::archive::classify(&entry.name) != EntryKind::Unexpected;
             out.push(Finding::new(
                 FindingCode::UnexpectedEntry,
                 if duplicate {
-                    format!("entry `{}` repeats a documented entry and was ignored", entry.name.escape_debug())
+                    format!(
+                        "entry `{}` repeats a documented entry and was ignored",
+                        entry.name.escape_debug()
+                    )
                 } else {
-                    format!("entry `{}` is not part of the documented bundle", entry.name.escape_debug())
+                    format!(
+                        "entry `{}` is not part of the documented bundle",
+                        entry.name.escape_debug()
+                    )
                 },
                 json!({"entry": entry.name, "size": entry.size, "duplicate": duplicate}),
             ));
@@ -32,14 +42,24 @@ pub(super) fn findings(bundle: &Bundle, out: &mut Vec<Finding>) {
         return;
     }
     let identity = bundle.ocr.as_ref().map(|o| &o.identity);
-    let mut expected = vec![EntryKind::Front, EntryKind::Selfie, EntryKind::Portrait, EntryKind::Video];
+    let mut expected = vec![
+        EntryKind::Front,
+        EntryKind::Selfie,
+        EntryKind::Portrait,
+        EntryKind::Video,
+    ];
     if identity.is_some_and(|i| i.has_back_side() && !i.is_passport()) {
         expected.insert(1, EntryKind::Back);
     }
     for kind in expected {
         if bundle.archive.entry(kind).is_none() {
             let why = if kind == EntryKind::Back {
-                format!(" (documents of type `{}` have a back side)", identity.and_then(|i| i.document_type.as_deref()).unwrap_or("-"))
+                format!(
+                    " (documents of type `{}` have a back side)",
+                    identity
+                        .and_then(|i| i.document_type.as_deref())
+                        .unwrap_or("-")
+                )
             } else {
                 String::new()
             };

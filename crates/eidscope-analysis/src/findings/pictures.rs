@@ -9,7 +9,12 @@ use eidscope_model::{EntryKind, Finding, FindingCode, ImageInfo, MediaInfo, hamm
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
-pub(super) fn findings(bundle: &Bundle, media: &BTreeMap<EntryKind, MediaInfo>, thresholds: &Thresholds, out: &mut Vec<Finding>) {
+pub(super) fn findings(
+    bundle: &Bundle,
+    media: &BTreeMap<EntryKind, MediaInfo>,
+    thresholds: &Thresholds,
+    out: &mut Vec<Finding>,
+) {
     // A damaged entry the media layer never saw (encrypted, unreadable) is corrupt too.
     for (kind, problem) in &bundle.archive.damaged {
         if kind.is_media() && !media.contains_key(kind) {
@@ -18,9 +23,10 @@ pub(super) fn findings(bundle: &Bundle, media: &BTreeMap<EntryKind, MediaInfo>, 
     }
     for (kind, info) in media {
         let problem = match info {
-            MediaInfo::Image(i) if i.decoded == Some(false) => {
-                i.decode_error.clone().or_else(|| Some("does not decode".to_owned()))
-            }
+            MediaInfo::Image(i) if i.decoded == Some(false) => i
+                .decode_error
+                .clone()
+                .or_else(|| Some("does not decode".to_owned())),
             MediaInfo::Image(i) => i.structure_error.clone(),
             MediaInfo::Video(v) => v.error.clone(),
         }
@@ -47,7 +53,10 @@ pub(super) fn findings(bundle: &Bundle, media: &BTreeMap<EntryKind, MediaInfo>, 
     {
         out.push(Finding::new(
             FindingCode::SelfieIsPortrait,
-            format!("the selfie is the document portrait ({})", describe(&evidence)),
+            format!(
+                "the selfie is the document portrait ({})",
+                describe(&evidence)
+            ),
             evidence,
         ));
     }
@@ -56,7 +65,10 @@ pub(super) fn findings(bundle: &Bundle, media: &BTreeMap<EntryKind, MediaInfo>, 
     {
         out.push(Finding::new(
             FindingCode::FrontIsBack,
-            format!("the front and back images are the same picture ({})", describe(&evidence)),
+            format!(
+                "the front and back images are the same picture ({})",
+                describe(&evidence)
+            ),
             evidence,
         ));
     }
@@ -83,7 +95,10 @@ pub(super) fn findings(bundle: &Bundle, media: &BTreeMap<EntryKind, MediaInfo>, 
         {
             out.push(Finding::new(
                 FindingCode::VideoTooShort,
-                format!("the video lasts {duration:.2} s, under the {} s a real capture takes", thresholds.min_video_seconds),
+                format!(
+                    "the video lasts {duration:.2} s, under the {} s a real capture takes",
+                    thresholds.min_video_seconds
+                ),
                 json!({"duration_seconds": duration, "min_seconds": thresholds.min_video_seconds}),
             ));
         }
@@ -102,7 +117,9 @@ fn corrupt(kind: EntryKind, problem: &str) -> Finding {
 /// threshold. Returns the evidence when they are.
 fn same_picture(a: &ImageInfo, b: &ImageInfo, thresholds: &Thresholds) -> Option<Value> {
     if !a.sha256.is_empty() && a.sha256 == b.sha256 {
-        return Some(json!({"entries": [a.entry, b.entry], "match": "identical-bytes", "sha256": a.sha256}));
+        return Some(
+            json!({"entries": [a.entry, b.entry], "match": "identical-bytes", "sha256": a.sha256}),
+        );
     }
     let dhash = hamming_hex(a.dhash.as_deref()?, b.dhash.as_deref()?)?;
     let phash = hamming_hex(a.phash.as_deref()?, b.phash.as_deref()?)?;

@@ -42,7 +42,8 @@ impl DisjointSets {
     /// The groups of more than one member, each sorted, in the order of their smallest member.
     pub fn groups(&mut self) -> Vec<Vec<usize>> {
         let n = self.parent.len();
-        let mut by_root: std::collections::BTreeMap<usize, Vec<usize>> = std::collections::BTreeMap::new();
+        let mut by_root: std::collections::BTreeMap<usize, Vec<usize>> =
+            std::collections::BTreeMap::new();
         for x in 0..n {
             let root = self.find(x);
             by_root.entry(root).or_default().push(x);

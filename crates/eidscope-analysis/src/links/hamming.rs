@@ -81,7 +81,10 @@ impl Block {
 enum Plan {
     AllPairs,
     /// The blocks, and how many of them form a table's key.
-    Tables { blocks: Vec<Block>, exact: usize },
+    Tables {
+        blocks: Vec<Block>,
+        exact: usize,
+    },
 }
 
 impl Plan {
@@ -115,7 +118,10 @@ impl Plan {
             }
         }
         match best {
-            Some((cost, m, exact)) if cost < all_pairs_cost => Plan::Tables { blocks: layout(m), exact },
+            Some((cost, m, exact)) if cost < all_pairs_cost => Plan::Tables {
+                blocks: layout(m),
+                exact,
+            },
             _ => Plan::AllPairs,
         }
     }
@@ -160,7 +166,13 @@ fn next_combination(combo: &mut [usize], m: usize) -> bool {
     false
 }
 
-fn tables(hashes: &[u64], max_bits: u32, blocks: &[Block], exact: usize, pair: &mut impl FnMut(usize, usize)) {
+fn tables(
+    hashes: &[u64],
+    max_bits: u32,
+    blocks: &[Block],
+    exact: usize,
+    pair: &mut impl FnMut(usize, usize),
+) {
     let m = blocks.len();
     let n = hashes.len();
     let mut combo: Vec<usize> = (0..exact).collect();
@@ -171,7 +183,9 @@ fn tables(hashes: &[u64], max_bits: u32, blocks: &[Block], exact: usize, pair: &
     loop {
         let key_bits: u32 = combo.iter().map(|&b| blocks[b].width).sum();
         for (key, &hash) in keys.iter_mut().zip(hashes) {
-            *key = combo.iter().fold(0u64, |acc, &b| acc.checked_shl(blocks[b].width).unwrap_or(0) | blocks[b].bits(hash));
+            *key = combo.iter().fold(0u64, |acc, &b| {
+                acc.checked_shl(blocks[b].width).unwrap_or(0) | blocks[b].bits(hash)
+            });
         }
         // Group the hashes by key: a counting sort when the key is narrow, a sort otherwise.
         // Either way `starts` marks where each group of equal keys begins.
@@ -303,14 +317,22 @@ mod tests {
     /// under and just over the radius all occur.
     fn planted() -> impl Strategy<Value = (Vec<u64>, u32)> {
         (0u32..=12).prop_flat_map(|radius| {
-            let copies = prop::collection::vec((any::<prop::sample::Index>(), prop::collection::vec(0u32..64, 0..=radius as usize + 2)), 0..40);
-            (prop::collection::vec(any::<u64>(), 1..60), copies).prop_map(move |(mut hashes, copies)| {
-                for (source, flips) in copies {
-                    let base = hashes[source.index(hashes.len())];
-                    hashes.push(flips.iter().fold(base, |h, bit| h ^ (1u64 << bit)));
-                }
-                (hashes, radius)
-            })
+            let copies = prop::collection::vec(
+                (
+                    any::<prop::sample::Index>(),
+                    prop::collection::vec(0u32..64, 0..=radius as usize + 2),
+                ),
+                0..40,
+            );
+            (prop::collection::vec(any::<u64>(), 1..60), copies).prop_map(
+                move |(mut hashes, copies)| {
+                    for (source, flips) in copies {
+                        let base = hashes[source.index(hashes.len())];
+                        hashes.push(flips.iter().fold(base, |h, bit| h ^ (1u64 << bit)));
+                    }
+                    (hashes, radius)
+                },
+            )
         })
     }
 

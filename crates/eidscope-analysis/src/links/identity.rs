@@ -19,13 +19,18 @@ impl IdentityKey {
     /// The key, or `None` when the bundle names nobody (no names and no date of birth, as in
     /// a capture that failed before the document was read): such a bundle may be anyone, so
     /// it never counts as a different identity.
-    pub fn new(first_name: Option<&str>, last_name: Option<&str>, date_of_birth: Option<NaiveDate>) -> Option<Self> {
+    pub fn new(
+        first_name: Option<&str>,
+        last_name: Option<&str>,
+        date_of_birth: Option<NaiveDate>,
+    ) -> Option<Self> {
         let key = IdentityKey {
             first_name: normalise_name(first_name.unwrap_or_default()),
             last_name: normalise_name(last_name.unwrap_or_default()),
             date_of_birth,
         };
-        let named = !key.first_name.is_empty() || !key.last_name.is_empty() || key.date_of_birth.is_some();
+        let named =
+            !key.first_name.is_empty() || !key.last_name.is_empty() || key.date_of_birth.is_some();
         named.then_some(key)
     }
 
@@ -36,7 +41,11 @@ impl IdentityKey {
             .filter(|s| !s.is_empty())
             .collect::<Vec<_>>()
             .join(" ");
-        let name = if name.is_empty() { "(no name)".to_owned() } else { name };
+        let name = if name.is_empty() {
+            "(no name)".to_owned()
+        } else {
+            name
+        };
         match self.date_of_birth {
             Some(date) => format!("{name}, born {date}"),
             None => name,
@@ -58,7 +67,10 @@ pub fn normalise_name(name: &str) -> String {
 /// The document key `COUNTRY:NUMBER` (`UTO:L898902C3`): the issuing country in upper case
 /// (`?` when unknown) and the number in upper case without spaces or separators (`-`, `/`,
 /// `.` and any other non-alphanumeric character). `None` without a number.
-pub fn document_key(issuing_country: Option<&str>, document_number: Option<&str>) -> Option<String> {
+pub fn document_key(
+    issuing_country: Option<&str>,
+    document_number: Option<&str>,
+) -> Option<String> {
     let number: String = document_number?
         .chars()
         .filter(|c| c.is_alphanumeric())
@@ -67,7 +79,9 @@ pub fn document_key(issuing_country: Option<&str>, document_number: Option<&str>
     if number.is_empty() {
         return None;
     }
-    let country = issuing_country.map(|c| c.trim().to_uppercase()).filter(|c| !c.is_empty());
+    let country = issuing_country
+        .map(|c| c.trim().to_uppercase())
+        .filter(|c| !c.is_empty());
     Some(format!("{}:{number}", country.as_deref().unwrap_or("?")))
 }
 
@@ -78,7 +92,13 @@ mod tests {
     #[test]
     fn document_numbers_are_normalised() {
         let key = Some("UTO:L898902C3".to_owned());
-        for number in ["L898902C3", "l898902c3", " L898 902 C3 ", "L898-902/C3", "l.898.902.c3"] {
+        for number in [
+            "L898902C3",
+            "l898902c3",
+            " L898 902 C3 ",
+            "L898-902/C3",
+            "l.898.902.c3",
+        ] {
             assert_eq!(document_key(Some("uto"), Some(number)), key, "{number}");
         }
         assert_eq!(document_key(None, Some("AB 12")), Some("?:AB12".to_owned()));
@@ -92,8 +112,18 @@ mod tests {
         let a = IdentityKey::new(Some("Anna  Maria"), Some("Eriksson"), date);
         let b = IdentityKey::new(Some("ANNA-MARIA"), Some("eriksson "), date);
         assert_eq!(a, b);
-        assert_ne!(a, IdentityKey::new(Some("Anna Maria"), Some("Eriksson"), NaiveDate::from_ymd_opt(1974, 8, 13)));
+        assert_ne!(
+            a,
+            IdentityKey::new(
+                Some("Anna Maria"),
+                Some("Eriksson"),
+                NaiveDate::from_ymd_opt(1974, 8, 13)
+            )
+        );
         assert_eq!(IdentityKey::new(None, Some("  "), None), None);
-        assert_eq!(a.unwrap().describe(), "ANNA MARIA ERIKSSON, born 1974-08-12");
+        assert_eq!(
+            a.unwrap().describe(),
+            "ANNA MARIA ERIKSSON, born 1974-08-12"
+        );
     }
 }

@@ -92,11 +92,13 @@ impl LinkRecord {
     /// Empty picture entries are left out: they would all be "identical".
     pub fn from_report(report: &BundleReport) -> Self {
         let picture = |kind: EntryKind| match report.media.get(&kind) {
-            Some(MediaInfo::Image(info)) if info.size_bytes > 0 && !info.sha256.is_empty() => Some(PictureHashes {
-                sha256: info.sha256.clone(),
-                dhash: info.dhash.clone(),
-                phash: info.phash.clone(),
-            }),
+            Some(MediaInfo::Image(info)) if info.size_bytes > 0 && !info.sha256.is_empty() => {
+                Some(PictureHashes {
+                    sha256: info.sha256.clone(),
+                    dhash: info.dhash.clone(),
+                    phash: info.phash.clone(),
+                })
+            }
             _ => None,
         };
         let identity = &report.identity;
@@ -130,12 +132,19 @@ impl LinkRecord {
 
     /// The normalised identity, `None` when the bundle names nobody.
     pub fn identity(&self) -> Option<IdentityKey> {
-        IdentityKey::new(self.first_name.as_deref(), self.last_name.as_deref(), self.date_of_birth)
+        IdentityKey::new(
+            self.first_name.as_deref(),
+            self.last_name.as_deref(),
+            self.date_of_birth,
+        )
     }
 
     /// The document key `COUNTRY:NUMBER`, `None` without a document number.
     pub fn document(&self) -> Option<String> {
-        document_key(self.issuing_country.as_deref(), self.document_number.as_deref())
+        document_key(
+            self.issuing_country.as_deref(),
+            self.document_number.as_deref(),
+        )
     }
 }
 

@@ -10,6 +10,9 @@ use super::{LinkFinding, LinkRecord};
 use eidscope_model::{EntryKind, FindingCode};
 use std::collections::{BTreeMap, BTreeSet};
 
+/// A picture shared by several bundles: its SHA-256 and its holders (bundle, role).
+type SharedPicture<'s> = (&'s str, Vec<(usize, EntryKind)>);
+
 /// The batch with each record's identity and document key worked out once.
 pub(super) struct Batch<'a> {
     records: &'a [LinkRecord],
@@ -28,13 +31,19 @@ impl<'a> Batch<'a> {
 
     /// The paths of these records, sorted, each once.
     fn paths(&self, members: impl IntoIterator<Item = usize>) -> Vec<String> {
-        let paths: BTreeSet<&str> = members.into_iter().map(|i| self.records[i].path.as_str()).collect();
+        let paths: BTreeSet<&str> = members
+            .into_iter()
+            .map(|i| self.records[i].path.as_str())
+            .collect();
         paths.into_iter().map(str::to_owned).collect()
     }
 
     /// The distinct known identities of these records, sorted.
     fn identities_of(&self, members: impl IntoIterator<Item = usize>) -> Vec<&IdentityKey> {
-        let ids: BTreeSet<&IdentityKey> = members.into_iter().filter_map(|i| self.identities[i].as_ref()).collect();
+        let ids: BTreeSet<&IdentityKey> = members
+            .into_iter()
+            .filter_map(|i| self.identities[i].as_ref())
+            .collect();
         ids.into_iter().collect()
     }
 
@@ -64,7 +73,12 @@ impl<'a> Batch<'a> {
                 list(&identities),
                 paths.len()
             );
-            findings.push(LinkFinding::new(FindingCode::DocumentReuse, paths, document, message));
+            findings.push(LinkFinding::new(
+                FindingCode::DocumentReuse,
+                paths,
+                document,
+                message,
+            ));
         }
         findings
     }
@@ -73,11 +87,14 @@ impl<'a> Batch<'a> {
         let mut by_sha: BTreeMap<&str, Vec<(usize, EntryKind)>> = BTreeMap::new();
         for (i, record) in self.records.iter().enumerate() {
             for (kind, picture) in record.pictures() {
-                by_sha.entry(picture.sha256.as_str()).or_default().push((i, kind));
+                by_sha
+                    .entry(picture.sha256.as_str())
+                    .or_default()
+                    .push((i, kind));
             }
         }
         // A picture shared by one person (a retry with the same document photo) links nothing.
-        let shared: Vec<(&str, Vec<(usize, EntryKind)>)> = by_sha
+        let shared: Vec<SharedPicture> = by_sha
             .into_iter()
             .filter(|(_, holders)| self.identities_of(holders.iter().map(|h| h.0)).len() >= 2)
             .collect();
@@ -87,29 +104,49 @@ impl<'a> Batch<'a> {
                 sets.union(pair[0].0, pair[1].0);
             }
         }
-        let mut pictures_of: BTreeMap<usize, Vec<&(&str, Vec<(usize, EntryKind)>)>> = BTreeMap::new();
+        let mut pictures_of: BTreeMap<usize, Vec<&SharedPicture>> = BTreeMap::new();
         for picture in &shared {
-            pictures_of.entry(sets.find(picture.1[0].0)).or_default().push(picture);
+            pictures_of
+                .entry(sets.find(picture.1[0].0))
+                .or_default()
+                .push(picture);
         }
         let mut findings = Vec::new();
         for group in sets.groups() {
             let pictures = pictures_of.remove(&sets.find(group[0])).unwrap_or_default();
             // The key: the picture held by the most bundles (then the smallest hash).
             let Some((sha, _)) = pictures.iter().max_by(|a, b| {
-                let bundles = |p: &&&(&str, Vec<(usize, EntryKind)>)| p.1.iter().map(|h| h.0).collect::<BTreeSet<_>>().len();
+                let bundles =
+                    |p: &&&SharedPicture| p.1.iter().map(|h| h.0).collect::<BTreeSet<_>>().len();
                 bundles(a).cmp(&bundles(b)).then_with(|| b.0.cmp(a.0))
             }) else {
                 continue;
             };
-            let kinds: BTreeSet<EntryKind> = pictures.iter().flat_map(|p| p.1.iter().map(|h| h.1)).collect();
+            let kinds: BTreeSet<EntryKind> = pictures
+                .iter()
+                .flat_map(|p| p.1.iter().map(|h| h.1))
+                .collect();
             let identities = self.identities_of(group.iter().copied());
             let paths = self.paths(group.iter().copied());
             let what = if pictures.len() == 1 {
-                format!("The same {} picture (sha256 {})", kind_words(&kinds), short(sha))
+                format!(
+                    "The same {} picture (sha256 {})",
+                    kind_words(&kinds),
+                    short(sha)
+                )
             } else {
-                format!("{} identical {} pictures (first sha256 {})", pictures.len(), kind_words(&kinds), short(sha))
+                format!(
+                    "{} identical {} pictures (first sha256 {})",
+                    pictures.len(),
+                    kind_words(&kinds),
+                    short(sha)
+                )
             };
-            let verb = if pictures.len() == 1 { "appears" } else { "appear" };
+            let verb = if pictures.len() == 1 {
+                "appears"
+            } else {
+                "appear"
+            };
             let message = format!(
                 "{what} {verb} byte for byte in {} bundles under {} identities ({}): a real capture is never repeated \
                  bit for bit, so the picture was reused; review these bundles together.",
@@ -117,7 +154,12 @@ impl<'a> Batch<'a> {
                 identities.len(),
                 list(&identities)
             );
-            findings.push(LinkFinding::new(FindingCode::MediaReuse, paths, *sha, message));
+            findings.push(LinkFinding::new(
+                FindingCode::MediaReuse,
+                paths,
+                *sha,
+                message,
+            ));
         }
         findings
     }
@@ -133,8 +175,12 @@ impl<'a> Batch<'a> {
                 if !matches!(kind, EntryKind::Selfie | EntryKind::Portrait) {
                     continue;
                 }
-                let parse = |h: &Option<String>| h.as_deref().and_then(|h| u64::from_str_radix(h.trim(), 16).ok());
-                let (Some(dhash), Some(phash)) = (parse(&picture.dhash), parse(&picture.phash)) else {
+                let parse = |h: &Option<String>| {
+                    h.as_deref()
+                        .and_then(|h| u64::from_str_radix(h.trim(), 16).ok())
+                };
+                let (Some(dhash), Some(phash)) = (parse(&picture.dhash), parse(&picture.phash))
+                else {
                     continue;
                 };
                 let node = *node_of.entry(picture.sha256.as_str()).or_insert_with(|| {
@@ -149,8 +195,10 @@ impl<'a> Batch<'a> {
                 nodes[node].members.push(i);
             }
         }
-        let node_identities: Vec<Vec<&IdentityKey>> =
-            nodes.iter().map(|n| self.identities_of(n.members.iter().copied())).collect();
+        let node_identities: Vec<Vec<&IdentityKey>> = nodes
+            .iter()
+            .map(|n| self.identities_of(n.members.iter().copied()))
+            .collect();
         let dhashes: Vec<u64> = nodes.iter().map(|n| n.dhash).collect();
         let mut sets = DisjointSets::new(self.records.len());
         let mut links: Vec<(usize, u32)> = Vec::new();
@@ -158,13 +206,17 @@ impl<'a> Batch<'a> {
         for_each_near_pair(&dhashes, near_bits, |u, v| {
             let (a, b) = (&nodes[u], &nodes[v]);
             let phash_bits = (a.phash ^ b.phash).count_ones();
-            if phash_bits > near_bits || !different_people(&node_identities[u], &node_identities[v]) {
+            if phash_bits > near_bits || !different_people(&node_identities[u], &node_identities[v])
+            {
                 return;
             }
             for &m in a.members.iter().chain(&b.members) {
                 sets.union(a.members[0], m);
             }
-            links.push((a.members[0], (a.dhash ^ b.dhash).count_ones().max(phash_bits)));
+            links.push((
+                a.members[0],
+                (a.dhash ^ b.dhash).count_ones().max(phash_bits),
+            ));
             linked[u] = true;
             linked[v] = true;
         });
@@ -174,8 +226,16 @@ impl<'a> Batch<'a> {
             *most = (*most).max(bits);
         }
         let mut nodes_of: BTreeMap<usize, Vec<&FaceNode>> = BTreeMap::new();
-        for node in nodes.iter().zip(&linked).filter(|(_, linked)| **linked).map(|(node, _)| node) {
-            nodes_of.entry(sets.find(node.members[0])).or_default().push(node);
+        for node in nodes
+            .iter()
+            .zip(&linked)
+            .filter(|(_, linked)| **linked)
+            .map(|(node, _)| node)
+        {
+            nodes_of
+                .entry(sets.find(node.members[0]))
+                .or_default()
+                .push(node);
         }
         let mut findings = Vec::new();
         for group in sets.groups() {
@@ -188,7 +248,11 @@ impl<'a> Batch<'a> {
                 .get(&root)
                 .into_iter()
                 .flatten()
-                .filter(|n| n.members.iter().any(|&m| Some(self.records[m].path.as_str()) == first))
+                .filter(|n| {
+                    n.members
+                        .iter()
+                        .any(|&m| Some(self.records[m].path.as_str()) == first)
+                })
                 .map(|n| n.sha256)
                 .min()
             else {
@@ -203,7 +267,12 @@ impl<'a> Batch<'a> {
                 identities.len(),
                 list(&identities)
             );
-            findings.push(LinkFinding::new(FindingCode::FaceNearDuplicate, paths, key, message));
+            findings.push(LinkFinding::new(
+                FindingCode::FaceNearDuplicate,
+                paths,
+                key,
+                message,
+            ));
         }
         findings
     }
@@ -213,7 +282,11 @@ impl<'a> Batch<'a> {
         for (document, members) in self.by_document() {
             let mut attempts: Vec<(chrono::DateTime<chrono::Utc>, &str, usize)> = members
                 .iter()
-                .filter_map(|&i| self.records[i].created_at.map(|t| (t, self.records[i].path.as_str(), i)))
+                .filter_map(|&i| {
+                    self.records[i]
+                        .created_at
+                        .map(|t| (t, self.records[i].path.as_str(), i))
+                })
                 .collect();
             if attempts.len() < rule.attempts {
                 continue;
@@ -233,7 +306,12 @@ impl<'a> Batch<'a> {
                     times[last].format("%Y-%m-%d %H:%M UTC"),
                     rule
                 );
-                findings.push(LinkFinding::new(FindingCode::Velocity, paths, document, message));
+                findings.push(LinkFinding::new(
+                    FindingCode::Velocity,
+                    paths,
+                    document,
+                    message,
+                ));
             }
         }
         findings
@@ -251,12 +329,21 @@ struct FaceNode<'a> {
 /// Whether some holder of one picture and some holder of the other are known and different
 /// people.
 fn different_people(a: &[&IdentityKey], b: &[&IdentityKey]) -> bool {
-    !a.is_empty() && !b.is_empty() && !(a.len() == 1 && b.len() == 1 && a[0] == b[0])
+    match (a, b) {
+        ([], _) | (_, []) => false,
+        ([x], [y]) => x != y,
+        _ => true,
+    }
 }
 
 /// Up to three identities, then how many more.
 fn list(identities: &[&IdentityKey]) -> String {
-    let mut text = identities.iter().take(3).map(|i| i.describe()).collect::<Vec<_>>().join("; ");
+    let mut text = identities
+        .iter()
+        .take(3)
+        .map(|i| i.describe())
+        .collect::<Vec<_>>()
+        .join("; ");
     if identities.len() > 3 {
         text.push_str(&format!("; and {} more", identities.len() - 3));
     }

@@ -33,7 +33,10 @@ fn at(hours: i64) -> Option<chrono::DateTime<chrono::Utc>> {
 }
 
 fn codes(findings: &[LinkFinding]) -> Vec<(FindingCode, Vec<&str>)> {
-    findings.iter().map(|f| (f.code, f.paths.iter().map(String::as_str).collect())).collect()
+    findings
+        .iter()
+        .map(|f| (f.code, f.paths.iter().map(String::as_str).collect()))
+        .collect()
 }
 
 #[test]
@@ -45,12 +48,23 @@ fn one_document_under_two_names_is_document_reuse() {
         person("d.zip", "Anna", "Eriksson", "1974-08-12", "X1"),
     ];
     let findings = find_links(&records, &LinkConfig::default());
-    assert_eq!(codes(&findings), vec![(FindingCode::DocumentReuse, vec!["a.zip", "b.zip", "c.zip"])]);
+    assert_eq!(
+        codes(&findings),
+        vec![(FindingCode::DocumentReuse, vec!["a.zip", "b.zip", "c.zip"])]
+    );
     let finding = &findings[0];
     assert_eq!(finding.key, "UTO:L898902C3");
     assert_eq!(finding.severity, Severity::High);
-    assert!(finding.message.contains("2 identities"), "{}", finding.message);
-    assert!(finding.message.contains("JON SMITH, born 1980-01-01"), "{}", finding.message);
+    assert!(
+        finding.message.contains("2 identities"),
+        "{}",
+        finding.message
+    );
+    assert!(
+        finding.message.contains("JON SMITH, born 1980-01-01"),
+        "{}",
+        finding.message
+    );
 }
 
 #[test]
@@ -67,7 +81,10 @@ fn a_different_birth_date_is_a_different_identity_and_a_retry_is_not() {
         ..person("e.zip", "Ola", "Nordmann", "1990-01-01", "K1")
     });
     let findings = find_links(&records, &LinkConfig::default());
-    assert_eq!(codes(&findings), vec![(FindingCode::DocumentReuse, vec!["a.zip", "b.zip"])]);
+    assert_eq!(
+        codes(&findings),
+        vec![(FindingCode::DocumentReuse, vec!["a.zip", "b.zip"])]
+    );
 }
 
 #[test]
@@ -85,9 +102,18 @@ fn a_byte_identical_picture_under_two_identities_is_media_reuse_and_a_chain_is_o
     a.portrait = picture("cc", 0xf0f0, 0xf0f0);
     a_again.portrait = picture("cc", 0xf0f0, 0xf0f0);
     let findings = find_links(&[a, b, c, a_again], &LinkConfig::default());
-    assert_eq!(codes(&findings), vec![(FindingCode::MediaReuse, vec!["a.zip", "b.zip", "c.zip"])]);
+    assert_eq!(
+        codes(&findings),
+        vec![(FindingCode::MediaReuse, vec!["a.zip", "b.zip", "c.zip"])]
+    );
     assert_eq!(findings[0].key.len(), 64);
-    assert!(findings[0].message.contains("2 identical front, back and selfie pictures (first sha256 aaaaaaaaaaaaaaaa) appear"), "{}", findings[0].message);
+    assert!(
+        findings[0].message.contains(
+            "2 identical front, back and selfie pictures (first sha256 aaaaaaaaaaaaaaaa) appear"
+        ),
+        "{}",
+        findings[0].message
+    );
 }
 
 #[test]
@@ -114,13 +140,20 @@ fn near_copies_are_face_near_duplicates_but_identical_bytes_are_not() {
         codes(&findings),
         vec![
             (FindingCode::MediaReuse, vec!["d.zip", "e.zip"]),
-            (FindingCode::FaceNearDuplicate, vec!["a.zip", "b.zip", "c.zip"]),
+            (
+                FindingCode::FaceNearDuplicate,
+                vec!["a.zip", "b.zip", "c.zip"]
+            ),
         ]
     );
     let near = &findings[1];
     assert_eq!(near.severity, Severity::Medium);
     assert_eq!(near.key, "a1".repeat(32));
-    assert!(near.message.contains("at most 8 bits apart; limit 8"), "{}", near.message);
+    assert!(
+        near.message.contains("at most 8 bits apart; limit 8"),
+        "{}",
+        near.message
+    );
     // With a tighter limit only the close pair remains.
     let config = LinkConfig {
         near_bits: 4,
@@ -144,7 +177,10 @@ fn near_copies_are_face_near_duplicates_but_identical_bytes_are_not() {
         ],
         &config,
     );
-    assert_eq!(codes(&records), vec![(FindingCode::FaceNearDuplicate, vec!["b.zip", "c.zip"])]);
+    assert_eq!(
+        codes(&records),
+        vec![(FindingCode::FaceNearDuplicate, vec!["b.zip", "c.zip"])]
+    );
 }
 
 #[test]
@@ -161,7 +197,13 @@ fn nobody_never_counts_as_another_identity() {
     let mut b = person("b.zip", "B", "Two", "1970-01-02", "D2");
     b.selfie = picture("aa", 1, 1);
     let findings = find_links(&[a, failed, b], &LinkConfig::default());
-    assert_eq!(codes(&findings), vec![(FindingCode::MediaReuse, vec!["a.zip", "b.zip", "failed.zip"])]);
+    assert_eq!(
+        codes(&findings),
+        vec![(
+            FindingCode::MediaReuse,
+            vec!["a.zip", "b.zip", "failed.zip"]
+        )]
+    );
 }
 
 #[test]
@@ -171,11 +213,24 @@ fn velocity_counts_attempts_with_one_document_in_a_closed_window() {
         ..person(path, "A", "One", "1970-01-01", number)
     };
     // Exactly 24 h from first to third: fires (the window is closed).
-    let records = vec![attempt("a.zip", 0, "D1"), attempt("b.zip", 12, "d 1"), attempt("c.zip", 24, "D-1")];
+    let records = vec![
+        attempt("a.zip", 0, "D1"),
+        attempt("b.zip", 12, "d 1"),
+        attempt("c.zip", 24, "D-1"),
+    ];
     let findings = find_links(&records, &LinkConfig::default());
-    assert_eq!(codes(&findings), vec![(FindingCode::Velocity, vec!["a.zip", "b.zip", "c.zip"])]);
+    assert_eq!(
+        codes(&findings),
+        vec![(FindingCode::Velocity, vec!["a.zip", "b.zip", "c.zip"])]
+    );
     assert_eq!(findings[0].key, "UTO:D1");
-    assert!(findings[0].message.starts_with("3 attempts with document UTO:D1 within 1 d"), "{}", findings[0].message);
+    assert!(
+        findings[0]
+            .message
+            .starts_with("3 attempts with document UTO:D1 within 1 d"),
+        "{}",
+        findings[0].message
+    );
     // One second more: nothing.
     let mut late = records.clone();
     late[2].created_at = late[2].created_at.map(|t| t + TimeDelta::seconds(1));

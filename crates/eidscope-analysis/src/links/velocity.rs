@@ -56,7 +56,9 @@ impl FromStr for VelocityRule {
             .filter(|w| *w > TimeDelta::zero())
             .ok_or_else(|| format!("`{s}`: the window must be positive and below 100 years"))?;
         if window > TimeDelta::days(36_500) {
-            return Err(format!("`{s}`: the window must be positive and below 100 years"));
+            return Err(format!(
+                "`{s}`: the window must be positive and below 100 years"
+            ));
         }
         Ok(VelocityRule { attempts, window })
     }
@@ -64,20 +66,34 @@ impl FromStr for VelocityRule {
 
 impl fmt::Display for VelocityRule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} attempts within {}", self.attempts, duration_words(self.window))
+        write!(
+            f,
+            "{} attempts within {}",
+            self.attempts,
+            duration_words(self.window)
+        )
     }
 }
 
 /// `24 h`, `7 d`, `1 h 30 min`, `45 s`: a duration for messages.
 pub fn duration_words(d: TimeDelta) -> String {
     let total = d.num_seconds().max(0);
-    let (days, hours, minutes, seconds) = (total / 86_400, total / 3600 % 24, total / 60 % 60, total % 60);
+    let (days, hours, minutes, seconds) = (
+        total / 86_400,
+        total / 3600 % 24,
+        total / 60 % 60,
+        total % 60,
+    );
     let parts: Vec<String> = [(days, "d"), (hours, "h"), (minutes, "min"), (seconds, "s")]
         .into_iter()
         .filter(|(n, _)| *n > 0)
         .map(|(n, unit)| format!("{n} {unit}"))
         .collect();
-    if parts.is_empty() { "0 s".to_owned() } else { parts.join(" ") }
+    if parts.is_empty() {
+        "0 s".to_owned()
+    } else {
+        parts.join(" ")
+    }
 }
 
 /// The bursts among attempts sorted by time: maximal runs `[first, last]` (indices into
@@ -118,8 +134,21 @@ mod tests {
                 window: TimeDelta::days(7)
             })
         );
-        assert_eq!("4/90m".parse::<VelocityRule>().unwrap().window, TimeDelta::minutes(90));
-        for bad in ["3", "1/24h", "3/h", "3/24", "3/0h", "3/24y", "x/24h", "3/99999999999999w", "3/-1h"] {
+        assert_eq!(
+            "4/90m".parse::<VelocityRule>().unwrap().window,
+            TimeDelta::minutes(90)
+        );
+        for bad in [
+            "3",
+            "1/24h",
+            "3/h",
+            "3/24",
+            "3/0h",
+            "3/24y",
+            "x/24h",
+            "3/99999999999999w",
+            "3/-1h",
+        ] {
             assert!(bad.parse::<VelocityRule>().is_err(), "{bad}");
         }
         assert_eq!(VelocityRule::default().to_string(), "3 attempts within 1 d");
@@ -139,7 +168,16 @@ mod tests {
         let rule = VelocityRule::default();
         // 0, 1, 2 h: a burst; 20 h and 25 h extend it through windows that share attempts;
         // then a quiet week and a second burst.
-        let times = [at(0.0), at(1.0), at(2.0), at(20.0), at(25.0), at(200.0), at(201.0), at(202.0)];
+        let times = [
+            at(0.0),
+            at(1.0),
+            at(2.0),
+            at(20.0),
+            at(25.0),
+            at(200.0),
+            at(201.0),
+            at(202.0),
+        ];
         assert_eq!(bursts(&times, &rule), vec![(0, 4), (5, 7)]);
         assert_eq!(bursts(&times[..2], &rule), vec![]);
     }

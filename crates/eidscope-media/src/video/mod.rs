@@ -22,7 +22,6 @@ pub use decode::MAX_PIXELS;
 pub use encode::encode_mp4;
 pub use probe::{MAX_STRIP_FRAMES, probe_video};
 
-
 /// How much work one video may cost. The caller caps the bytes before calling.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct VideoLimits {

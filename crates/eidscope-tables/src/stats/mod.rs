@@ -46,7 +46,8 @@ impl Every {
         match self {
             Every::Day => date.to_string(),
             Every::Week => {
-                let monday = date - chrono::Duration::days(i64::from(date.weekday().num_days_from_monday()));
+                let monday =
+                    date - chrono::Duration::days(i64::from(date.weekday().num_days_from_monday()));
                 monday.to_string()
             }
             Every::Month => format!("{:04}-{:02}", date.year(), date.month()),
@@ -61,7 +62,9 @@ impl FromStr for Every {
             "day" => Ok(Every::Day),
             "week" => Ok(Every::Week),
             "month" => Ok(Every::Month),
-            other => Err(format!("unknown period `{other}` (expected day, week or month)")),
+            other => Err(format!(
+                "unknown period `{other}` (expected day, week or month)"
+            )),
         }
     }
 }
@@ -172,12 +175,21 @@ fn bump(map: &mut BTreeMap<String, u64>, key: &str) {
 
 impl Block {
     fn finish(&mut self) {
-        self.status_rate = self.status.iter().map(|(k, n)| (k.clone(), rate(*n, self.total))).collect();
+        self.status_rate = self
+            .status
+            .iter()
+            .map(|(k, n)| (k.clone(), rate(*n, self.total)))
+            .collect();
         self.status_mismatch_rate = rate(self.status_mismatches, self.reported_total);
         self.feature_not_found_rate = self
             .feature_not_found
             .iter()
-            .map(|(k, n)| (k.clone(), rate(*n, self.feature_listed.get(k).copied().unwrap_or(0))))
+            .map(|(k, n)| {
+                (
+                    k.clone(),
+                    rate(*n, self.feature_listed.get(k).copied().unwrap_or(0)),
+                )
+            })
             .collect();
     }
 }
@@ -188,29 +200,48 @@ fn polars(e: PolarsError) -> TablesError {
 
 /// The values of a column as text (categoricals, enums, numbers and dates alike).
 fn texts(frame: &DataFrame, name: &str) -> Result<Vec<Option<String>>, TablesError> {
-    let column = frame.column(name).map_err(polars)?.cast(&DataType::String).map_err(polars)?;
+    let column = frame
+        .column(name)
+        .map_err(polars)?
+        .cast(&DataType::String)
+        .map_err(polars)?;
     let values = column.str().map_err(polars)?;
     Ok(values.iter().map(|v| v.map(str::to_owned)).collect())
 }
 
 fn bools(frame: &DataFrame, name: &str) -> Result<Vec<Option<bool>>, TablesError> {
-    let column = frame.column(name).map_err(polars)?.cast(&DataType::Boolean).map_err(polars)?;
+    let column = frame
+        .column(name)
+        .map_err(polars)?
+        .cast(&DataType::Boolean)
+        .map_err(polars)?;
     Ok(column.bool().map_err(polars)?.iter().collect())
 }
 
 fn periods(frame: &DataFrame, every: Every) -> Result<Vec<Option<String>>, TablesError> {
-    let column = frame.column("created_at").map_err(polars)?.cast(&DataType::Int64).map_err(polars)?;
+    let column = frame
+        .column("created_at")
+        .map_err(polars)?
+        .cast(&DataType::Int64)
+        .map_err(polars)?;
     let ms = column.i64().map_err(polars)?;
     Ok(ms
         .iter()
-        .map(|v| v.and_then(chrono::DateTime::from_timestamp_millis).map(|t| every.period(t.date_naive())))
+        .map(|v| {
+            v.and_then(chrono::DateTime::from_timestamp_millis)
+                .map(|t| every.period(t.date_naive()))
+        })
         .collect())
 }
 
 /// Computes the statistics of the tables.
 pub fn compute(tables: &ScanTables, options: &StatsOptions) -> Result<Stats, TablesError> {
     let bundles = &tables.bundles;
-    let columns: Vec<String> = bundles.get_column_names().iter().map(|c| c.to_string()).collect();
+    let columns: Vec<String> = bundles
+        .get_column_names()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
     for by in &options.by {
         if !columns.contains(by) {
             return Err(TablesError::Usage(format!(
@@ -225,7 +256,11 @@ pub fn compute(tables: &ScanTables, options: &StatsOptions) -> Result<Stats, Tab
     let derived = texts(bundles, "derived_status")?;
     let similarity = texts(bundles, "similarity_score")?;
     let fail_reasons = texts(bundles, "fail_reason_type")?;
-    let by_values = options.by.iter().map(|c| texts(bundles, c)).collect::<Result<Vec<_>, _>>()?;
+    let by_values = options
+        .by
+        .iter()
+        .map(|c| texts(bundles, c))
+        .collect::<Result<Vec<_>, _>>()?;
     let period_values = options.every.map(|e| periods(bundles, e)).transpose()?;
     let grouping = !options.by.is_empty() || options.every.is_some();
 
@@ -267,7 +302,10 @@ pub fn compute(tables: &ScanTables, options: &StatsOptions) -> Result<Stats, Tab
                     block.status_mismatches += 1;
                 }
             }
-            bump(&mut block.similarity, similarity[row].as_deref().unwrap_or("unknown"));
+            bump(
+                &mut block.similarity,
+                similarity[row].as_deref().unwrap_or("unknown"),
+            );
             if let Some(f) = fail_reasons[row].as_deref() {
                 bump(&mut block.fail_reasons, f);
             }
@@ -281,14 +319,19 @@ pub fn compute(tables: &ScanTables, options: &StatsOptions) -> Result<Stats, Tab
     let mut failed: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
     for i in 0..check_paths.len() {
         if check_valid[i] == Some(false) {
-            if let (Some(row), Some(name)) = (check_paths[i].as_deref().and_then(|p| row_of_path.get(p)), &check_names[i]) {
+            if let (Some(row), Some(name)) = (
+                check_paths[i].as_deref().and_then(|p| row_of_path.get(p)),
+                &check_names[i],
+            ) {
                 failed.entry(*row).or_default().insert(name.clone());
             }
         }
     }
     for (row, names) in &failed {
         let combination = names.iter().cloned().collect::<Vec<_>>().join("+");
-        for block in std::iter::once(&mut overall).chain(group_of_row[*row].and_then(|g| groups.get_mut(g))) {
+        for block in
+            std::iter::once(&mut overall).chain(group_of_row[*row].and_then(|g| groups.get_mut(g)))
+        {
             for name in names {
                 bump(&mut block.security_check_failures, name);
             }
@@ -303,7 +346,10 @@ pub fn compute(tables: &ScanTables, options: &StatsOptions) -> Result<Stats, Tab
     let mut listed: BTreeSet<(usize, String)> = BTreeSet::new();
     let mut missing: BTreeSet<(usize, String)> = BTreeSet::new();
     for i in 0..feature_paths.len() {
-        if let (Some(row), Some(name)) = (feature_paths[i].as_deref().and_then(|p| row_of_path.get(p)), &feature_names[i]) {
+        if let (Some(row), Some(name)) = (
+            feature_paths[i].as_deref().and_then(|p| row_of_path.get(p)),
+            &feature_names[i],
+        ) {
             listed.insert((*row, name.clone()));
             if feature_found[i] == Some(false) {
                 missing.insert((*row, name.clone()));
@@ -312,8 +358,14 @@ pub fn compute(tables: &ScanTables, options: &StatsOptions) -> Result<Stats, Tab
     }
     for (set, not_found) in [(&listed, false), (&missing, true)] {
         for (row, name) in set {
-            for block in std::iter::once(&mut overall).chain(group_of_row[*row].and_then(|g| groups.get_mut(g))) {
-                let map = if not_found { &mut block.feature_not_found } else { &mut block.feature_listed };
+            for block in std::iter::once(&mut overall)
+                .chain(group_of_row[*row].and_then(|g| groups.get_mut(g)))
+            {
+                let map = if not_found {
+                    &mut block.feature_not_found
+                } else {
+                    &mut block.feature_listed
+                };
                 bump(map, name);
             }
         }
@@ -325,7 +377,10 @@ pub fn compute(tables: &ScanTables, options: &StatsOptions) -> Result<Stats, Tab
     let finding_codes = texts(&tables.findings, "code")?;
     let finding_severities = texts(&tables.findings, "severity")?;
     for i in 0..finding_paths.len() {
-        let group = finding_paths[i].as_deref().and_then(|p| row_of_path.get(p)).and_then(|row| group_of_row[*row]);
+        let group = finding_paths[i]
+            .as_deref()
+            .and_then(|p| row_of_path.get(p))
+            .and_then(|row| group_of_row[*row]);
         for block in std::iter::once(&mut overall).chain(group.and_then(|g| groups.get_mut(g))) {
             if let Some(code) = finding_codes[i].as_deref() {
                 bump(&mut block.findings, code);
@@ -358,7 +413,10 @@ pub fn compute(tables: &ScanTables, options: &StatsOptions) -> Result<Stats, Tab
                 let key = names
                     .iter()
                     .cloned()
-                    .zip(key.into_iter().map(|v| v.map_or(serde_json::Value::Null, serde_json::Value::String)))
+                    .zip(
+                        key.into_iter()
+                            .map(|v| v.map_or(serde_json::Value::Null, serde_json::Value::String)),
+                    )
                     .collect();
                 Some(Group { key, stats })
             })

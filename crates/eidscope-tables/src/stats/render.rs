@@ -9,23 +9,48 @@ fn percent(rate: f64) -> String {
     format!("{:5.1}%", rate * 100.0)
 }
 
-fn section(out: &mut String, title: &str, counts: &BTreeMap<String, u64>, rates: Option<&BTreeMap<String, f64>>, total: u64) {
+fn section(
+    out: &mut String,
+    title: &str,
+    counts: &BTreeMap<String, u64>,
+    rates: Option<&BTreeMap<String, f64>>,
+    total: u64,
+) {
     if counts.is_empty() {
         return;
     }
     let _ = writeln!(out, "\n{title}");
-    let width = counts.keys().map(|k| k.chars().count()).max().unwrap_or(0).max(8);
+    let width = counts
+        .keys()
+        .map(|k| k.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(8);
     let mut rows: Vec<(&String, &u64)> = counts.iter().collect();
     rows.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
     for (key, count) in rows {
-        let rate = rates.and_then(|r| r.get(key).copied()).unwrap_or_else(|| super::rate(*count, total));
+        let rate = rates
+            .and_then(|r| r.get(key).copied())
+            .unwrap_or_else(|| super::rate(*count, total));
         let _ = writeln!(out, "  {key:<width$}  {count:>8}  {}", percent(rate));
     }
 }
 
 fn block_text(out: &mut String, block: &Block) {
-    section(out, "status (reported where known, else derived)", &block.status, Some(&block.status_rate), block.total);
-    section(out, "derived status", &block.derived_status, None, block.total);
+    section(
+        out,
+        "status (reported where known, else derived)",
+        &block.status,
+        Some(&block.status_rate),
+        block.total,
+    );
+    section(
+        out,
+        "derived status",
+        &block.derived_status,
+        None,
+        block.total,
+    );
     let _ = writeln!(
         out,
         "\nstatus mismatches  {} of {} with a reported status  {}",
@@ -33,13 +58,43 @@ fn block_text(out: &mut String, block: &Block) {
         block.reported_status.values().sum::<u64>(),
         percent(block.status_mismatch_rate)
     );
-    section(out, "security checks not valid (bundles)", &block.security_check_failures, None, block.total);
-    section(out, "checks that fail together (bundles where exactly these fail)", &block.check_failure_combinations, None, block.total);
+    section(
+        out,
+        "security checks not valid (bundles)",
+        &block.security_check_failures,
+        None,
+        block.total,
+    );
+    section(
+        out,
+        "checks that fail together (bundles where exactly these fail)",
+        &block.check_failure_combinations,
+        None,
+        block.total,
+    );
     section(out, "similarity", &block.similarity, None, block.total);
-    section(out, "features not found (rate: among bundles listing the feature)", &block.feature_not_found, Some(&block.feature_not_found_rate), block.total);
+    section(
+        out,
+        "features not found (rate: among bundles listing the feature)",
+        &block.feature_not_found,
+        Some(&block.feature_not_found_rate),
+        block.total,
+    );
     section(out, "fail reasons", &block.fail_reasons, None, block.total);
-    section(out, "findings by code (rate: per bundle)", &block.findings, None, block.total);
-    section(out, "findings by severity (rate: per bundle)", &block.findings_by_severity, None, block.total);
+    section(
+        out,
+        "findings by code (rate: per bundle)",
+        &block.findings,
+        None,
+        block.total,
+    );
+    section(
+        out,
+        "findings by severity (rate: per bundle)",
+        &block.findings_by_severity,
+        None,
+        block.total,
+    );
 }
 
 /// The terminal report.
@@ -58,7 +113,10 @@ pub fn text(stats: &Stats) -> String {
     block_text(&mut out, o);
     if let Some(groups) = &stats.groups {
         let statuses: Vec<&String> = o.status.keys().collect();
-        let mut header: Vec<String> = groups.first().map(|g| g.key.keys().cloned().collect()).unwrap_or_default();
+        let mut header: Vec<String> = groups
+            .first()
+            .map(|g| g.key.keys().cloned().collect())
+            .unwrap_or_default();
         header.push("total".into());
         header.extend(statuses.iter().map(|s| s.to_string()));
         header.extend(["mismatches".to_owned(), "findings".to_owned()]);
@@ -72,14 +130,23 @@ pub fn text(stats: &Stats) -> String {
             row.push(group.stats.total.to_string());
             for s in &statuses {
                 let n = group.stats.status.get(*s).copied().unwrap_or(0);
-                row.push(format!("{n} ({:.0}%)", super::rate(n, group.stats.total) * 100.0));
+                row.push(format!(
+                    "{n} ({:.0}%)",
+                    super::rate(n, group.stats.total) * 100.0
+                ));
             }
             row.push(group.stats.status_mismatches.to_string());
             row.push(group.stats.findings.values().sum::<u64>().to_string());
             rows.push(row);
         }
         let widths: Vec<usize> = (0..header.len())
-            .map(|i| std::iter::once(&header[i]).chain(rows.iter().filter_map(|r| r.get(i))).map(|c| c.chars().count()).max().unwrap_or(0))
+            .map(|i| {
+                std::iter::once(&header[i])
+                    .chain(rows.iter().filter_map(|r| r.get(i)))
+                    .map(|c| c.chars().count())
+                    .max()
+                    .unwrap_or(0)
+            })
             .collect();
         let _ = writeln!(out, "\ngroups ({})", groups.len());
         let line = |cells: &[String]| -> String {
@@ -87,7 +154,13 @@ pub fn text(stats: &Stats) -> String {
                 .iter()
                 .zip(&widths)
                 .enumerate()
-                .map(|(i, (c, w))| if i < cells.len().saturating_sub(statuses.len() + 3) { format!("{c:<w$}") } else { format!("{c:>w$}") })
+                .map(|(i, (c, w))| {
+                    if i < cells.len().saturating_sub(statuses.len() + 3) {
+                        format!("{c:<w$}")
+                    } else {
+                        format!("{c:>w$}")
+                    }
+                })
                 .collect::<Vec<_>>()
                 .join("  ")
         };
@@ -133,10 +206,18 @@ fn block_csv(out: &mut String, prefix: &[String], block: &Block) {
     for (k, n) in &block.derived_status {
         line("derived_status", k, *n, None);
     }
-    line("status_mismatches", "", block.status_mismatches, Some(block.status_mismatch_rate));
+    line(
+        "status_mismatches",
+        "",
+        block.status_mismatches,
+        Some(block.status_mismatch_rate),
+    );
     let plain: [(&str, &BTreeMap<String, u64>); 5] = [
         ("security_check_failures", &block.security_check_failures),
-        ("check_failure_combinations", &block.check_failure_combinations),
+        (
+            "check_failure_combinations",
+            &block.check_failure_combinations,
+        ),
         ("similarity", &block.similarity),
         ("fail_reasons", &block.fail_reasons),
         ("findings", &block.findings),
@@ -147,7 +228,12 @@ fn block_csv(out: &mut String, prefix: &[String], block: &Block) {
         }
     }
     for (k, n) in &block.feature_not_found {
-        line("feature_not_found", k, *n, block.feature_not_found_rate.get(k).copied());
+        line(
+            "feature_not_found",
+            k,
+            *n,
+            block.feature_not_found_rate.get(k).copied(),
+        );
     }
     for (k, n) in &block.findings_by_severity {
         line("findings_by_severity", k, *n, None);
@@ -168,7 +254,11 @@ pub fn csv(stats: &Stats) -> String {
     let blank: Vec<String> = key_names.iter().map(|_| String::new()).collect();
     block_csv(&mut out, &blank, &stats.overall);
     for group in stats.groups.iter().flatten() {
-        let prefix: Vec<String> = group.key.values().map(|v| v.as_str().unwrap_or("").to_owned()).collect();
+        let prefix: Vec<String> = group
+            .key
+            .values()
+            .map(|v| v.as_str().unwrap_or("").to_owned())
+            .collect();
         block_csv(&mut out, &prefix, &group.stats);
     }
     out

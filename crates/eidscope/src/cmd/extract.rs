@@ -15,7 +15,8 @@ use std::path::{Path, PathBuf};
 
 pub fn run(args: &ExtractArgs) -> Result<ExitStatus, CliError> {
     let limits = Limits::default();
-    let bytes = read_capped(&args.bundle, limits.max_file_bytes).map_err(|e| CliError::bundle(&args.bundle, e))?;
+    let bytes = read_capped(&args.bundle, limits.max_file_bytes)
+        .map_err(|e| CliError::bundle(&args.bundle, e))?;
     std::fs::create_dir_all(&args.out).map_err(|e| CliError::output(&args.out, e))?;
     let mut written = BTreeSet::new();
     let mut count = 0usize;
@@ -55,7 +56,11 @@ pub fn run(args: &ExtractArgs) -> Result<ExitStatus, CliError> {
     for s in &skipped {
         eprintln!("skipped {s}");
     }
-    eprintln!("extracted {count} entries to {} ({} skipped)", args.out.display(), skipped.len());
+    eprintln!(
+        "extracted {count} entries to {} ({} skipped)",
+        args.out.display(),
+        skipped.len()
+    );
     Ok(ExitStatus::Ok)
 }
 
@@ -65,7 +70,10 @@ fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, BundleError> {
         .and_then(|f| f.take(cap + 1).read_to_end(&mut bytes))
         .map_err(|e| BundleError::new(ErrorKind::Io, format!("cannot read: {e}")))?;
     if bytes.len() as u64 > cap {
-        return Err(BundleError::new(ErrorKind::Limit, format!("file is over the limit of {cap} bytes")));
+        return Err(BundleError::new(
+            ErrorKind::Limit,
+            format!("file is over the limit of {cap} bytes"),
+        ));
     }
     Ok(bytes)
 }
@@ -85,13 +93,17 @@ fn safe_target(out: &Path, name: &str) -> Option<PathBuf> {
 /// Creates the folders between `out` and `target`, refusing any existing link on the way, then
 /// writes the file through a fresh temporary name and renames it into place.
 fn write_inside(out: &Path, target: &Path, data: &[u8]) -> Result<(), String> {
-    let relative = target.strip_prefix(out).map_err(|_| "outside the output folder".to_owned())?;
+    let relative = target
+        .strip_prefix(out)
+        .map_err(|_| "outside the output folder".to_owned())?;
     let mut dir = out.to_path_buf();
     let components: Vec<_> = relative.components().collect();
     for component in &components[..components.len().saturating_sub(1)] {
         dir.push(component);
         match std::fs::symlink_metadata(&dir) {
-            Ok(m) if m.file_type().is_symlink() => return Err(format!("{} is a link; not followed", dir.display())),
+            Ok(m) if m.file_type().is_symlink() => {
+                return Err(format!("{} is a link; not followed", dir.display()));
+            }
             Ok(m) if m.is_dir() => {}
             Ok(_) => return Err(format!("{} exists and is not a folder", dir.display())),
             Err(_) => std::fs::create_dir(&dir).map_err(|e| format!("cannot write: {e}"))?,
@@ -100,9 +112,15 @@ fn write_inside(out: &Path, target: &Path, data: &[u8]) -> Result<(), String> {
     if let Ok(m) = std::fs::symlink_metadata(target)
         && (m.file_type().is_symlink() || m.is_dir())
     {
-        return Err(format!("{} exists as a link or folder; not replaced", target.display()));
+        return Err(format!(
+            "{} exists as a link or folder; not replaced",
+            target.display()
+        ));
     }
-    let file_name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let file_name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{file_name}.eidscope-partial"));
     let result = OpenOptions::new()
         .write(true)

@@ -14,10 +14,19 @@ pub fn run(args: &FindingsArgs) -> Result<ExitStatus, CliError> {
             .iter()
             .map(|s| json!({"code": s.code, "severity": s.severity, "scope": s.scope, "when": s.when}))
             .collect();
-        println!("{}", serde_json::to_string_pretty(&rows).map_err(|e| CliError::Other(e.to_string()))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&rows).map_err(|e| CliError::Other(e.to_string()))?
+        );
     } else {
         for spec in CATALOGUE {
-            println!("{:<24} {:<7} {:<7} {}", spec.code.as_str(), spec.severity.as_str(), format!("{:?}", spec.scope).to_lowercase(), spec.when.replace('`', ""));
+            println!(
+                "{:<24} {:<7} {:<7} {}",
+                spec.code.as_str(),
+                spec.severity.as_str(),
+                format!("{:?}", spec.scope).to_lowercase(),
+                spec.when.replace('`', "")
+            );
         }
     }
     Ok(ExitStatus::Ok)

@@ -2,15 +2,17 @@
 
 use crate::cli::InspectArgs;
 use crate::error::CliError;
-use eidscope_pipeline::{self as pipeline, Level};
 use eidscope_model::ExitStatus;
+use eidscope_pipeline::{self as pipeline, Level};
 
 pub fn run(args: &InspectArgs) -> Result<ExitStatus, CliError> {
     let thresholds = args.judge.thresholds()?;
-    let bundle = pipeline::open(&args.bundle, args.process.as_deref(), Level::Full).map_err(|e| CliError::bundle(&args.bundle, e))?;
+    let bundle = pipeline::open(&args.bundle, args.process.as_deref(), Level::Full)
+        .map_err(|e| CliError::bundle(&args.bundle, e))?;
     let report = pipeline::report(&bundle, Level::Full, &thresholds);
     if args.json {
-        let text = serde_json::to_string_pretty(&report).map_err(|e| CliError::Other(e.to_string()))?;
+        let text =
+            serde_json::to_string_pretty(&report).map_err(|e| CliError::Other(e.to_string()))?;
         println!("{text}");
     } else {
         print!("{}", crate::render::summary(&report));

@@ -26,8 +26,13 @@ pub fn run(args: &LinksArgs) -> Result<ExitStatus, CliError> {
     let read: Vec<Result<LinkRecord, String>> = paths
         .par_iter()
         .map(|path| {
-            let bundle = pipeline::open(path, None, Level::Media).map_err(|e| format!("{}: {e}", path.display()))?;
-            Ok(LinkRecord::from_report(&pipeline::report(&bundle, Level::Media, &thresholds)))
+            let bundle = pipeline::open(path, None, Level::Media)
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+            Ok(LinkRecord::from_report(&pipeline::report(
+                &bundle,
+                Level::Media,
+                &thresholds,
+            )))
         })
         .collect();
     let mut records = Vec::with_capacity(read.len());
@@ -49,13 +54,16 @@ pub fn run(args: &LinksArgs) -> Result<ExitStatus, CliError> {
             "near_bits": config.near_bits,
             "velocity": { "attempts": config.velocity.attempts, "window_seconds": config.velocity.window.num_seconds() },
         });
-        let text = serde_json::to_string_pretty(&object).map_err(|e| CliError::Other(e.to_string()))?;
+        let text =
+            serde_json::to_string_pretty(&object).map_err(|e| CliError::Other(e.to_string()))?;
         println!("{text}");
     } else {
         print!("{}", listing(&findings, records.len(), unreadable));
     }
     Ok(match args.fail_on {
-        Some(floor) if findings.iter().any(|f| f.severity >= floor) => ExitStatus::FindingsAtOrAbove,
+        Some(floor) if findings.iter().any(|f| f.severity >= floor) => {
+            ExitStatus::FindingsAtOrAbove
+        }
         _ => ExitStatus::Ok,
     })
 }
@@ -111,7 +119,8 @@ fn bundle_paths(args: &[PathBuf], stdin: &mut dyn BufRead, missing: &mut usize) 
 }
 
 fn is_zip_name(path: &Path) -> bool {
-    path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("zip"))
+    path.extension()
+        .is_some_and(|ext| ext.eq_ignore_ascii_case("zip"))
 }
 
 /// The terminal listing: one block per finding (code, severity, key, the sentence, the
@@ -119,7 +128,13 @@ fn is_zip_name(path: &Path) -> bool {
 fn listing(findings: &[LinkFinding], bundles: usize, unreadable: usize) -> String {
     let mut out = String::new();
     for finding in findings {
-        let _ = writeln!(out, "{:<20} {:<7} {}", finding.code.as_str(), finding.severity.as_str(), finding.key);
+        let _ = writeln!(
+            out,
+            "{:<20} {:<7} {}",
+            finding.code.as_str(),
+            finding.severity.as_str(),
+            finding.key
+        );
         let _ = writeln!(out, "  {}", finding.message);
         for path in &finding.paths {
             let _ = writeln!(out, "    {path}");
@@ -143,7 +158,11 @@ fn listing(findings: &[LinkFinding], bundles: usize, unreadable: usize) -> Strin
         let _ = write!(out, " ({})", by_severity.join(", "));
     }
     if unreadable > 0 {
-        let _ = write!(out, "; {unreadable} input{} unreadable", if unreadable == 1 { "" } else { "s" });
+        let _ = write!(
+            out,
+            "; {unreadable} input{} unreadable",
+            if unreadable == 1 { "" } else { "s" }
+        );
     }
     out.push('\n');
     out

@@ -4,16 +4,17 @@
 use crate::cli::OverlayArgs;
 use crate::cmd::write_atomically;
 use crate::error::CliError;
-use eidscope_pipeline::{self as pipeline, Level};
 use eidscope_analysis::Thresholds;
 use eidscope_media::decode::decode_image;
 use eidscope_media::overlay::{OverlayHeader, contact_sheet, render_side};
 use eidscope_model::{EntryKind, ExitStatus};
+use eidscope_pipeline::{self as pipeline, Level};
 use image::DynamicImage;
 use std::io::Cursor;
 
 pub fn run(args: &OverlayArgs) -> Result<ExitStatus, CliError> {
-    let bundle = pipeline::open(&args.bundle, args.process.as_deref(), Level::Media).map_err(|e| CliError::bundle(&args.bundle, e))?;
+    let bundle = pipeline::open(&args.bundle, args.process.as_deref(), Level::Media)
+        .map_err(|e| CliError::bundle(&args.bundle, e))?;
     let report = pipeline::report(&bundle, Level::Media, &Thresholds::default());
     std::fs::create_dir_all(&args.out).map_err(|e| CliError::output(&args.out, e))?;
     let header = OverlayHeader {
@@ -29,8 +30,15 @@ pub fn run(args: &OverlayArgs) -> Result<ExitStatus, CliError> {
     };
     let mut tiles: Vec<(String, DynamicImage)> = Vec::new();
     let mut written = 0;
-    for kind in [EntryKind::Front, EntryKind::Back, EntryKind::Portrait, EntryKind::Selfie] {
-        let Some(data) = bundle.archive.contents.get(&kind) else { continue };
+    for kind in [
+        EntryKind::Front,
+        EntryKind::Back,
+        EntryKind::Portrait,
+        EntryKind::Selfie,
+    ] {
+        let Some(data) = bundle.archive.contents.get(&kind) else {
+            continue;
+        };
         let image = match decode_image(&data.bytes) {
             Ok(image) => image,
             Err(e) => {
@@ -58,13 +66,18 @@ pub fn run(args: &OverlayArgs) -> Result<ExitStatus, CliError> {
     let path = args.out.join("contact-sheet.png");
     write_atomically(&path, &png_bytes(&DynamicImage::ImageRgb8(sheet))?)?;
     println!("{}", path.display());
-    eprintln!("wrote {written} side overlay(s) and a contact sheet to {}", args.out.display());
+    eprintln!(
+        "wrote {written} side overlay(s) and a contact sheet to {}",
+        args.out.display()
+    );
     Ok(ExitStatus::Ok)
 }
 
 #[cfg(feature = "video")]
 fn video_tiles(bundle: &eidscope_bundle::Bundle) -> Vec<(String, DynamicImage)> {
-    let Some(data) = bundle.archive.contents.get(&EntryKind::Video) else { return Vec::new() };
+    let Some(data) = bundle.archive.contents.get(&EntryKind::Video) else {
+        return Vec::new();
+    };
     let limits = eidscope_media::video::VideoLimits::default();
     let (_, frames) = eidscope_media::video::probe_video(&data.name, &data.bytes, &limits, 3);
     frames

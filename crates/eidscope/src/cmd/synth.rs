@@ -8,12 +8,14 @@ use std::time::Instant;
 pub fn run(args: &SynthArgs) -> Result<ExitStatus, CliError> {
     let started = Instant::now();
     let config = eidscope_synth::SynthConfig {
-        count: usize::try_from(args.count).map_err(|_| CliError::Usage("--count is too large".to_owned()))?,
+        count: usize::try_from(args.count)
+            .map_err(|_| CliError::Usage("--count is too large".to_owned()))?,
         seed: args.seed,
         out: args.out.clone(),
         ..eidscope_synth::SynthConfig::default()
     };
-    let labels = eidscope_synth::generate(&config).map_err(|e| CliError::Other(format!("{}: {e}", args.out.display())))?;
+    let labels = eidscope_synth::generate(&config)
+        .map_err(|e| CliError::Other(format!("{}: {e}", args.out.display())))?;
     eprintln!(
         "wrote {} bundles, their process files and labels.json to {} in {:.1} s",
         labels.bundles.len(),

@@ -9,18 +9,30 @@ use eidscope_model::ExitStatus;
 pub fn run(args: &VideoArgs) -> Result<ExitStatus, CliError> {
     use crate::cmd::overlay::png_bytes;
     use crate::cmd::write_atomically;
-    use eidscope_pipeline::{self as pipeline, Level};
     use eidscope_model::EntryKind;
+    use eidscope_pipeline::{self as pipeline, Level};
 
-    let bundle = pipeline::open(&args.bundle, None, Level::Full).map_err(|e| CliError::bundle(&args.bundle, e))?;
+    let bundle = pipeline::open(&args.bundle, None, Level::Full)
+        .map_err(|e| CliError::bundle(&args.bundle, e))?;
     let Some(data) = bundle.archive.contents.get(&EntryKind::Video) else {
-        return Err(CliError::Other(format!("{}: the bundle has no video.mp4", args.bundle.display())));
+        return Err(CliError::Other(format!(
+            "{}: the bundle has no video.mp4",
+            args.bundle.display()
+        )));
     };
-    let strip = if args.frames.is_some() { usize::from(args.count) } else { 0 };
+    let strip = if args.frames.is_some() {
+        usize::from(args.count)
+    } else {
+        0
+    };
     let limits = eidscope_media::video::VideoLimits::default();
-    let (info, frames) = eidscope_media::video::probe_video(&data.name, &data.bytes, &limits, strip);
+    let (info, frames) =
+        eidscope_media::video::probe_video(&data.name, &data.bytes, &limits, strip);
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&info).map_err(|e| CliError::Other(e.to_string()))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&info).map_err(|e| CliError::Other(e.to_string()))?
+        );
     } else {
         print!("{}", crate::render::video(&info));
     }

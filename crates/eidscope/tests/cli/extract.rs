@@ -30,14 +30,23 @@ fn walkdir(dir: &Path) -> Vec<std::path::PathBuf> {
 fn zip_slip_writes_nothing_outside() {
     let root = tempfile::tempdir().unwrap();
     let out_dir = root.path().join("out");
-    let out = eidscope_paths(&[&"extract", &testdata("hostile/zip-slip.zip"), &"--out", &out_dir]);
+    let out = eidscope_paths(&[
+        &"extract",
+        &testdata("hostile/zip-slip.zip"),
+        &"--out",
+        &out_dir,
+    ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     // Only the safe entries, and only inside the folder.
     assert_eq!(files_under(&out_dir), ["notes/readme.txt", "ocr.json"]);
     assert_eq!(files_under(root.path()).len(), 2);
     assert!(!Path::new("/tmp/eidscope-absolute-evil.txt").exists());
     let err = stderr(&out);
-    assert_eq!(err.lines().filter(|l| l.starts_with("skipped")).count(), 5, "{err}");
+    assert_eq!(
+        err.lines().filter(|l| l.starts_with("skipped")).count(),
+        5,
+        "{err}"
+    );
 }
 
 #[test]
@@ -53,18 +62,36 @@ fn planted_links_are_not_followed() {
     write_zip(&zip, &[("result/front.jpeg", b"x"), ("ocr.json", b"{}")]);
     let out = eidscope_paths(&[&"extract", &zip, &"--out", &out_dir]);
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0, "wrote through a link");
-    assert!(stderr(&out).contains("not followed") && stderr(&out).contains("not replaced"), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_dir(&elsewhere).unwrap().count(),
+        0,
+        "wrote through a link"
+    );
+    assert!(
+        stderr(&out).contains("not followed") && stderr(&out).contains("not replaced"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
 fn unreadable_bundle_exits_3_and_writes_nothing() {
     let root = tempfile::tempdir().unwrap();
     let out_dir = root.path().join("out");
-    let out = eidscope_paths(&[&"extract", &testdata("hostile/bomb.zip"), &"--out", &out_dir]);
+    let out = eidscope_paths(&[
+        &"extract",
+        &testdata("hostile/bomb.zip"),
+        &"--out",
+        &out_dir,
+    ]);
     // The bomb's only entry is refused: the command reports it and writes no file.
     assert!(files_under(&out_dir).is_empty());
     assert!(stderr(&out).contains("ocr.json"), "{}", stderr(&out));
-    let out = eidscope_paths(&[&"extract", &testdata("hostile/not-a-zip.zip"), &"--out", &out_dir]);
+    let out = eidscope_paths(&[
+        &"extract",
+        &testdata("hostile/not-a-zip.zip"),
+        &"--out",
+        &out_dir,
+    ]);
     assert_eq!(out.status.code(), Some(3));
 }

@@ -11,7 +11,10 @@ fn committed_catalogue_matches_the_code() {
         std::fs::write(repo().join("docs/findings.md"), &generated).unwrap();
         return;
     }
-    assert_eq!(committed, generated, "docs/findings.md is stale: run with EIDSCOPE_UPDATE_DOCS=1");
+    assert_eq!(
+        committed, generated,
+        "docs/findings.md is stale: run with EIDSCOPE_UPDATE_DOCS=1"
+    );
 }
 
 #[test]
@@ -22,12 +25,17 @@ fn every_contract_code_is_in_the_catalogue() {
         return;
     };
     let listed = stdout(&eidscope(&["findings"]));
-    for line in text.lines().filter(|l| l.starts_with("| `") && l.matches('|').count() == 4) {
+    for line in text
+        .lines()
+        .filter(|l| l.starts_with("| `") && l.matches('|').count() == 4)
+    {
         let code = line.split('`').nth(1).unwrap();
         if code.contains('-') && !code.contains(' ') && !code.starts_with("--") {
             let severity = line.split('|').nth(2).unwrap().trim();
             assert!(
-                listed.lines().any(|l| l.split_whitespace().take(2).eq([code, severity])),
+                listed
+                    .lines()
+                    .any(|l| l.split_whitespace().take(2).eq([code, severity])),
                 "contract code {code} ({severity}) missing from the catalogue"
             );
         }

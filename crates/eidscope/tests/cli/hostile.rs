@@ -20,7 +20,12 @@ fn unreadable_bundles_exit_3_with_one_line() {
     ];
     for (name, problem) in cases {
         let path = testdata(&format!("hostile/{name}"));
-        for args in [vec!["inspect"], vec!["inspect", "--json"], vec!["overlay", "--out", "/nonexistent-never-written"], vec!["video"]] {
+        for args in [
+            vec!["inspect"],
+            vec!["inspect", "--json"],
+            vec!["overlay", "--out", "/nonexistent-never-written"],
+            vec!["video"],
+        ] {
             let mut argv: Vec<&dyn AsRef<std::ffi::OsStr>> = vec![&args[0], &path];
             for a in &args[1..] {
                 argv.push(a);
@@ -29,10 +34,22 @@ fn unreadable_bundles_exit_3_with_one_line() {
             let err = stderr(&out);
             assert_eq!(out.status.code(), Some(3), "{name} {args:?}: {err}");
             let first = err.lines().next().unwrap_or_default();
-            assert!(first.starts_with("eidscope: ") && first.contains(name), "{name}: {err}");
-            assert!(first.contains(problem), "{name}: expected `{problem}` in {err}");
-            assert!(!err.contains("panicked") && !err.contains("RUST_BACKTRACE"), "{name}: {err}");
-            assert!(err.lines().filter(|l| !l.starts_with("hint:")).count() == 1, "{name}: {err}");
+            assert!(
+                first.starts_with("eidscope: ") && first.contains(name),
+                "{name}: {err}"
+            );
+            assert!(
+                first.contains(problem),
+                "{name}: expected `{problem}` in {err}"
+            );
+            assert!(
+                !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
+                "{name}: {err}"
+            );
+            assert!(
+                err.lines().filter(|l| !l.starts_with("hint:")).count() == 1,
+                "{name}: {err}"
+            );
             assert!(out.stdout.is_empty(), "{name}: wrote to stdout");
         }
         assert!(!std::path::Path::new("/nonexistent-never-written").exists());
@@ -53,12 +70,28 @@ fn zip_slip_names_are_findings_not_paths() {
         .collect();
     assert_eq!(
         unsafe_entries,
-        ["../../evil.txt", "/tmp/eidscope-absolute-evil.txt", "ok/../../../evil2.txt", "C:\\windows\\evil.txt", "link"]
+        [
+            "../../evil.txt",
+            "/tmp/eidscope-absolute-evil.txt",
+            "ok/../../../evil2.txt",
+            "C:\\windows\\evil.txt",
+            "link"
+        ]
     );
-    let unexpected = report["findings"].as_array().unwrap().iter().filter(|f| f["code"] == "unexpected-entry").count();
+    let unexpected = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "unexpected-entry")
+        .count();
     assert_eq!(unexpected, 1);
     // --fail-on high turns the high findings into exit code 1.
-    let out = eidscope_paths(&[&"inspect", &testdata("hostile/zip-slip.zip"), &"--fail-on", &"high"]);
+    let out = eidscope_paths(&[
+        &"inspect",
+        &testdata("hostile/zip-slip.zip"),
+        &"--fail-on",
+        &"high",
+    ]);
     assert_eq!(out.status.code(), Some(1));
 }
 
@@ -66,8 +99,18 @@ fn zip_slip_names_are_findings_not_paths() {
 fn usage_errors_exit_2() {
     assert_eq!(eidscope(&["inspect"]).status.code(), Some(2));
     assert_eq!(eidscope(&["no-such-command"]).status.code(), Some(2));
-    assert_eq!(eidscope(&["inspect", "x.zip", "--fail-on", "severe"]).status.code(), Some(2));
-    assert_eq!(eidscope(&["synth", "--count", "0", "--out", "/tmp/x"]).status.code(), Some(2));
+    assert_eq!(
+        eidscope(&["inspect", "x.zip", "--fail-on", "severe"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        eidscope(&["synth", "--count", "0", "--out", "/tmp/x"])
+            .status
+            .code(),
+        Some(2)
+    );
     assert_eq!(eidscope(&["--help"]).status.code(), Some(0));
 }
 
@@ -80,11 +123,17 @@ fn bombs_are_refused_within_bounded_memory() {
         let path = testdata(&format!("hostile/{name}"));
         let out = std::process::Command::new("bash")
             .arg("-c")
-            .arg(format!("ulimit -v 300000; exec '{bin}' inspect '{}'", path.display()))
+            .arg(format!(
+                "ulimit -v 300000; exec '{bin}' inspect '{}'",
+                path.display()
+            ))
             .output()
             .unwrap();
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(3), "{name}: {err}");
-        assert!(err.contains("more than") || err.contains("decompression bomb"), "{name}: {err}");
+        assert!(
+            err.contains("more than") || err.contains("decompression bomb"),
+            "{name}: {err}"
+        );
     }
 }

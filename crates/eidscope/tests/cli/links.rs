@@ -24,7 +24,9 @@ fn bits(a: &str, b: &str) -> u32 {
 
 fn jpeg(image: &DynamicImage, quality: u8) -> DynamicImage {
     let mut bytes = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, quality).encode_image(&image.to_rgb8()).unwrap();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, quality)
+        .encode_image(&image.to_rgb8())
+        .unwrap();
     image::load_from_memory(&bytes).unwrap()
 }
 
@@ -54,8 +56,14 @@ fn copies(image: &DynamicImage) -> Vec<(&'static str, DynamicImage)> {
         ("crop 2%", crop(image, 0.02)),
         ("crop 5%", crop(image, 0.05)),
         ("crop 8%", crop(image, 0.08)),
-        ("scale 0.95 + crop 3% + q70", jpeg(&crop(&scale(image, 0.95), 0.03), 70)),
-        ("scale 0.7 + crop 5% + q60", jpeg(&crop(&scale(image, 0.7), 0.05), 60)),
+        (
+            "scale 0.95 + crop 3% + q70",
+            jpeg(&crop(&scale(image, 0.95), 0.03), 70),
+        ),
+        (
+            "scale 0.7 + crop 5% + q60",
+            jpeg(&crop(&scale(image, 0.7), 0.05), 60),
+        ),
     ]
 }
 
@@ -65,17 +73,25 @@ fn copies(image: &DynamicImage) -> Vec<(&'static str, DynamicImage)> {
 #[test]
 fn near_duplicate_threshold_separates_copies_from_distinct_faces() {
     let dir = tempfile::tempdir().unwrap();
-    let labels = eidscope_synth::generate(&eidscope_synth::SynthConfig::new(80, 11, dir.path())).unwrap();
+    let labels =
+        eidscope_synth::generate(&eidscope_synth::SynthConfig::new(80, 11, dir.path())).unwrap();
     let in_face_group: BTreeSet<&str> = labels
         .groups
         .iter()
-        .filter(|g| matches!(g.code, eidscope_model::FindingCode::MediaReuse | eidscope_model::FindingCode::FaceNearDuplicate))
+        .filter(|g| {
+            matches!(
+                g.code,
+                eidscope_model::FindingCode::MediaReuse
+                    | eidscope_model::FindingCode::FaceNearDuplicate
+            )
+        })
         .flat_map(|g| g.paths.iter().map(String::as_str))
         .collect();
     // One selfie and one portrait per person, outside the labelled face rings.
     let mut faces: BTreeMap<&str, Vec<DynamicImage>> = BTreeMap::new();
     for label in &labels.bundles {
-        if in_face_group.contains(label.path.as_str()) || faces.contains_key(label.person.as_str()) {
+        if in_face_group.contains(label.path.as_str()) || faces.contains_key(label.person.as_str())
+        {
             continue;
         }
         let zip = dir.path().join(&label.path);
@@ -88,11 +104,17 @@ fn near_duplicate_threshold_separates_copies_from_distinct_faces() {
             faces.insert(&label.person, pictures);
         }
     }
-    assert!(faces.len() >= 40, "only {} people with both pictures", faces.len());
+    assert!(
+        faces.len() >= 40,
+        "only {} people with both pictures",
+        faces.len()
+    );
 
     // Distinct people: every pair of pictures (selfie or portrait) of two different people.
-    let hashes: Vec<Vec<(String, String)>> =
-        faces.values().map(|pictures| pictures.iter().map(|p| (dhash(p), phash(p))).collect()).collect();
+    let hashes: Vec<Vec<(String, String)>> = faces
+        .values()
+        .map(|pictures| pictures.iter().map(|p| (dhash(p), phash(p))).collect())
+        .collect();
     let (mut distinct_d, mut distinct_p, mut distinct_both) = (Vec::new(), Vec::new(), Vec::new());
     for (i, a) in hashes.iter().enumerate() {
         for b in &hashes[i + 1..] {
@@ -141,5 +163,247 @@ fn near_duplicate_threshold_separates_copies_from_distinct_faces() {
         distinct_both[0],
         pct(&distinct_both, 0.01),
     );
-    let _ = (copy_d, copy_p);
+    let limit = eidscope_analysis::links::DEFAULT_NEAR_BITS;
+    for (name, (d, p)) in &copy_rows {
+        let slight = !name.contains("5%") && !name.contains("8%");
+        assert!(
+            !slight || (*d <= limit && *p <= limit),
+            "{name}: {d}/{p} bits, over the limit {limit}"
+        );
+    }
+    assert!(
+        copy_d >= limit / 2,
+        "the copies barely move ({copy_d} bits): is the measurement still measuring?"
+    );
+    assert!(
+        distinct_both[0] > limit,
+        "distinct people {} bits apart, within the limit {limit}",
+        distinct_both[0]
+    );
+    let _ = copy_p;
+}
+
+/// One labelled synthetic batch per test run, shared by the tests below.
+fn batch() -> &'static Path {
+    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        eidscope_synth::generate(&eidscope_synth::SynthConfig::new(150, 7, dir.path())).unwrap();
+        dir
+    })
+    .path()
+}
+
+fn file_names(paths: &serde_json::Value) -> BTreeSet<String> {
+    paths
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            Path::new(p.as_str().unwrap())
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect()
+}
+
+#[test]
+fn every_labelled_ring_is_found_and_nothing_else_links() {
+    let labels = eidscope_synth::read_labels(batch().join("labels.json")).unwrap();
+    let out = eidscope_paths(&[&"links", &batch(), &"--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report = json(&out);
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(report["bundles"], 150);
+    assert_eq!(report["unreadable"], 0);
+    for kind in [
+        "document-reuse",
+        "media-reuse",
+        "face-near-duplicate",
+        "velocity",
+    ] {
+        assert!(
+            labels.groups.iter().any(|g| g.code.as_str() == kind),
+            "the batch has no {kind} ring"
+        );
+    }
+    for group in &labels.groups {
+        let wanted: BTreeSet<String> = group.paths.iter().cloned().collect();
+        let found = findings.iter().any(|f| {
+            f["code"] == group.code.as_str() && file_names(&f["paths"]).is_superset(&wanted)
+        });
+        assert!(
+            found,
+            "labelled {} ring {:?} not found in {findings:#?}",
+            group.code, group.paths
+        );
+    }
+    for finding in findings {
+        let paths = file_names(&finding["paths"]);
+        let labelled = labels.groups.iter().any(|g| {
+            g.code.as_str() == finding["code"] && paths.iter().all(|p| g.paths.contains(p))
+        });
+        assert!(
+            labelled,
+            "a finding links bundles outside the labelled rings: {finding:#}"
+        );
+    }
+    assert_eq!(findings.len(), labels.groups.len());
+}
+
+#[test]
+fn the_json_is_the_contract_shape() {
+    let out = eidscope_paths(&[&"links", &batch(), &"--json"]);
+    let report = json(&out);
+    assert_eq!(
+        report
+            .as_object()
+            .unwrap()
+            .keys()
+            .next()
+            .map(String::as_str),
+        Some("findings")
+    );
+    for finding in report["findings"].as_array().unwrap() {
+        let keys: Vec<&str> = finding
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(keys, ["code", "severity", "paths", "key", "message"]);
+        let code: eidscope_model::FindingCode = finding["code"].as_str().unwrap().parse().unwrap();
+        assert_eq!(code.spec().scope, eidscope_model::FindingScope::Batch);
+        assert_eq!(finding["severity"], code.severity().as_str());
+        let paths: Vec<&str> = finding["paths"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p.as_str().unwrap())
+            .collect();
+        assert!(paths.len() >= 2 && paths.is_sorted(), "{paths:?}");
+        assert!(!finding["key"].as_str().unwrap().is_empty());
+        assert!(finding["message"].as_str().unwrap().ends_with('.'));
+    }
+}
+
+#[test]
+fn the_listing_names_each_group_and_fail_on_sets_the_exit_code() {
+    let out = eidscope_paths(&[&"links", &batch()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    for code in [
+        "document-reuse",
+        "media-reuse",
+        "face-near-duplicate",
+        "velocity",
+    ] {
+        assert!(text.contains(code), "{text}");
+    }
+    assert!(text.contains("linked groups across 150 bundles"), "{text}");
+    assert_eq!(
+        eidscope_paths(&[&"links", &batch(), &"--fail-on", &"medium"])
+            .status
+            .code(),
+        Some(1)
+    );
+    // A looser velocity rule (2 attempts in 30 days) also catches the ordinary retries.
+    let loose = json(&eidscope_paths(&[
+        &"links",
+        &batch(),
+        &"--json",
+        &"--velocity",
+        &"2/30d",
+    ]));
+    let strict = json(&eidscope_paths(&[&"links", &batch(), &"--json"]));
+    let velocity = |r: &serde_json::Value| {
+        r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["code"] == "velocity")
+            .count()
+    };
+    assert!(
+        velocity(&loose) > velocity(&strict),
+        "{} vs {}",
+        velocity(&loose),
+        velocity(&strict)
+    );
+}
+
+#[test]
+fn bad_options_are_usage_errors() {
+    for args in [
+        vec!["links", "x.zip", "--velocity", "1/24h"],
+        vec!["links", "x.zip", "--velocity", "3/24y"],
+        vec!["links", "x.zip", "--near-bits", "40"],
+        vec!["links"],
+    ] {
+        let out = eidscope(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+    }
+}
+
+#[test]
+fn paths_on_stdin_and_unreadable_bundles_are_counted_not_fatal() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let garbage = dir.path().join("garbage.zip");
+    std::fs::write(&garbage, b"not a zip").unwrap();
+    let labels = eidscope_synth::read_labels(batch().join("labels.json")).unwrap();
+    let ring = labels
+        .groups
+        .iter()
+        .find(|g| g.code == eidscope_model::FindingCode::DocumentReuse)
+        .unwrap();
+    let mut list: Vec<String> = ring
+        .paths
+        .iter()
+        .map(|p| batch().join(p).display().to_string())
+        .collect();
+    list.push(garbage.display().to_string());
+    list.push(dir.path().join("missing.zip").display().to_string());
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_eidscope"))
+        .args(["links", "-", "--json"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(list.join("\n").as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 2, "{err}");
+    assert!(
+        err.contains("garbage.zip") && err.contains("missing.zip"),
+        "{err}"
+    );
+    let report = json(&out);
+    assert_eq!(report["unreadable"], 2);
+    assert_eq!(report["bundles"], ring.paths.len());
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    assert_eq!(findings[0]["code"], "document-reuse");
+    assert_eq!(findings[0]["key"], ring.key.as_str());
+}
+
+#[test]
+fn links_of_a_small_batch_are_stable() {
+    let dir = tempfile::tempdir().unwrap();
+    eidscope_synth::generate(&eidscope_synth::SynthConfig::new(40, 3, dir.path())).unwrap();
+    let out = eidscope_paths(&[&"links", &dir.path(), &"--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report = json(&out);
+    with_dir_filter(dir.path(), || {
+        insta::assert_json_snapshot!("links-synthetic-40", report)
+    });
 }

@@ -1,11 +1,15 @@
 //! The one integration-test binary of the `eidscope` command line (ripgrep / uv style): each
 //! module covers a command or a class of inputs; `fixture` builds bundles in temporary folders.
 
+#![allow(clippy::unwrap_used)]
+
 mod extract;
 mod findings_doc;
 mod fixture;
 mod hostile;
+mod media;
 mod links;
+mod scan;
 mod seed;
 mod synthetic;
 
@@ -18,7 +22,10 @@ fn every_test_file_is_wired_in() {
     for entry in std::fs::read_dir(&dir).unwrap() {
         let name = entry.unwrap().file_name().to_string_lossy().into_owned();
         if let Some(module) = name.strip_suffix(".rs").filter(|m| *m != "main") {
-            assert!(main.contains(&format!("mod {module};")), "tests/cli/{name} is not wired into main.rs");
+            assert!(
+                main.contains(&format!("mod {module};")),
+                "tests/cli/{name} is not wired into main.rs"
+            );
         }
     }
 }

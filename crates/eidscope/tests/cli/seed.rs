@@ -10,7 +10,11 @@ const EXAMPLES: [&str; 4] = ["accepted", "rejected", "inconclusive", "failed"];
 fn bundle_from_example(dir: &std::path::Path, name: &str) -> std::path::PathBuf {
     let zip = dir.join(format!("{name}.zip"));
     write_zip(&zip, &[]);
-    std::fs::copy(testdata(&format!("seed/{name}.json")), dir.join(format!("{name}.json"))).unwrap();
+    std::fs::copy(
+        testdata(&format!("seed/{name}.json")),
+        dir.join(format!("{name}.json")),
+    )
+    .unwrap();
     zip
 }
 
@@ -23,10 +27,21 @@ fn each_example_derives_to_its_own_status() {
         assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr(&out));
         let report = json(&out);
         assert_eq!(report["reported_status"], name, "{name}");
-        assert_eq!(report["derived_status"], name, "{name}: reasons {}", report["reasons"]);
-        let codes: Vec<&str> = report["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
+        assert_eq!(
+            report["derived_status"], name,
+            "{name}: reasons {}",
+            report["reasons"]
+        );
+        let codes: Vec<&str> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["code"].as_str().unwrap())
+            .collect();
         assert!(!codes.contains(&"status-mismatch"), "{name}: {codes:?}");
-        with_dir_filter(dir.path(), || insta::assert_json_snapshot!(format!("seed-{name}"), report));
+        with_dir_filter(dir.path(), || {
+            insta::assert_json_snapshot!(format!("seed-{name}"), report)
+        });
     }
 }
 
@@ -38,12 +53,22 @@ fn reasons_name_the_evidence() {
         json(&eidscope_paths(&[&"inspect", &zip, &"--json"]))["reasons"].clone()
     };
     assert_eq!(reasons("accepted"), serde_json::json!([]));
-    assert_eq!(reasons("rejected"), serde_json::json!(["security-check:nonExpired"]));
+    assert_eq!(
+        reasons("rejected"),
+        serde_json::json!(["security-check:nonExpired"])
+    );
     assert_eq!(
         reasons("inconclusive"),
-        serde_json::json!(["similarity:verylow", "feature-not-found:OVI 2", "feature-not-found:OVI 1"])
+        serde_json::json!([
+            "similarity:verylow",
+            "feature-not-found:OVI 2",
+            "feature-not-found:OVI 1"
+        ])
     );
-    assert_eq!(reasons("failed"), serde_json::json!(["fail-reason:InactiveUser.Aborted", "no-ocr-data"]));
+    assert_eq!(
+        reasons("failed"),
+        serde_json::json!(["fail-reason:InactiveUser.Aborted", "no-ocr-data"])
+    );
 }
 
 #[test]
@@ -52,15 +77,36 @@ fn ocr_json_in_the_zip_reads_like_the_process_copy() {
     // the normalised evidence must be the same as when it is read from the process.
     let dir = tempfile::tempdir().unwrap();
     for name in ["accepted", "inconclusive"] {
-        let process: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(testdata(&format!("seed/{name}.json"))).unwrap()).unwrap();
+        let process: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(testdata(&format!("seed/{name}.json"))).unwrap(),
+        )
+        .unwrap();
         let ocr = serde_json::to_vec(&process["providerSpecific"]["ocr"]).unwrap();
         let zip = dir.path().join(format!("{name}-ocr.zip"));
         write_zip(&zip, &[("result/OCR.json", &ocr)]);
         let process_file = testdata(&format!("seed/{name}.json"));
-        let with_entry = json(&eidscope_paths(&[&"inspect", &zip, &"--process", &process_file, &"--json"]));
-        let from_process = json(&eidscope_paths(&[&"inspect", &bundle_from_example(dir.path(), name), &"--json"]));
-        for key in ["identity", "similarity_score", "liveness_detected", "security_checks", "features", "derived_status", "reasons", "shape"] {
+        let with_entry = json(&eidscope_paths(&[
+            &"inspect",
+            &zip,
+            &"--process",
+            &process_file,
+            &"--json",
+        ]));
+        let from_process = json(&eidscope_paths(&[
+            &"inspect",
+            &bundle_from_example(dir.path(), name),
+            &"--json",
+        ]));
+        for key in [
+            "identity",
+            "similarity_score",
+            "liveness_detected",
+            "security_checks",
+            "features",
+            "derived_status",
+            "reasons",
+            "shape",
+        ] {
             assert_eq!(with_entry[key], from_process[key], "{name}: {key}");
         }
         assert_eq!(with_entry["entries"][0]["kind"], "ocr");
@@ -74,5 +120,7 @@ fn the_text_summary_tells_status_reasons_and_findings() {
     let out = eidscope_paths(&[&"inspect", &zip]);
     assert_eq!(out.status.code(), Some(0));
     let text = stdout(&out);
-    with_dir_filter(dir.path(), || insta::assert_snapshot!("seed-inconclusive-text", text));
+    with_dir_filter(dir.path(), || {
+        insta::assert_snapshot!("seed-inconclusive-text", text)
+    });
 }

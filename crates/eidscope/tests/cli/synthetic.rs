@@ -15,7 +15,15 @@ fn batch() -> &'static Path {
     static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
     DIR.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
-        let out = eidscope_paths(&[&"synth", &"--count", &COUNT, &"--seed", &"7", &"--out", &dir.path()]);
+        let out = eidscope_paths(&[
+            &"synth",
+            &"--count",
+            &COUNT,
+            &"--seed",
+            &"7",
+            &"--out",
+            &dir.path(),
+        ]);
         assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
         dir
     })
@@ -28,12 +36,23 @@ fn labels() -> Value {
 
 fn inspect(path: &Path) -> Value {
     let out = eidscope_paths(&[&"inspect", &path, &"--json"]);
-    assert_eq!(out.status.code(), Some(0), "{}: {}", path.display(), stderr(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}: {}",
+        path.display(),
+        stderr(&out)
+    );
     json(&out)
 }
 
 fn codes(report: &Value) -> BTreeSet<String> {
-    report["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap().to_owned()).collect()
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_owned())
+        .collect()
 }
 
 #[test]
@@ -44,25 +63,54 @@ fn every_bundle_yields_exactly_its_labelled_findings() {
     for label in labels["bundles"].as_array().unwrap() {
         let path = batch().join(label["path"].as_str().unwrap());
         let report = inspect(&path);
-        let expected: BTreeSet<String> = label["expected_findings"].as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_owned()).collect();
+        let expected: BTreeSet<String> = label["expected_findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap().to_owned())
+            .collect();
         let got = codes(&report);
         if got != expected {
-            failures.push(format!("{}: expected {expected:?}, got {got:?} ({})", label["path"], report["findings"]));
+            failures.push(format!(
+                "{}: expected {expected:?}, got {got:?} ({})",
+                label["path"], report["findings"]
+            ));
         }
-        if report["derived_status"] != label["derived_status"] || report["reported_status"] != label["reported_status"] {
+        if report["derived_status"] != label["derived_status"]
+            || report["reported_status"] != label["reported_status"]
+        {
             failures.push(format!(
                 "{}: statuses reported {} derived {}, labelled {} / {}",
-                label["path"], report["reported_status"], report["derived_status"], label["reported_status"], label["derived_status"]
+                label["path"],
+                report["reported_status"],
+                report["derived_status"],
+                label["reported_status"],
+                label["derived_status"]
             ));
         }
         if report["shape"] != label["shape"] && label["derived_status"] != "failed" {
-            failures.push(format!("{}: shape {} labelled {}", label["path"], report["shape"], label["shape"]));
+            failures.push(format!(
+                "{}: shape {} labelled {}",
+                label["path"], report["shape"], label["shape"]
+            ));
         }
         seen_codes.extend(got);
     }
-    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
-    for spec in eidscope_model::CATALOGUE.iter().filter(|s| s.scope == eidscope_model::FindingScope::Bundle) {
-        assert!(seen_codes.contains(spec.code.as_str()), "no synthetic bundle yields {}", spec.code);
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    for spec in eidscope_model::CATALOGUE
+        .iter()
+        .filter(|s| s.scope == eidscope_model::FindingScope::Bundle)
+    {
+        assert!(
+            seen_codes.contains(spec.code.as_str()),
+            "no synthetic bundle yields {}",
+            spec.code
+        );
     }
 }
 
@@ -74,9 +122,15 @@ fn one_report_of_each_shape_is_stable() {
             .as_array()
             .unwrap()
             .iter()
-            .find(|l| l["shape"] == shape && l["anomalies"].as_array().unwrap().is_empty() && l["derived_status"] == "accepted")
+            .find(|l| {
+                l["shape"] == shape
+                    && l["anomalies"].as_array().unwrap().is_empty()
+                    && l["derived_status"] == "accepted"
+            })
             .unwrap_or_else(|| panic!("no clean accepted {shape} bundle"));
         let report = inspect(&batch().join(label["path"].as_str().unwrap()));
-        with_dir_filter(batch(), || insta::assert_json_snapshot!(format!("synthetic-{shape}"), report));
+        with_dir_filter(batch(), || {
+            insta::assert_json_snapshot!(format!("synthetic-{shape}"), report)
+        });
     }
 }
