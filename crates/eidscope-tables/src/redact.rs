@@ -9,6 +9,7 @@
 //! upper-cased with every character that is not a letter or digit removed), so that spellings
 //! of one document (`ab 123-456`, `AB123456`) share a pseudonym.
 
+pub use eidscope_analysis::links::identity::{normalise_document_number, normalise_name};
 use eidscope_model::{Finding, FindingCode, Identity};
 use hmac::{Hmac, Mac};
 use serde_json::Value;
@@ -52,23 +53,6 @@ impl Domain {
             Domain::ProcessId => b"process-id",
         }
     }
-}
-
-/// A document number as compared across bundles: upper case, letters and digits only.
-pub fn normalise_document_number(number: &str) -> String {
-    number
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_uppercase)
-        .collect()
-}
-
-/// A name as compared across bundles: trimmed, inner white space collapsed, upper case.
-pub fn normalise_name(name: &str) -> String {
-    name.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_uppercase()
 }
 
 impl Redactor {

@@ -64,6 +64,17 @@ pub fn normalise_name(name: &str) -> String {
         .join(" ")
 }
 
+/// A document number as compared across bundles: upper case, letters and digits only
+/// (`ab-123 456` and `AB123456` are one document). Redaction pseudonymises this form, so that
+/// redacted tables link like raw ones.
+pub fn normalise_document_number(number: &str) -> String {
+    number
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
 /// The document key `COUNTRY:NUMBER` (`UTO:L898902C3`): the issuing country in upper case
 /// (`?` when unknown) and the number in upper case without spaces or separators (`-`, `/`,
 /// `.` and any other non-alphanumeric character). `None` without a number.
@@ -71,11 +82,7 @@ pub fn document_key(
     issuing_country: Option<&str>,
     document_number: Option<&str>,
 ) -> Option<String> {
-    let number: String = document_number?
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_uppercase)
-        .collect();
+    let number = normalise_document_number(document_number?);
     if number.is_empty() {
         return None;
     }

@@ -1,50 +1,28 @@
-//! `eidscope links`: findings that need several bundles. Reads the inputs in parallel at level
-//! `media` (the pictures are hashed), keeps the facts the rules need and prints one finding per
+//! `eidscope links`: findings that need several bundles. Reads scan output folders from their
+//! tables, and bundles in parallel at level `media` (the pictures are hashed), keeps the facts the rules need and prints one finding per
 //! linked group, as a listing or as the contract's JSON object. An unreadable bundle is one
 //! line on standard error and a count, never the end of the batch.
 
+use super::scan::tables_error;
 use crate::cli::LinksArgs;
 use crate::error::CliError;
 use eidscope_analysis::Thresholds;
 use eidscope_analysis::links::{LinkConfig, LinkFinding, LinkRecord, find_links};
 use eidscope_model::{ExitStatus, Severity};
 use eidscope_pipeline::{self as pipeline, Level};
+use eidscope_tables::{Shard, find_scan_dirs, read_scan};
 use rayon::prelude::*;
-use std::collections::HashSet;
 use std::fmt::Write as _;
-use std::io::BufRead;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 pub fn run(args: &LinksArgs) -> Result<ExitStatus, CliError> {
     let config = LinkConfig {
         near_bits: args.near_bits,
         velocity: args.velocity,
     };
-    let mut unreadable = 0usize;
-    let paths = bundle_paths(&args.inputs, &mut std::io::stdin().lock(), &mut unreadable);
-    let thresholds = Thresholds::default();
-    let read: Vec<Result<LinkRecord, String>> = paths
-        .par_iter()
-        .map(|path| {
-            let bundle = pipeline::open(path, None, Level::Media)
-                .map_err(|e| format!("{}: {e}", path.display()))?;
-            Ok(LinkRecord::from_report(&pipeline::report(
-                &bundle,
-                Level::Media,
-                &thresholds,
-            )))
-        })
-        .collect();
-    let mut records = Vec::with_capacity(read.len());
-    for result in read {
-        match result {
-            Ok(record) => records.push(record),
-            Err(line) => {
-                eprintln!("eidscope: {line}");
-                unreadable += 1;
-            }
-        }
-    }
+    let (mut records, unreadable) = link_records(&args.inputs)?;
+    // One order whatever the mix of scan folders and bundles, so that output is reproducible.
+    records.sort_by(|a, b| a.path.cmp(&b.path));
     let findings = find_links(&records, &config);
     if args.json {
         let object = serde_json::json!({
@@ -68,59 +46,52 @@ pub fn run(args: &LinksArgs) -> Result<ExitStatus, CliError> {
     })
 }
 
-/// The bundles named by the arguments: files as given, folders walked recursively for `*.zip`
-/// (sorted by name), `-` one path per line from `stdin`; each once. A name that does not exist
-/// is reported and counted in `missing`.
-fn bundle_paths(args: &[PathBuf], stdin: &mut dyn BufRead, missing: &mut usize) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut seen = HashSet::new();
-    let mut add = |path: &Path, out: &mut Vec<PathBuf>, missing: &mut usize| {
-        if path.is_dir() {
-            let walk = walkdir::WalkDir::new(path).sort_by_file_name().into_iter();
-            for entry in walk {
-                match entry {
-                    Ok(entry) if entry.file_type().is_file() && is_zip_name(entry.path()) => {
-                        if seen.insert(entry.path().to_path_buf()) {
-                            out.push(entry.into_path());
-                        }
-                    }
-                    Ok(_) => {}
-                    Err(e) => {
-                        eprintln!("eidscope: {}: {e}", e.path().unwrap_or(path).display());
-                        *missing += 1;
-                    }
-                }
-            }
-        } else if path.exists() {
-            if seen.insert(path.to_path_buf()) {
-                out.push(path.to_path_buf());
-            }
-        } else {
-            eprintln!("eidscope: {}: no such file or folder", path.display());
-            *missing += 1;
-        }
-    };
-    let mut stdin_read = false;
-    for arg in args {
-        if arg.as_os_str() == "-" {
-            if !std::mem::replace(&mut stdin_read, true) {
-                for line in stdin.lines().map_while(Result::ok) {
-                    let name = line.trim_end_matches('\r');
-                    if !name.trim().is_empty() {
-                        add(Path::new(name), &mut out, missing);
-                    }
-                }
-            }
-        } else {
-            add(arg, &mut out, missing);
+/// The records of every input: scan output folders (shards merged) are read from their
+/// `bundles` table; everything else is expanded like `scan`'s inputs and read in parallel at
+/// level `media`. An unreadable bundle is one line on standard error and a count.
+fn link_records(inputs: &[PathBuf]) -> Result<(Vec<LinkRecord>, usize), CliError> {
+    let mut scan_dirs: Vec<PathBuf> = Vec::new();
+    let mut others: Vec<PathBuf> = Vec::new();
+    for input in inputs {
+        match find_scan_dirs(input) {
+            Some(dirs) => scan_dirs.extend(dirs),
+            None => others.push(input.clone()),
         }
     }
-    out
-}
-
-fn is_zip_name(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|ext| ext.eq_ignore_ascii_case("zip"))
+    let mut records = if scan_dirs.is_empty() {
+        Vec::new()
+    } else {
+        let tables = read_scan(&scan_dirs).map_err(tables_error)?;
+        eidscope_tables::links::records(&tables).map_err(tables_error)?
+    };
+    let bundles = eidscope_tables::expand(&others, &mut std::io::stdin().lock(), Shard::ALL);
+    let thresholds = Thresholds::default();
+    let read: Vec<Result<LinkRecord, String>> = bundles
+        .par_iter()
+        .map(|input| {
+            if let Some(error) = &input.error {
+                return Err(format!("{}: {}", input.path, error.message));
+            }
+            let bundle = pipeline::open(&input.file, None, Level::Media)
+                .map_err(|e| format!("{}: {e}", input.path))?;
+            Ok(LinkRecord::from_report(&pipeline::report(
+                &bundle,
+                Level::Media,
+                &thresholds,
+            )))
+        })
+        .collect();
+    let mut unreadable = 0;
+    for result in read {
+        match result {
+            Ok(record) => records.push(record),
+            Err(line) => {
+                eprintln!("eidscope: {line}");
+                unreadable += 1;
+            }
+        }
+    }
+    Ok((records, unreadable))
 }
 
 /// The terminal listing: one block per finding (code, severity, key, the sentence, the

@@ -407,3 +407,28 @@ fn links_of_a_small_batch_are_stable() {
         insta::assert_json_snapshot!("links-synthetic-40", report)
     });
 }
+
+#[test]
+fn scan_folders_and_their_shards_link_like_the_bundles() {
+    let from_bundles = json(&eidscope_paths(&[&"links", &batch(), &"--json"]));
+    let out = tempfile::tempdir().unwrap();
+    for shard in ["1/2", "2/2"] {
+        let scanned = eidscope_paths(&[
+            &"scan",
+            &batch(),
+            &"--out",
+            &out.path(),
+            &"--shard",
+            &shard,
+            &"--format",
+            &"ndjson",
+            &"-q",
+        ]);
+        assert_eq!(scanned.status.code(), Some(0), "{}", stderr(&scanned));
+    }
+    // The folder of shard folders, as `stats` takes it: the tables of both shards merge.
+    let from_tables = json(&eidscope_paths(&[&"links", &out.path(), &"--json"]));
+    assert_eq!(from_tables["bundles"], from_bundles["bundles"]);
+    assert_eq!(from_tables["findings"], from_bundles["findings"]);
+    assert!(!from_bundles["findings"].as_array().unwrap().is_empty());
+}

@@ -6,7 +6,15 @@ use std::path::Path;
 
 fn synth(count: &str, seed: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let out = eidscope_paths(&[&"synth", &"--count", &count, &"--seed", &seed, &"--out", &dir.path()]);
+    let out = eidscope_paths(&[
+        &"synth",
+        &"--count",
+        &count,
+        &"--seed",
+        &seed,
+        &"--out",
+        &dir.path(),
+    ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     dir
 }
@@ -34,7 +42,9 @@ fn overlay_and_video_handle_every_kind_of_synthetic_bundle() {
             continue;
         }
         let bundle = dir.path().join(label["path"].as_str().unwrap());
-        let out_dir = dir.path().join(format!("overlay-{}", label["path"].as_str().unwrap()));
+        let out_dir = dir
+            .path()
+            .join(format!("overlay-{}", label["path"].as_str().unwrap()));
         let out = eidscope_paths(&[&"overlay", &bundle, &"--out", &out_dir]);
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(0), "{}: {err}", bundle.display());
@@ -42,7 +52,12 @@ fn overlay_and_video_handle_every_kind_of_synthetic_bundle() {
         if label["derived_status"] != "failed" {
             let (w, h) = png_size(&out_dir.join("contact-sheet.png"));
             assert!(w > 200 && h > 100, "{w}x{h}");
-            assert!(out_dir.join("front.png").exists() || anomalies.iter().any(|a| a == "media-corrupt" || a == "missing-media"));
+            assert!(
+                out_dir.join("front.png").exists()
+                    || anomalies
+                        .iter()
+                        .any(|a| a == "media-corrupt" || a == "missing-media")
+            );
         }
         let out = eidscope_paths(&[&"video", &bundle, &"--json"]);
         let err = stderr(&out);
@@ -52,11 +67,21 @@ fn overlay_and_video_handle_every_kind_of_synthetic_bundle() {
             assert_eq!(probe["probed"], true);
             if probe["error"].is_null() {
                 let stream = &probe["streams"][0];
-                assert_eq!((stream["width"].as_u64(), stream["height"].as_u64()), (Some(160), Some(120)));
+                assert_eq!(
+                    (stream["width"].as_u64(), stream["height"].as_u64()),
+                    (Some(160), Some(120))
+                );
                 let seconds = probe["duration_seconds"].as_f64().unwrap();
-                let expected = if anomalies.iter().any(|a| a == "video-too-short") { 1.0 } else { 3.0 };
+                let expected = if anomalies.iter().any(|a| a == "video-too-short") {
+                    1.0
+                } else {
+                    3.0
+                };
                 assert!((seconds - expected).abs() < 0.15, "{seconds} s");
-                assert_eq!(probe["frames_decoded"].as_u64(), Some((expected * 10.0) as u64));
+                assert_eq!(
+                    probe["frames_decoded"].as_u64(),
+                    Some((expected * 10.0) as u64)
+                );
             }
         } else {
             assert!(err.contains("has no video.mp4"), "{err}");
@@ -69,14 +94,42 @@ fn overlay_and_video_handle_every_kind_of_synthetic_bundle() {
 fn video_writes_a_frame_strip() {
     let dir = synth("8", "5");
     let labels = labels(dir.path());
-    let label = labels["bundles"].as_array().unwrap().iter().find(|l| l["derived_status"] == "accepted").unwrap();
+    let label = labels["bundles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["derived_status"] == "accepted")
+        .unwrap();
     let frames = dir.path().join("frames");
-    let out = eidscope_paths(&[&"video", &dir.path().join(label["path"].as_str().unwrap()), &"--frames", &frames, &"--count", &"5"]);
+    let out = eidscope_paths(&[
+        &"video",
+        &dir.path().join(label["path"].as_str().unwrap()),
+        &"--frames",
+        &frames,
+        &"--count",
+        &"5",
+    ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(stdout(&out).contains("30 frames, 0 errors"), "{}", stdout(&out));
-    let mut names: Vec<String> = std::fs::read_dir(&frames).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert!(
+        stdout(&out).contains("30 frames, 0 errors"),
+        "{}",
+        stdout(&out)
+    );
+    let mut names: Vec<String> = std::fs::read_dir(&frames)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
     names.sort();
-    assert_eq!(names, ["frame-01.png", "frame-02.png", "frame-03.png", "frame-04.png", "frame-05.png"]);
+    assert_eq!(
+        names,
+        [
+            "frame-01.png",
+            "frame-02.png",
+            "frame-03.png",
+            "frame-04.png",
+            "frame-05.png"
+        ]
+    );
     assert_eq!(png_size(&frames.join("frame-03.png")), (160, 120));
 }
 
@@ -102,11 +155,22 @@ fn specimen_document_is_analysed_and_drawn() {
         "gender": "F", "nationality": "UTO"
     });
     let zip = dir.path().join("specimen.zip");
-    write_zip(&zip, &[("ocr.json", &serde_json::to_vec(&ocr).unwrap()), ("front.jpeg", &front)]);
+    write_zip(
+        &zip,
+        &[
+            ("ocr.json", &serde_json::to_vec(&ocr).unwrap()),
+            ("front.jpeg", &front),
+        ],
+    );
     let report = json(&eidscope_paths(&[&"inspect", &zip, &"--json"]));
     assert_eq!(report["media"]["front"]["width"], 1334);
     assert_eq!(report["media"]["front"]["height"], 880);
-    let codes: Vec<&str> = report["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
+    let codes: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
     // The MRZ box runs past the bottom edge (880 px); the specimen was saved by Paint.NET.
     assert!(codes.contains(&"bbox-out-of-bounds"), "{codes:?}");
     assert!(codes.contains(&"edited-image"), "{codes:?}");
