@@ -1,5 +1,6 @@
 # eidscope: the two commands of the README, and the steps they need.
-#   make demo   synthesises a batch of bundles and inspects it
+#   make demo   synthesises a batch of bundles, inspects two, scans the batch, prints its
+#               statistics and rings, draws an overlay and probes a video
 #   make test   fmt, clippy (-D warnings) and every test
 # Both install the Debian packages the build needs (FFmpeg development libraries, libclang,
 # pkg-config, mold) with apt-get when they are missing.
@@ -35,15 +36,17 @@ demo: build
 	$(BIN) inspect $(BUNDLES)/bundle-00001.zip
 	@echo; echo "== inspect: a bundle whose evidence contradicts its decision =="
 	$(BIN) inspect $(BUNDLES)/bundle-00012.zip
-	@echo; echo "== the batch: status and findings of every bundle =="
-	@for z in $(BUNDLES)/*.zip; do \
-		printf '%-18s ' "$$(basename $$z)"; \
-		$(BIN) inspect $$z | awk '/^status /{sub(/^status +/, ""); s=$$0} /^  (HIGH|MEDIUM|LOW|INFO) /{c = c " " $$2} END{printf "%-48s %s\n", s, (c == "" ? " clean" : c)}'; \
-	done
+	@echo; echo "== scan: the whole batch into tables (Parquet) =="
+	$(BIN) scan $(BUNDLES) --out $(DEMO_DIR)/scan --level full
+	@echo; echo "== stats: statuses, failing checks, similarity, findings =="
+	$(BIN) stats $(DEMO_DIR)/scan
+	@echo; echo "== stats: rejection rates by document type =="
+	$(BIN) stats $(DEMO_DIR)/scan --by document_type | sed -n '/^groups/,$$p'
+	@echo; echo "== links: rings across bundles =="
+	$(BIN) links $(DEMO_DIR)/scan
 	@echo; echo "== overlay: feature boxes on the document (PNGs in $(DEMO_DIR)/overlay) =="
 	$(BIN) overlay $(BUNDLES)/bundle-00017.zip --out $(DEMO_DIR)/overlay
 	@echo; echo "== video: a capture video that is one still picture =="
-	$(BIN) inspect $(BUNDLES)/bundle-00032.zip | grep -E '^(video|  )'
 	$(BIN) video $(BUNDLES)/bundle-00032.zip --frames $(DEMO_DIR)/frames --count 4
 
 fmt:
