@@ -263,12 +263,12 @@ fn place(bbox: Option<BoundingBox>, width: u32, height: u32, factor: f64) -> Pla
     if b.is_degenerate() {
         return Placement::BadBox;
     }
+    if b.lies_wholly_outside(width, height) {
+        return Placement::Outside;
+    }
     let (w, h) = (i64::from(width), i64::from(height));
     let right = b.x.saturating_add(b.width);
     let bottom = b.y.saturating_add(b.height);
-    if b.x >= w || b.y >= h || right <= 0 || bottom <= 0 {
-        return Placement::Outside;
-    }
     let clip = Clip {
         left: b.x < 0,
         top: b.y < 0,

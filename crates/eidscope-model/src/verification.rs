@@ -62,6 +62,12 @@ impl Status {
         }
     }
 
+    /// Whether this is one of the four outcomes the status rules derive (accepted, rejected,
+    /// inconclusive, failed): only these are compared with the derived status.
+    pub fn is_outcome(&self) -> bool {
+        matches!(self, Status::Accepted | Status::Rejected | Status::Inconclusive | Status::Failed)
+    }
+
     /// Whether the process has reached an end (anything but pending and processing).
     pub fn is_final(&self) -> bool {
         !matches!(self, Status::Pending | Status::Processing)
@@ -218,6 +224,15 @@ impl BoundingBox {
         self.width <= 0 || self.height <= 0
     }
 
+    /// Whether no pixel of the box lies inside an image of the given size (saturating: any
+    /// coordinates, however extreme, give an answer).
+    pub fn lies_wholly_outside(&self, width: u32, height: u32) -> bool {
+        self.x >= i64::from(width)
+            || self.y >= i64::from(height)
+            || self.x.saturating_add(self.width) <= 0
+            || self.y.saturating_add(self.height) <= 0
+    }
+
     /// Whether the box lies wholly inside an image of the given size.
     pub fn fits_within(&self, width: u32, height: u32) -> bool {
         self.x >= 0
@@ -301,4 +316,28 @@ pub struct ProcessInfo {
     pub has_final_result: bool,
     /// Whether the process carries its own copy of the OCR data (`providerSpecific.ocr`).
     pub has_provider_ocr: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extreme_boxes_never_overflow() {
+        let b = BoundingBox { x: 100, y: 0, width: i64::MAX, height: 10 };
+        assert!(!b.fits_within(640, 480));
+        assert!(!b.lies_wholly_outside(640, 480));
+        let b = BoundingBox { x: i64::MIN, y: i64::MIN, width: i64::MAX, height: i64::MAX };
+        assert!(!b.fits_within(640, 480));
+        assert!(b.lies_wholly_outside(640, 480));
+        let b = BoundingBox { x: 700, y: 10, width: 5, height: 5 };
+        assert!(b.lies_wholly_outside(640, 480));
+    }
+
+    #[test]
+    fn outcomes_are_the_four_derived_statuses() {
+        assert!(Status::Failed.is_outcome());
+        assert!(!Status::Canceled.is_outcome());
+        assert!(!Status::Other("x".into()).is_outcome());
+    }
 }

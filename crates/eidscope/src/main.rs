@@ -5,6 +5,7 @@
 mod cli;
 mod cmd;
 mod error;
+mod output;
 mod render;
 
 use clap::Parser;
@@ -12,6 +13,18 @@ use eidscope_model::ExitStatus;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // A panic is a bug, never the answer to an input: one line, no backtrace, exit 101. The
+    // batch engine catches a worker's panic and records the bundle in its errors table.
+    std::panic::set_hook(Box::new(|info| {
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let place = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        eprintln!("eidscope: internal error (a bug, please report it): {}{place}", output::sanitize(&message).replace('\n', " "));
+    }));
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -27,10 +40,8 @@ fn main() -> ExitCode {
     match cmd::run(cli) {
         Ok(status) => ExitCode::from(status.code()),
         Err(e) => {
-            eprintln!("eidscope: {e}");
-            if let Some(hint) = e.hint() {
-                eprintln!("hint: {hint}");
-            }
+            let hint = e.hint().map(|h| format!(" (hint: {h})")).unwrap_or_default();
+            eprintln!("eidscope: {}{hint}", output::sanitize(&e.to_string()));
             ExitCode::from(e.exit_status().code())
         }
     }

@@ -4,7 +4,7 @@
 use crate::thresholds::Thresholds;
 use eidscope_bundle::Bundle;
 use eidscope_bundle::dates::age_on;
-use eidscope_model::{Finding, FindingCode, Status};
+use eidscope_model::{Finding, FindingCode};
 use serde_json::json;
 
 pub(super) fn findings(bundle: &Bundle, thresholds: &Thresholds, out: &mut Vec<Finding>) {
@@ -94,10 +94,7 @@ fn status_mismatch(bundle: &Bundle, out: &mut Vec<Finding>) {
     };
     // Only the four outcomes the rules can derive are compared: a pending, canceled or
     // not_matched process says nothing about its evidence.
-    let comparable = matches!(
-        reported,
-        Status::Accepted | Status::Rejected | Status::Inconclusive | Status::Failed
-    );
+    let comparable = reported.is_outcome();
     let derived = &bundle.derivation.status;
     if comparable && reported != derived {
         out.push(Finding::new(

@@ -51,10 +51,7 @@ pub(super) fn findings(
                     continue;
                 };
                 if !b.fits_within(width, height) {
-                    let wholly = b.x >= i64::from(width)
-                        || b.y >= i64::from(height)
-                        || b.x + b.width <= 0
-                        || b.y + b.height <= 0;
+                    let wholly = b.lies_wholly_outside(width, height);
                     out.push(Finding::new(
                         FindingCode::BboxOutOfBounds,
                         format!(

@@ -298,7 +298,9 @@ pub fn compute(tables: &ScanTables, options: &StatsOptions) -> Result<Stats, Tab
             if let Some(r) = reported[row].as_deref() {
                 bump(&mut block.reported_status, r);
                 block.reported_total += 1;
-                if derived[row].as_deref() != Some(r) {
+                // The same comparison as the `status-mismatch` finding: only the four outcomes
+                // the rules derive are compared (a canceled process says nothing of its evidence).
+                if eidscope_model::Status::parse(r).is_outcome() && derived[row].as_deref() != Some(r) {
                     block.status_mismatches += 1;
                 }
             }

@@ -46,7 +46,7 @@ pub fn run(args: &ExtractArgs) -> Result<ExitStatus, CliError> {
         match write_inside(&args.out, &target, &data) {
             Ok(()) => {
                 count += 1;
-                println!("{}", target.display());
+                crate::output::outln!("{}", target.display());
             }
             Err(why) => skipped.push(format!("`{name}`: {why}")),
         }

@@ -8,19 +8,19 @@ use serde_json::json;
 
 pub fn run(args: &FindingsArgs) -> Result<ExitStatus, CliError> {
     if args.markdown {
-        print!("{}", catalogue_markdown());
+        crate::output::text(&catalogue_markdown());
     } else if args.json {
         let rows: Vec<_> = CATALOGUE
             .iter()
             .map(|s| json!({"code": s.code, "severity": s.severity, "scope": s.scope, "when": s.when}))
             .collect();
-        println!(
+        crate::output::outln!(
             "{}",
             serde_json::to_string_pretty(&rows).map_err(|e| CliError::Other(e.to_string()))?
         );
     } else {
         for spec in CATALOGUE {
-            println!(
+            crate::output::outln!(
                 "{:<24} {:<7} {:<7} {}",
                 spec.code.as_str(),
                 spec.severity.as_str(),

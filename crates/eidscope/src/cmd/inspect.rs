@@ -13,9 +13,9 @@ pub fn run(args: &InspectArgs) -> Result<ExitStatus, CliError> {
     if args.json {
         let text =
             serde_json::to_string_pretty(&report).map_err(|e| CliError::Other(e.to_string()))?;
-        println!("{text}");
+        crate::output::raw(&format!("{text}\n"));
     } else {
-        print!("{}", crate::render::summary(&report));
+        crate::output::text(&crate::render::summary(&report));
     }
     Ok(args.judge.verdict(&report.findings))
 }

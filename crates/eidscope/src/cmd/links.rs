@@ -34,9 +34,9 @@ pub fn run(args: &LinksArgs) -> Result<ExitStatus, CliError> {
         });
         let text =
             serde_json::to_string_pretty(&object).map_err(|e| CliError::Other(e.to_string()))?;
-        println!("{text}");
+        crate::output::raw(&format!("{text}\n"));
     } else {
-        print!("{}", listing(&findings, records.len(), unreadable));
+        crate::output::text(&listing(&findings, records.len(), unreadable));
     }
     Ok(match args.fail_on {
         Some(floor) if findings.iter().any(|f| f.severity >= floor) => {

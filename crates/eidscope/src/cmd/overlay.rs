@@ -50,7 +50,7 @@ pub fn run(args: &OverlayArgs) -> Result<ExitStatus, CliError> {
             let drawn = render_side(&image, kind, &report.features, &header);
             let path = args.out.join(format!("{kind}.png"));
             write_atomically(&path, &png_bytes(&DynamicImage::ImageRgb8(drawn.clone()))?)?;
-            println!("{}", path.display());
+            crate::output::outln!("{}", path.display());
             written += 1;
             tiles.push((kind.to_string(), DynamicImage::ImageRgb8(drawn)));
         } else {
@@ -65,7 +65,7 @@ pub fn run(args: &OverlayArgs) -> Result<ExitStatus, CliError> {
     let sheet = contact_sheet(&tiles);
     let path = args.out.join("contact-sheet.png");
     write_atomically(&path, &png_bytes(&DynamicImage::ImageRgb8(sheet))?)?;
-    println!("{}", path.display());
+    crate::output::outln!("{}", path.display());
     eprintln!(
         "wrote {written} side overlay(s) and a contact sheet to {}",
         args.out.display()

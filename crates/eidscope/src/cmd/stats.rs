@@ -48,11 +48,11 @@ pub fn run(args: &StatsArgs) -> Result<ExitStatus, CliError> {
     if args.json {
         let text =
             serde_json::to_string_pretty(&result).map_err(|e| CliError::Other(e.to_string()))?;
-        println!("{text}");
+        crate::output::raw(&format!("{text}\n"));
     } else if args.csv {
-        print!("{}", stats::render::csv(&result));
+        crate::output::text(&stats::render::csv(&result));
     } else {
-        print!("{}", stats::render::text(&result));
+        crate::output::text(&stats::render::text(&result));
     }
     Ok(ExitStatus::Ok)
 }

@@ -29,12 +29,12 @@ pub fn run(args: &VideoArgs) -> Result<ExitStatus, CliError> {
     let (info, frames) =
         eidscope_media::video::probe_video(&data.name, &data.bytes, &limits, strip);
     if args.json {
-        println!(
+        crate::output::outln!(
             "{}",
             serde_json::to_string_pretty(&info).map_err(|e| CliError::Other(e.to_string()))?
         );
     } else {
-        print!("{}", crate::render::video(&info));
+        crate::output::text(&crate::render::video(&info));
     }
     if let Some(dir) = &args.frames {
         std::fs::create_dir_all(dir).map_err(|e| CliError::output(dir, e))?;

@@ -137,3 +137,55 @@ fn bombs_are_refused_within_bounded_memory() {
         );
     }
 }
+
+#[test]
+fn extreme_boxes_and_terminal_escapes_are_data_not_crashes() {
+    let dir = tempfile::tempdir().unwrap();
+    let ocr = serde_json::json!({
+        "similarityScore": "high", "livenessDetected": "true",
+        "firstName": "EVIL\u{1b}[2J\u{1b}]0;pwned\u{7}", "lastName": "X",
+        "features": [
+            {"name": "Huge", "found": true, "bbox": {"x": 10, "y": 0, "width": i64::MAX, "height": 10}, "side": "data"},
+            {"name": "Far\u{1b}[31m", "found": true, "bbox": {"x": i64::MIN, "y": i64::MIN, "width": i64::MAX, "height": i64::MAX}, "side": "data"}
+        ]
+    });
+    let zip = dir.path().join("extreme.zip");
+    let jpeg = {
+        let mut bytes = Vec::new();
+        image::RgbImage::new(64, 48).write_to(&mut std::io::Cursor::new(&mut bytes), image::ImageFormat::Jpeg).unwrap();
+        bytes
+    };
+    write_zip(&zip, &[("ocr.json", &serde_json::to_vec(&ocr).unwrap()), ("front.jpeg", &jpeg)]);
+    let out = eidscope_paths(&[&"inspect", &zip]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(!text.contains('\u{1b}') && !text.contains('\u{7}'), "control characters reached the terminal");
+    assert!(text.contains("EVIL\\u{1b}[2J"), "{text}");
+    let report = json(&eidscope_paths(&[&"inspect", &zip, &"--json"]));
+    let outside: Vec<bool> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "bbox-out-of-bounds")
+        .map(|f| f["evidence"]["wholly_outside"].as_bool().unwrap())
+        .collect();
+    assert_eq!(outside, [false, true]);
+    let overlay = eidscope_paths(&[&"overlay", &zip, &"--out", &dir.path().join("overlay")]);
+    assert_eq!(overlay.status.code(), Some(0), "{}", stderr(&overlay));
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let bin = env!("CARGO_BIN_EXE_eidscope");
+    let zip = testdata("hostile/zip-slip.zip");
+    for command in [format!("'{bin}' findings"), format!("'{bin}' inspect '{}' --json", zip.display())] {
+        let out = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(format!("set -o pipefail; {command} | head -c 10 >/dev/null"))
+            .output()
+            .unwrap();
+        let err = stderr(&out);
+        assert!(!err.contains("panicked") && !err.contains("Broken pipe"), "{command}: {err}");
+        assert_eq!(out.status.code(), Some(0), "{command}: {err}");
+    }
+}
