@@ -144,8 +144,10 @@ fn conform(table: Table, frame: DataFrame) -> PolarsResult<DataFrame> {
 }
 
 /// The scan folders under `path`: `path` itself when it holds `scan.json`, else its direct
-/// sub-folders that do (the shard folders of `--out DIR --shard K/N`), sorted by name;
-/// `None` when there are none (the path is then bundles to scan).
+/// sub-folders named `shard-K-of-N` that do (the shard folders of `--out DIR --shard K/N`),
+/// sorted by name; `None` otherwise (the path is then bundles to scan: a folder that merely
+/// contains a scan folder among other things is walked for `*.zip` like any folder, so no
+/// bundle beside it is passed over).
 pub fn find_scan_dirs(path: &Path) -> Option<Vec<PathBuf>> {
     if !path.is_dir() {
         return None;
@@ -157,10 +159,20 @@ pub fn find_scan_dirs(path: &Path) -> Option<Vec<PathBuf>> {
         .ok()?
         .filter_map(Result::ok)
         .map(|entry| entry.path())
-        .filter(|p| p.is_dir() && p.join(MANIFEST_FILE).is_file())
+        .filter(|p| p.is_dir() && p.join(MANIFEST_FILE).is_file() && is_shard_folder(p))
         .collect();
     dirs.sort();
     (!dirs.is_empty()).then_some(dirs)
+}
+
+/// Whether a folder is named like the shard folders `scan --shard K/N` writes.
+fn is_shard_folder(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    name.strip_prefix("shard-")
+        .and_then(|rest| rest.split_once("-of-"))
+        .is_some_and(|(k, n)| k.parse::<u32>().is_ok() && n.parse::<u32>().is_ok())
 }
 
 /// Reads and merges the tables of scan folders. The same folder given twice is read once.

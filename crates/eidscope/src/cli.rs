@@ -171,9 +171,9 @@ pub struct ScanArgs {
     /// meta: the zip directory and JSON; media: also decode and hash the images; full: also the video.
     #[arg(long, value_name = "LEVEL", default_value = "media")]
     pub level: eidscope_pipeline::Level,
-    /// Worker threads (default: one per core).
-    #[arg(long, value_name = "N", default_value_t = 0)]
-    pub jobs: usize,
+    /// Worker threads (default: one per core; at most 256).
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = clap::value_parser!(u16).range(0..=256))]
+    pub jobs: u16,
     /// Scan only share K of N (1-based), chosen by a hash of each path: N machines, one scan.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<eidscope_tables::Shard>,

@@ -55,6 +55,9 @@ impl IdentityKey {
 
 /// Upper case, letters and digits only, words separated by one space.
 pub fn normalise_name(name: &str) -> String {
+    if is_pseudonym(name) {
+        return name.to_owned();
+    }
     name.chars()
         .map(|c| if c.is_alphanumeric() { c } else { ' ' })
         .collect::<String>()
@@ -64,10 +67,21 @@ pub fn normalise_name(name: &str) -> String {
         .join(" ")
 }
 
+/// Whether a value is a pseudonym of `scan --redact` (`ps-` and hex digits): already
+/// normalised before it was keyed, and kept as written so that keys match the tables.
+fn is_pseudonym(value: &str) -> bool {
+    value
+        .strip_prefix("ps-")
+        .is_some_and(|hex| !hex.is_empty() && hex.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
 /// A document number as compared across bundles: upper case, letters and digits only
 /// (`ab-123 456` and `AB123456` are one document). Redaction pseudonymises this form, so that
 /// redacted tables link like raw ones.
 pub fn normalise_document_number(number: &str) -> String {
+    if is_pseudonym(number) {
+        return number.to_owned();
+    }
     number
         .chars()
         .filter(|c| c.is_alphanumeric())
@@ -132,5 +146,18 @@ mod tests {
             a.unwrap().describe(),
             "ANNA MARIA ERIKSSON, born 1974-08-12"
         );
+    }
+}
+
+#[cfg(test)]
+mod pseudonym_tests {
+    use super::*;
+
+    #[test]
+    fn pseudonyms_are_keys_as_written() {
+        assert_eq!(document_key(Some("swe"), Some("ps-22eb722aa9")).as_deref(), Some("SWE:ps-22eb722aa9"));
+        assert_eq!(normalise_name("ps-0a1b"), "ps-0a1b");
+        assert_eq!(document_key(Some("SWE"), Some("ab-12 34")).as_deref(), Some("SWE:AB1234"));
+        assert_eq!(normalise_name("anne-marie  o'neil"), "ANNE MARIE O NEIL");
     }
 }

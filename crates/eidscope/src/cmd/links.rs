@@ -23,6 +23,26 @@ pub fn run(args: &LinksArgs) -> Result<ExitStatus, CliError> {
     let (mut records, unreadable) = link_records(&args.inputs)?;
     // One order whatever the mix of scan folders and bundles, so that output is reproducible.
     records.sort_by(|a, b| a.path.cmp(&b.path));
+    // The same bundle reached twice (a scan folder and the bundles it was made from, two scans
+    // of one batch) is one attempt, not two: otherwise it would feed `velocity` and reuse.
+    let before = records.len();
+    let mut seen = std::collections::HashSet::new();
+    records.retain(|r| {
+        let sha = |p: &Option<eidscope_analysis::links::PictureHashes>| p.as_ref().map(|p| p.sha256.clone());
+        seen.insert((
+            r.created_at,
+            r.first_name.clone(),
+            r.last_name.clone(),
+            r.document_number.clone(),
+            [sha(&r.selfie), sha(&r.portrait), sha(&r.front), sha(&r.back)],
+        ))
+    });
+    if records.len() < before {
+        eprintln!(
+            "eidscope: {} input(s) repeat a bundle already read (same identity, time and pictures) and were counted once",
+            before - records.len()
+        );
+    }
     let findings = find_links(&records, &config);
     if args.json {
         let object = serde_json::json!({

@@ -24,7 +24,7 @@ pub fn run(args: &ScanArgs) -> Result<ExitStatus, CliError> {
         eidscope_tables::expand(&args.inputs, &mut stdin.lock(), shard.unwrap_or(Shard::ALL));
     let options = ScanOptions {
         level: args.level,
-        jobs: args.jobs,
+        jobs: usize::from(args.jobs),
         shard,
         redactor,
         thresholds,

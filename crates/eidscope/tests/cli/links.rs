@@ -431,4 +431,10 @@ fn scan_folders_and_their_shards_link_like_the_bundles() {
     assert_eq!(from_tables["bundles"], from_bundles["bundles"]);
     assert_eq!(from_tables["findings"], from_bundles["findings"]);
     assert!(!from_bundles["findings"].as_array().unwrap().is_empty());
+    // The scan and the bundles it was made from, together: each attempt counts once.
+    let both = eidscope_paths(&[&"links", &out.path(), &batch(), &"--json"]);
+    assert!(stderr(&both).contains("counted once"), "{}", stderr(&both));
+    let both = json(&both);
+    assert_eq!(both["bundles"], from_bundles["bundles"]);
+    assert_eq!(both["findings"].as_array().unwrap().len(), from_bundles["findings"].as_array().unwrap().len());
 }
