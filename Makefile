@@ -21,7 +21,6 @@ deps:
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
-	@command -v cargo-nextest >/dev/null || echo "note: cargo-nextest not found; tests run with cargo test"
 
 build: deps
 	$(CARGO) build -p eidscope
@@ -55,12 +54,10 @@ fmt:
 lint: deps
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
+# cargo test rather than nextest: the command-line tests share one synthetic batch per test
+# binary (a OnceLock), which nextest's process per test would generate again for every test.
 unit: deps
-	@if command -v cargo-nextest >/dev/null; then \
-		$(CARGO) nextest run --workspace --no-fail-fast; \
-	else \
-		$(CARGO) test --workspace --no-fail-fast; \
-	fi
+	$(CARGO) test --workspace --no-fail-fast
 
 test: deps fmt lint unit
 

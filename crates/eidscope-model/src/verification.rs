@@ -65,7 +65,10 @@ impl Status {
     /// Whether this is one of the four outcomes the status rules derive (accepted, rejected,
     /// inconclusive, failed): only these are compared with the derived status.
     pub fn is_outcome(&self) -> bool {
-        matches!(self, Status::Accepted | Status::Rejected | Status::Inconclusive | Status::Failed)
+        matches!(
+            self,
+            Status::Accepted | Status::Rejected | Status::Inconclusive | Status::Failed
+        )
     }
 
     /// Whether the process has reached an end (anything but pending and processing).
@@ -324,13 +327,28 @@ mod tests {
 
     #[test]
     fn extreme_boxes_never_overflow() {
-        let b = BoundingBox { x: 100, y: 0, width: i64::MAX, height: 10 };
+        let b = BoundingBox {
+            x: 100,
+            y: 0,
+            width: i64::MAX,
+            height: 10,
+        };
         assert!(!b.fits_within(640, 480));
         assert!(!b.lies_wholly_outside(640, 480));
-        let b = BoundingBox { x: i64::MIN, y: i64::MIN, width: i64::MAX, height: i64::MAX };
+        let b = BoundingBox {
+            x: i64::MIN,
+            y: i64::MIN,
+            width: i64::MAX,
+            height: i64::MAX,
+        };
         assert!(!b.fits_within(640, 480));
         assert!(b.lies_wholly_outside(640, 480));
-        let b = BoundingBox { x: 700, y: 10, width: 5, height: 5 };
+        let b = BoundingBox {
+            x: 700,
+            y: 10,
+            width: 5,
+            height: 5,
+        };
         assert!(b.lies_wholly_outside(640, 480));
     }
 

@@ -22,8 +22,14 @@ fn main() -> ExitCode {
             .map(|s| (*s).to_owned())
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_default();
-        let place = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
-        eprintln!("eidscope: internal error (a bug, please report it): {}{place}", output::sanitize(&message).replace('\n', " "));
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!(
+            "eidscope: internal error (a bug, please report it): {}{place}",
+            output::sanitize(&message).replace('\n', " ")
+        );
     }));
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
@@ -40,7 +46,10 @@ fn main() -> ExitCode {
     match cmd::run(cli) {
         Ok(status) => ExitCode::from(status.code()),
         Err(e) => {
-            let hint = e.hint().map(|h| format!(" (hint: {h})")).unwrap_or_default();
+            let hint = e
+                .hint()
+                .map(|h| format!(" (hint: {h})"))
+                .unwrap_or_default();
             eprintln!("eidscope: {}{hint}", output::sanitize(&e.to_string()));
             ExitCode::from(e.exit_status().code())
         }

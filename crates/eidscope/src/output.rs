@@ -7,7 +7,10 @@ use std::io::Write;
 
 /// Escapes the control characters of `text`, keeping line breaks and tabs.
 pub fn sanitize(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+    if !text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
         return std::borrow::Cow::Borrowed(text);
     }
     std::borrow::Cow::Owned(
@@ -41,7 +44,9 @@ fn write(bytes: &[u8]) {
             std::process::exit(0);
         }
         eprintln!("eidscope: cannot write to standard output: {e}");
-        std::process::exit(i32::from(eidscope_model::ExitStatus::UnreadableInput.code()));
+        std::process::exit(i32::from(
+            eidscope_model::ExitStatus::UnreadableInput.code(),
+        ));
     }
 }
 
@@ -59,7 +64,10 @@ mod tests {
 
     #[test]
     fn escapes_are_shown_not_obeyed() {
-        assert_eq!(sanitize("EVIL\u{1b}[2J\u{7}\nnext\tcol"), "EVIL\\u{1b}[2J\\u{7}\nnext\tcol");
+        assert_eq!(
+            sanitize("EVIL\u{1b}[2J\u{7}\nnext\tcol"),
+            "EVIL\\u{1b}[2J\\u{7}\nnext\tcol"
+        );
         assert!(matches!(sanitize("plain"), std::borrow::Cow::Borrowed(_)));
     }
 }

@@ -155,9 +155,15 @@ mod pseudonym_tests {
 
     #[test]
     fn pseudonyms_are_keys_as_written() {
-        assert_eq!(document_key(Some("swe"), Some("ps-22eb722aa9")).as_deref(), Some("SWE:ps-22eb722aa9"));
+        assert_eq!(
+            document_key(Some("swe"), Some("ps-22eb722aa9")).as_deref(),
+            Some("SWE:ps-22eb722aa9")
+        );
         assert_eq!(normalise_name("ps-0a1b"), "ps-0a1b");
-        assert_eq!(document_key(Some("SWE"), Some("ab-12 34")).as_deref(), Some("SWE:AB1234"));
+        assert_eq!(
+            document_key(Some("SWE"), Some("ab-12 34")).as_deref(),
+            Some("SWE:AB1234")
+        );
         assert_eq!(normalise_name("anne-marie  o'neil"), "ANNE MARIE O NEIL");
     }
 }

@@ -300,7 +300,9 @@ pub fn compute(tables: &ScanTables, options: &StatsOptions) -> Result<Stats, Tab
                 block.reported_total += 1;
                 // The same comparison as the `status-mismatch` finding: only the four outcomes
                 // the rules derive are compared (a canceled process says nothing of its evidence).
-                if eidscope_model::Status::parse(r).is_outcome() && derived[row].as_deref() != Some(r) {
+                if eidscope_model::Status::parse(r).is_outcome()
+                    && derived[row].as_deref() != Some(r)
+                {
                     block.status_mismatches += 1;
                 }
             }

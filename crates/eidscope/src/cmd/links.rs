@@ -28,13 +28,20 @@ pub fn run(args: &LinksArgs) -> Result<ExitStatus, CliError> {
     let before = records.len();
     let mut seen = std::collections::HashSet::new();
     records.retain(|r| {
-        let sha = |p: &Option<eidscope_analysis::links::PictureHashes>| p.as_ref().map(|p| p.sha256.clone());
+        let sha = |p: &Option<eidscope_analysis::links::PictureHashes>| {
+            p.as_ref().map(|p| p.sha256.clone())
+        };
         seen.insert((
             r.created_at,
             r.first_name.clone(),
             r.last_name.clone(),
             r.document_number.clone(),
-            [sha(&r.selfie), sha(&r.portrait), sha(&r.front), sha(&r.back)],
+            [
+                sha(&r.selfie),
+                sha(&r.portrait),
+                sha(&r.front),
+                sha(&r.back),
+            ],
         ))
     });
     if records.len() < before {

@@ -152,14 +152,28 @@ fn extreme_boxes_and_terminal_escapes_are_data_not_crashes() {
     let zip = dir.path().join("extreme.zip");
     let jpeg = {
         let mut bytes = Vec::new();
-        image::RgbImage::new(64, 48).write_to(&mut std::io::Cursor::new(&mut bytes), image::ImageFormat::Jpeg).unwrap();
+        image::RgbImage::new(64, 48)
+            .write_to(
+                &mut std::io::Cursor::new(&mut bytes),
+                image::ImageFormat::Jpeg,
+            )
+            .unwrap();
         bytes
     };
-    write_zip(&zip, &[("ocr.json", &serde_json::to_vec(&ocr).unwrap()), ("front.jpeg", &jpeg)]);
+    write_zip(
+        &zip,
+        &[
+            ("ocr.json", &serde_json::to_vec(&ocr).unwrap()),
+            ("front.jpeg", &jpeg),
+        ],
+    );
     let out = eidscope_paths(&[&"inspect", &zip]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
-    assert!(!text.contains('\u{1b}') && !text.contains('\u{7}'), "control characters reached the terminal");
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{7}'),
+        "control characters reached the terminal"
+    );
     assert!(text.contains("EVIL\\u{1b}[2J"), "{text}");
     let report = json(&eidscope_paths(&[&"inspect", &zip, &"--json"]));
     let outside: Vec<bool> = report["findings"]
@@ -178,14 +192,22 @@ fn extreme_boxes_and_terminal_escapes_are_data_not_crashes() {
 fn a_closed_pipe_ends_quietly() {
     let bin = env!("CARGO_BIN_EXE_eidscope");
     let zip = testdata("hostile/zip-slip.zip");
-    for command in [format!("'{bin}' findings"), format!("'{bin}' inspect '{}' --json", zip.display())] {
+    for command in [
+        format!("'{bin}' findings"),
+        format!("'{bin}' inspect '{}' --json", zip.display()),
+    ] {
         let out = std::process::Command::new("bash")
             .arg("-c")
-            .arg(format!("set -o pipefail; {command} | head -c 10 >/dev/null"))
+            .arg(format!(
+                "set -o pipefail; {command} | head -c 10 >/dev/null"
+            ))
             .output()
             .unwrap();
         let err = stderr(&out);
-        assert!(!err.contains("panicked") && !err.contains("Broken pipe"), "{command}: {err}");
+        assert!(
+            !err.contains("panicked") && !err.contains("Broken pipe"),
+            "{command}: {err}"
+        );
         assert_eq!(out.status.code(), Some(0), "{command}: {err}");
     }
 }

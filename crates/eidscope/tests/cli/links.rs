@@ -436,5 +436,8 @@ fn scan_folders_and_their_shards_link_like_the_bundles() {
     assert!(stderr(&both).contains("counted once"), "{}", stderr(&both));
     let both = json(&both);
     assert_eq!(both["bundles"], from_bundles["bundles"]);
-    assert_eq!(both["findings"].as_array().unwrap().len(), from_bundles["findings"].as_array().unwrap().len());
+    assert_eq!(
+        both["findings"].as_array().unwrap().len(),
+        from_bundles["findings"].as_array().unwrap().len()
+    );
 }
