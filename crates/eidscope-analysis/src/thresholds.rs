@@ -2,6 +2,9 @@
 
 use eidscope_model::media::{FROZEN_MOTION_THRESHOLD, MIN_CAPTURE_SECONDS};
 
+/// The age of majority `underage-contradiction` uses unless told otherwise.
+pub const ADULT_AGE: i32 = 18;
+
 /// Tunable limits of the single-bundle findings.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Thresholds {
@@ -16,18 +19,19 @@ pub struct Thresholds {
     /// behind the value are written down.
     pub frozen_motion: f64,
     /// Two images whose 64-bit difference hashes AND DCT hashes both lie within this many bits
-    /// are the same picture (`selfie-is-portrait`, `front-is-back`). Default 8: re-encoding and
-    /// light rescaling move each hash by 0-6 bits, two different pictures by 20 or more.
+    /// are the same picture (`selfie-is-portrait`, `front-is-back`). Default
+    /// [`crate::links::DEFAULT_NEAR_BITS`], the radius of `face-near-duplicate`, where the
+    /// measurements behind it are written down: one rule for "the same picture".
     pub same_picture_bits: u32,
 }
 
 impl Default for Thresholds {
     fn default() -> Self {
         Thresholds {
-            adult_age: 18,
+            adult_age: ADULT_AGE,
             min_video_seconds: MIN_CAPTURE_SECONDS,
             frozen_motion: FROZEN_MOTION_THRESHOLD,
-            same_picture_bits: 8,
+            same_picture_bits: crate::links::DEFAULT_NEAR_BITS,
         }
     }
 }

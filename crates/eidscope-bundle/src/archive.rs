@@ -163,19 +163,10 @@ impl Archive {
                 archive.damaged.insert(kind, "encrypted entry".to_owned());
                 continue;
             }
-            let cap = match kind {
-                EntryKind::Ocr | EntryKind::ManualApproval => limits.max_json_bytes,
-                EntryKind::Video => limits.max_video_bytes,
-                _ => limits.max_image_bytes,
-            }
-            .min(budget);
+            let (cap, ratio) = limits.for_kind(kind);
+            let cap = cap.min(budget);
             let modified = file.last_modified().and_then(zip_time);
             let compressed = file.compressed_size();
-            let ratio = if kind.is_media() {
-                limits.max_media_ratio
-            } else {
-                limits.max_ratio
-            };
             let (data, damage) = match read_entry(&mut file, cap, compressed, ratio) {
                 Ok(data) => (data, None),
                 Err(EntryReadError::Limit(why)) => {
@@ -367,26 +358,12 @@ pub fn visit_entries(
             visit(&info, None).map_err(|e| BundleError::new(ErrorKind::Io, e.to_string()))?;
             continue;
         }
-        let cap = match kind {
-            EntryKind::Ocr | EntryKind::ManualApproval => limits.max_json_bytes,
-            EntryKind::Video => limits.max_video_bytes,
-            _ => limits.max_image_bytes,
-        }
-        .min(budget);
+        let (cap, ratio) = limits.for_kind(kind);
+        let cap = cap.min(budget);
         let read = if file.encrypted() {
             Err("encrypted entry".to_owned())
         } else {
-            read_entry(
-                &mut file,
-                cap,
-                info.compressed_size,
-                if kind.is_media() {
-                    limits.max_media_ratio
-                } else {
-                    limits.max_ratio
-                },
-            )
-            .map_err(|e| match e {
+            read_entry(&mut file, cap, info.compressed_size, ratio).map_err(|e| match e {
                 EntryReadError::Limit(why) => why,
                 EntryReadError::Damaged(e, _) => format!("damaged: {e}"),
             })

@@ -24,6 +24,18 @@ pub struct Limits {
     pub max_media_ratio: u64,
 }
 
+impl Limits {
+    /// The decompressed-size cap and the compression-ratio limit for an entry of this kind.
+    pub fn for_kind(&self, kind: eidscope_model::EntryKind) -> (u64, u64) {
+        use eidscope_model::EntryKind;
+        match kind {
+            EntryKind::Ocr | EntryKind::ManualApproval => (self.max_json_bytes, self.max_ratio),
+            EntryKind::Video => (self.max_video_bytes, self.max_media_ratio),
+            _ => (self.max_image_bytes, self.max_media_ratio),
+        }
+    }
+}
+
 impl Default for Limits {
     fn default() -> Self {
         const MIB: u64 = 1024 * 1024;

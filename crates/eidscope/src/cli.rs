@@ -49,10 +49,10 @@ pub struct JudgeArgs {
     #[arg(long, value_name = "SEVERITY")]
     pub fail_on: Option<Severity>,
     /// Age of majority for the `underage-contradiction` finding.
-    #[arg(long, value_name = "YEARS", default_value_t = 18)]
+    #[arg(long, value_name = "YEARS", default_value_t = eidscope_analysis::thresholds::ADULT_AGE)]
     pub adult_age: i32,
     /// A video shorter than this many seconds is `video-too-short`.
-    #[arg(long, value_name = "SECONDS", default_value_t = 2.0)]
+    #[arg(long, value_name = "SECONDS", default_value_t = eidscope_model::media::MIN_CAPTURE_SECONDS)]
     pub min_video_seconds: f64,
 }
 

@@ -38,7 +38,10 @@ pub fn summary(r: &BundleReport) -> String {
                 p.source
             ),
         ),
-        None => line(&mut out, "process", "none beside the bundle"),
+        None => match r.notes.iter().find(|n| n.starts_with("process file")) {
+            Some(note) => line(&mut out, "process", note),
+            None => line(&mut out, "process", "none beside the bundle"),
+        },
     }
     let mismatch = r
         .reported_status
