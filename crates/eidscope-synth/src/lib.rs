@@ -176,9 +176,17 @@ pub enum SynthError {
     Config(String),
 }
 
+/// Writes a file so that it appears complete or not at all: an interrupted run leaves no
+/// truncated bundle that looks whole.
 fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), SynthError> {
     let path = dir.join(name);
-    std::fs::write(&path, bytes).map_err(|source| SynthError::Io { path, source })
+    let partial = dir.join(format!(".{name}.partial"));
+    std::fs::write(&partial, bytes)
+        .and_then(|()| std::fs::rename(&partial, &path))
+        .map_err(|source| {
+            let _ = std::fs::remove_file(&partial);
+            SynthError::Io { path, source }
+        })
 }
 
 /// Generates the bundles, their process files and `labels.json` into `config.out`, and
