@@ -25,7 +25,7 @@ deps:
 build: deps
 	$(CARGO) build -p eidscope
 
-BIN := ./target/debug/eidscope
+BIN := $(or $(CARGO_TARGET_DIR),./target)/debug/eidscope
 BUNDLES := $(DEMO_DIR)/bundles
 
 demo: build
@@ -63,7 +63,7 @@ test: deps fmt lint unit
 
 # Regenerates docs/findings.md from the catalogue in code.
 findings-doc: build
-	./target/debug/eidscope findings --markdown > docs/findings.md
+	$(BIN) findings --markdown > docs/findings.md
 
 clean-demo:
 	rm -rf $(DEMO_DIR)
