@@ -144,6 +144,9 @@ pub struct Stats {
     /// The statistics of every bundle.
     #[serde(flatten)]
     pub overall: Block,
+    /// Rows whose bundle (same SHA-256) was already counted: the same bundle reached twice,
+    /// e.g. a scan folder and the bundles it was made from. They are counted each time.
+    pub duplicate_bundles: u64,
     /// The `--by` columns.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub by: Vec<String>,
@@ -256,6 +259,13 @@ pub fn compute(tables: &ScanTables, options: &StatsOptions) -> Result<Stats, Tab
     let derived = texts(bundles, "derived_status")?;
     let similarity = texts(bundles, "similarity_score")?;
     let fail_reasons = texts(bundles, "fail_reason_type")?;
+    let digests = texts(bundles, "sha256")?;
+    let mut seen_digests = std::collections::HashSet::new();
+    let duplicate_bundles = digests
+        .iter()
+        .flatten()
+        .filter(|d| !seen_digests.insert(d.as_str()))
+        .count() as u64;
     let by_values = options
         .by
         .iter()
@@ -429,6 +439,7 @@ pub fn compute(tables: &ScanTables, options: &StatsOptions) -> Result<Stats, Tab
     Ok(Stats {
         schema: STATS_SCHEMA,
         overall,
+        duplicate_bundles,
         by: options.by.clone(),
         every: options.every.map(Every::as_str),
         groups,

@@ -45,6 +45,12 @@ pub fn run(args: &StatsArgs) -> Result<ExitStatus, CliError> {
         every: args.every,
     };
     let result = stats::compute(&tables, &options).map_err(tables_error)?;
+    if result.duplicate_bundles > 0 {
+        eprintln!(
+            "eidscope: warning: {} row(s) repeat a bundle already counted (same sha256): give each bundle once, as a scan folder or as a file",
+            result.duplicate_bundles
+        );
+    }
     if args.json {
         let text =
             serde_json::to_string_pretty(&result).map_err(|e| CliError::Other(e.to_string()))?;

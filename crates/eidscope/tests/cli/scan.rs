@@ -2,7 +2,7 @@
 //! shards whose statistics equal one scan's, a list of paths on standard input, redaction
 //! options, and a snapshot of `stats --json` for a seeded synthetic batch.
 
-use crate::fixture::{eidscope_paths, json, stderr, stdout, testdata};
+use crate::fixture::{eidscope_paths, json, stderr, stdout, testdata, write_zip};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -384,4 +384,31 @@ fn stats_json_of_a_seeded_batch_is_stable() {
         assert_eq!(stats["findings"][code].as_u64(), Some(*n), "{code}");
     }
     insta::assert_json_snapshot!("stats-seed-7-count-40", stats);
+}
+
+#[test]
+fn stats_count_mismatches_as_the_finding_does() {
+    // A canceled process says nothing of its evidence: neither the finding nor the statistics
+    // call it a mismatch; a reported `rejected` against accepted evidence is one in both.
+    let dir = tempfile::tempdir().unwrap();
+    let ocr = serde_json::json!({"similarityScore": "high", "securityChecks": {"nonExpired": {"valid": true}}});
+    let ocr = serde_json::to_vec(&ocr).unwrap();
+    for (name, status) in [
+        ("canceled", "canceled"),
+        ("pending", "pending"),
+        ("rejected", "rejected"),
+    ] {
+        write_zip(
+            &dir.path().join(format!("{name}.zip")),
+            &[("ocr.json", &ocr)],
+        );
+        let process = serde_json::json!({"status": status, "createdAt": "2024-01-02T10:00:00Z"});
+        std::fs::write(dir.path().join(format!("{name}.json")), process.to_string()).unwrap();
+    }
+    let out = dir.path().join("scan");
+    let scanned = eidscope_paths(&[&"scan", &dir.path(), &"--out", &out, &"-q"]);
+    assert_eq!(scanned.status.code(), Some(0), "{}", stderr(&scanned));
+    let stats = json(&eidscope_paths(&[&"stats", &out, &"--json"]));
+    assert_eq!(stats["status_mismatches"], 1, "{stats}");
+    assert_eq!(stats["findings"]["status-mismatch"], 1, "{stats}");
 }
