@@ -1,7 +1,7 @@
 //! Normalised keys of a person and of a document, so that `Kari  Nordmann` and `KARI NORDMANN`
 //! are one identity and `l898902c3`, `L898 902 C3` and `L898-902/C3` one document number.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 /// Who a bundle says the person is: normalised given names, surnames and date of birth.
 /// Two bundles are of "different identities" when these differ.
@@ -13,6 +13,8 @@ pub struct IdentityKey {
     pub last_name: String,
     /// Date of birth.
     pub date_of_birth: Option<NaiveDate>,
+    /// Whether the date stands for a birth year only (redacted tables).
+    pub birth_year_only: bool,
 }
 
 impl IdentityKey {
@@ -28,6 +30,7 @@ impl IdentityKey {
             first_name: normalise_name(first_name.unwrap_or_default()),
             last_name: normalise_name(last_name.unwrap_or_default()),
             date_of_birth,
+            birth_year_only: false,
         };
         let named =
             !key.first_name.is_empty() || !key.last_name.is_empty() || key.date_of_birth.is_some();
@@ -47,6 +50,7 @@ impl IdentityKey {
             name
         };
         match self.date_of_birth {
+            Some(date) if self.birth_year_only => format!("{name}, born in {}", date.year()),
             Some(date) => format!("{name}, born {date}"),
             None => name,
         }

@@ -70,6 +70,9 @@ pub struct LinkRecord {
     pub last_name: Option<String>,
     /// Date of birth.
     pub date_of_birth: Option<NaiveDate>,
+    /// Whether `date_of_birth` stands for a birth year only (redacted tables keep the year):
+    /// messages then show the year, not a made-up first of January.
+    pub birth_year_only: bool,
     /// Issuing country of the document.
     pub issuing_country: Option<String>,
     /// Document number, as written.
@@ -107,6 +110,7 @@ impl LinkRecord {
             first_name: identity.first_name.clone(),
             last_name: identity.last_name.clone(),
             date_of_birth: identity.date_of_birth,
+            birth_year_only: false,
             issuing_country: identity.issuing_country.clone(),
             document_number: identity.document_number.clone(),
             created_at: report.process.as_ref().and_then(|p| p.created_at),
@@ -137,6 +141,10 @@ impl LinkRecord {
             self.last_name.as_deref(),
             self.date_of_birth,
         )
+        .map(|key| IdentityKey {
+            birth_year_only: self.birth_year_only,
+            ..key
+        })
     }
 
     /// The document key `COUNTRY:NUMBER`, `None` without a document number.

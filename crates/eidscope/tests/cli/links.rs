@@ -441,3 +441,42 @@ fn scan_folders_and_their_shards_link_like_the_bundles() {
         from_bundles["findings"].as_array().unwrap().len()
     );
 }
+
+#[test]
+fn redacted_tables_link_with_keys_of_the_tables() {
+    let out = tempfile::tempdir().unwrap();
+    let scanned = std::process::Command::new(env!("CARGO_BIN_EXE_eidscope"))
+        .args(["scan", "--redact", "--format", "ndjson", "-q", "--out"])
+        .arg(out.path())
+        .arg(batch())
+        .env("EIDSCOPE_REDACT_KEY", "test key")
+        .output()
+        .unwrap();
+    assert_eq!(scanned.status.code(), Some(0), "{}", stderr(&scanned));
+    let tables = std::fs::read_to_string(out.path().join("bundles.ndjson")).unwrap();
+    let links = json(&eidscope_paths(&[&"links", &out.path(), &"--json"]));
+    let raw = json(&eidscope_paths(&[&"links", &batch(), &"--json"]));
+    let codes = |v: &serde_json::Value| -> Vec<String> {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["code"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(codes(&links), codes(&raw), "redaction changed what links");
+    for finding in links["findings"].as_array().unwrap() {
+        let message = finding["message"].as_str().unwrap();
+        if finding["code"] == "document-reuse" || finding["code"] == "velocity" {
+            let key = finding["key"].as_str().unwrap();
+            assert!(
+                tables.contains(&format!("\"document_key\":\"{key}\"")),
+                "{key} is not a document_key of the table"
+            );
+        }
+        assert!(
+            !message.contains("-01-01"),
+            "a birth year shown as a date: {message}"
+        );
+    }
+}
