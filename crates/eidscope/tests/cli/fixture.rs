@@ -88,3 +88,36 @@ fn regex_escape(s: &str) -> String {
         })
         .collect()
 }
+
+/// A synthetic batch written by `eidscope synth --count COUNT --seed SEED`, made once per test
+/// run and shared by every test that asks for the same count and seed.
+pub fn synth_batch(count: u32, seed: u64) -> PathBuf {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, OnceLock};
+    type Batches = Mutex<HashMap<(u32, u64), Arc<OnceLock<tempfile::TempDir>>>>;
+    static BATCHES: OnceLock<Batches> = OnceLock::new();
+    let slot = BATCHES
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap()
+        .entry((count, seed))
+        .or_default()
+        .clone();
+    // Generation happens outside the map's lock, so different batches are made in parallel.
+    slot.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let out = eidscope_paths(&[
+            &"synth",
+            &"--count",
+            &count.to_string(),
+            &"--seed",
+            &seed.to_string(),
+            &"--out",
+            &dir.path(),
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        dir
+    })
+    .path()
+    .to_path_buf()
+}

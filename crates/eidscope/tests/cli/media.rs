@@ -4,21 +4,6 @@
 use crate::fixture::*;
 use std::path::Path;
 
-fn synth(count: &str, seed: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let out = eidscope_paths(&[
-        &"synth",
-        &"--count",
-        &count,
-        &"--seed",
-        &seed,
-        &"--out",
-        &dir.path(),
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    dir
-}
-
 fn labels(dir: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(dir.join("labels.json")).unwrap()).unwrap()
 }
@@ -30,8 +15,8 @@ fn png_size(path: &Path) -> (u32, u32) {
 
 #[test]
 fn overlay_and_video_handle_every_kind_of_synthetic_bundle() {
-    let dir = synth("45", "3");
-    let labels = labels(dir.path());
+    let dir = synth_batch(45, 3);
+    let labels = labels(dir.as_path());
     let mut shapes_drawn = std::collections::BTreeSet::new();
     for label in labels["bundles"].as_array().unwrap() {
         let anomalies = label["anomalies"].as_array().unwrap();
@@ -41,10 +26,8 @@ fn overlay_and_video_handle_every_kind_of_synthetic_bundle() {
         if clean && !shapes_drawn.insert(shape.clone()) {
             continue;
         }
-        let bundle = dir.path().join(label["path"].as_str().unwrap());
-        let out_dir = dir
-            .path()
-            .join(format!("overlay-{}", label["path"].as_str().unwrap()));
+        let bundle = dir.as_path().join(label["path"].as_str().unwrap());
+        let out_dir = dir.join(format!("overlay-{}", label["path"].as_str().unwrap()));
         let out = eidscope_paths(&[&"overlay", &bundle, &"--out", &out_dir]);
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(0), "{}: {err}", bundle.display());
@@ -92,18 +75,18 @@ fn overlay_and_video_handle_every_kind_of_synthetic_bundle() {
 
 #[test]
 fn video_writes_a_frame_strip() {
-    let dir = synth("8", "5");
-    let labels = labels(dir.path());
+    let dir = synth_batch(8, 5);
+    let labels = labels(dir.as_path());
     let label = labels["bundles"]
         .as_array()
         .unwrap()
         .iter()
         .find(|l| l["derived_status"] == "accepted")
         .unwrap();
-    let frames = dir.path().join("frames");
+    let frames = dir.as_path().join("frames");
     let out = eidscope_paths(&[
         &"video",
-        &dir.path().join(label["path"].as_str().unwrap()),
+        &dir.as_path().join(label["path"].as_str().unwrap()),
         &"--frames",
         &frames,
         &"--count",

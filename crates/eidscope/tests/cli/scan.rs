@@ -2,32 +2,14 @@
 //! shards whose statistics equal one scan's, a list of paths on standard input, redaction
 //! options, and a snapshot of `stats --json` for a seeded synthetic batch.
 
-use crate::fixture::{eidscope_paths, json, stderr, stdout, testdata, write_zip};
+use crate::fixture::{eidscope_paths, json, stderr, stdout, synth_batch, testdata, write_zip};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::OnceLock;
-
-const COUNT: &str = "40";
 
 /// One seeded synthetic batch for this module.
 fn batch() -> PathBuf {
-    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
-    let dir = DIR.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let out = eidscope_paths(&[
-            &"synth",
-            &"--count",
-            &COUNT,
-            &"--seed",
-            &"7",
-            &"--out",
-            &dir.path().join("batch"),
-        ]);
-        assert!(out.status.success(), "{}", stderr(&out));
-        dir
-    });
-    dir.path().join("batch")
+    synth_batch(40, 7)
 }
 
 fn run(args: &[&dyn AsRef<std::ffi::OsStr>], stdin: Option<&str>) -> Output {

@@ -5,29 +5,11 @@
 use crate::fixture::*;
 use serde_json::Value;
 use std::collections::BTreeSet;
-use std::path::Path;
-use std::sync::OnceLock;
+use std::path::{Path, PathBuf};
 
-const COUNT: &str = "60";
-
-/// One synthetic batch per test run, shared by the tests of this module.
-fn batch() -> &'static Path {
-    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let out = eidscope_paths(&[
-            &"synth",
-            &"--count",
-            &COUNT,
-            &"--seed",
-            &"7",
-            &"--out",
-            &dir.path(),
-        ]);
-        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-        dir
-    })
-    .path()
+/// The synthetic batch of this module.
+fn batch() -> PathBuf {
+    synth_batch(60, 7)
 }
 
 fn labels() -> Value {
@@ -129,7 +111,7 @@ fn one_report_of_each_shape_is_stable() {
             })
             .unwrap_or_else(|| panic!("no clean accepted {shape} bundle"));
         let report = inspect(&batch().join(label["path"].as_str().unwrap()));
-        with_dir_filter(batch(), || {
+        with_dir_filter(&batch(), || {
             // What the machine's FFmpeg and x264 write (encoder tag, bytes, bit rate) is
             // blanked, so that the snapshot holds on another FFmpeg build; what eidscope
             // decides from it (duration, frames, size, findings) stays.
