@@ -40,6 +40,8 @@ pub enum Command {
     Stats(StatsArgs),
     /// Findings across bundles: reused documents and pictures, near-duplicate faces, velocity.
     Links(LinksArgs),
+    /// One self-contained HTML page with charts for analysts, over scan output folders or bundles.
+    Report(ReportArgs),
 }
 
 /// Options shared by the commands that judge a bundle.
@@ -214,6 +216,20 @@ pub struct StatsArgs {
     /// Print the statistics as CSV (group columns, metric, name, count, rate).
     #[arg(long)]
     pub csv: bool,
+    /// The level bundles given directly are scanned at.
+    #[arg(long, value_name = "LEVEL", default_value = "media")]
+    pub level: eidscope_pipeline::Level,
+}
+
+/// `eidscope report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Scan output folders (a folder of shard folders merges them) or bundles (scanned on the way).
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// The HTML file to write (replaced whole, never left half-written).
+    #[arg(long, value_name = "FILE.html")]
+    pub out: PathBuf,
     /// The level bundles given directly are scanned at.
     #[arg(long, value_name = "LEVEL", default_value = "media")]
     pub level: eidscope_pipeline::Level,

@@ -5,6 +5,7 @@ mod findings;
 mod inspect;
 mod links;
 mod overlay;
+mod report;
 mod scan;
 mod stats;
 mod synth;
@@ -14,6 +15,9 @@ use crate::cli::{Cli, Command, JudgeArgs};
 use crate::error::CliError;
 use eidscope_analysis::Thresholds;
 use eidscope_model::{ExitStatus, Finding};
+use eidscope_tables::{ScanOptions, ScanTables, Shard, find_scan_dirs, read_scan, scan_to_memory};
+use std::collections::BTreeSet;
+use std::path::PathBuf;
 
 /// Runs the command.
 pub fn run(cli: Cli) -> Result<ExitStatus, CliError> {
@@ -27,6 +31,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus, CliError> {
         Command::Scan(args) => scan::run(&args),
         Command::Stats(args) => stats::run(&args),
         Command::Links(args) => links::run(&args),
+        Command::Report(args) => report::run(&args),
     }
 }
 
@@ -87,4 +92,61 @@ pub fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<(), CliE
             let _ = std::fs::remove_file(&tmp);
             CliError::output(path, e)
         })
+}
+
+/// The tables of the inputs of `stats` and `report`: scan output folders (shards merged; a
+/// missing shard is warned about) are read; every other input is expanded like `scan`'s and
+/// scanned in memory at `level`. Returns the tables and whether any bundle was scanned here
+/// (such rows are never redacted).
+pub fn input_tables(
+    inputs: &[PathBuf],
+    level: eidscope_pipeline::Level,
+) -> Result<(ScanTables, bool), CliError> {
+    let mut scan_dirs: Vec<PathBuf> = Vec::new();
+    let mut bundles: Vec<PathBuf> = Vec::new();
+    for input in inputs {
+        match find_scan_dirs(input) {
+            Some(dirs) => scan_dirs.extend(dirs),
+            None => bundles.push(input.clone()),
+        }
+    }
+    let mut tables = if scan_dirs.is_empty() {
+        ScanTables::empty().map_err(scan::tables_error)?
+    } else {
+        read_scan(&scan_dirs).map_err(scan::tables_error)?
+    };
+    warn_missing_shards(&tables);
+    if !bundles.is_empty() {
+        let stdin = std::io::stdin();
+        let inputs = eidscope_tables::expand(&bundles, &mut stdin.lock(), Shard::ALL);
+        let options = ScanOptions {
+            level,
+            ..ScanOptions::default()
+        };
+        let (scanned, _) = scan_to_memory(&inputs, &options).map_err(scan::tables_error)?;
+        tables.merge(scanned).map_err(scan::tables_error)?;
+    }
+    Ok((tables, !bundles.is_empty()))
+}
+
+/// Says on standard error when the shard folders read are not every shard of their run.
+fn warn_missing_shards(tables: &ScanTables) {
+    let shards: BTreeSet<(u32, u32)> = tables
+        .scans
+        .iter()
+        .filter_map(|(_, m)| m.shard.as_deref()?.parse::<Shard>().ok())
+        .map(|s| (s.count, s.index))
+        .collect();
+    for count in shards.iter().map(|(n, _)| *n).collect::<BTreeSet<_>>() {
+        let missing: Vec<String> = (1..=count)
+            .filter(|k| !shards.contains(&(count, *k)))
+            .map(|k| k.to_string())
+            .collect();
+        if !missing.is_empty() {
+            eprintln!(
+                "eidscope: warning: shard(s) {} of {count} are missing: these statistics cover part of the batch",
+                missing.join(", ")
+            );
+        }
+    }
 }

@@ -9,6 +9,7 @@ mod fixture;
 mod hostile;
 mod links;
 mod media;
+mod report;
 mod scan;
 mod seed;
 mod synthetic;

@@ -1,0 +1,141 @@
+//! `report`: one self-contained HTML page over a scan folder or over bundles, with every
+//! finding code of the statistics and every linked group; nothing external, no script; the
+//! same page from the bundles as from their scan folder.
+
+use crate::fixture::*;
+use std::path::Path;
+
+fn synth(dir: &Path) {
+    let out = eidscope_paths(&[&"synth", &"--count", &"40", &"--seed", &"5", &"--out", &dir]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+fn scan(bundles: &Path, out_dir: &Path, redact: bool) {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_eidscope"));
+    command
+        .args(["scan", "-q", "--out"])
+        .arg(out_dir)
+        .arg(bundles);
+    if redact {
+        command
+            .arg("--redact")
+            .env("EIDSCOPE_REDACT_KEY", "report test key");
+    }
+    let out = command.output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+fn report(input: &Path, html: &Path) -> String {
+    let out = eidscope_paths(&[&"report", &input, &"--out", &html]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out).trim(), html.display().to_string());
+    std::fs::read_to_string(html).unwrap()
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+#[test]
+fn report_shows_the_batch_self_contained_and_the_same_from_bundles_and_scan() {
+    let work = tempfile::tempdir().unwrap();
+    let bundles = work.path().join("bundles");
+    let scanned = work.path().join("scan");
+    synth(&bundles);
+    scan(&bundles, &scanned, false);
+    let page = report(&scanned, &work.path().join("scan.html"));
+
+    // One HTML document.
+    assert!(page.starts_with("<!DOCTYPE html>"), "{}", &page[..100]);
+    assert_eq!(page.matches("<html").count(), 1);
+    assert_eq!(page.matches("</html>").count(), 1);
+    assert!(page.trim_end().ends_with("</html>"));
+    assert!(page.contains("<svg"));
+    // Nothing external, nothing that runs.
+    for forbidden in ["http://", "https://", "src=", "<script", "url(", "@import"] {
+        assert!(!page.contains(forbidden), "the page holds {forbidden}");
+    }
+    assert!(page.contains("Not redacted"));
+
+    // The total, every finding code of the statistics, every linked group key.
+    let stats = json(&eidscope_paths(&[&"stats", &scanned, &"--json"]));
+    let total = stats["total"].as_u64().unwrap();
+    assert_eq!(total, 40);
+    assert!(page.contains(&format!("<dd id=\"total\">{total}</dd>")));
+    let codes = stats["findings"].as_object().unwrap();
+    assert!(!codes.is_empty(), "synthetic bundles carry findings");
+    for code in codes.keys() {
+        assert!(
+            page.contains(code.as_str()),
+            "finding code {code} is missing"
+        );
+    }
+    let links = json(&eidscope_paths(&[&"links", &scanned, &"--json"]));
+    let groups = links["findings"].as_array().unwrap();
+    assert!(!groups.is_empty(), "synthetic bundles carry linked groups");
+    for group in groups {
+        let key = escape(group["key"].as_str().unwrap());
+        assert!(page.contains(&key), "linked group key {key} is missing");
+    }
+    assert!(page.contains(&format!("{} linked group(s)", groups.len())));
+
+    // The same page from the bundles themselves, byte for byte.
+    let from_bundles = report(&bundles, &work.path().join("bundles.html"));
+    assert!(
+        from_bundles == page,
+        "bundles and their scan folder give different pages"
+    );
+}
+
+#[test]
+fn report_says_when_the_tables_are_redacted() {
+    let work = tempfile::tempdir().unwrap();
+    let bundles = work.path().join("bundles");
+    let scanned = work.path().join("scan");
+    synth(&bundles);
+    scan(&bundles, &scanned, true);
+    let page = report(&scanned, &work.path().join("r.html"));
+    assert!(page.contains("Redacted: names"), "no redaction line");
+    assert!(!page.contains("Not redacted"));
+    // The scan folder and the bundles together: partly redacted.
+    let html = work.path().join("mixed.html");
+    let out = eidscope_paths(&[&"report", &scanned, &bundles, &"--out", &html]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        std::fs::read_to_string(&html)
+            .unwrap()
+            .contains("Partly redacted")
+    );
+}
+
+#[test]
+fn report_usage_and_output_errors() {
+    let work = tempfile::tempdir().unwrap();
+    // No --out: usage.
+    let out = eidscope_paths(&[&"report", &work.path()]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    // --out a folder: usage, nothing written.
+    let out = eidscope_paths(&[&"report", &work.path(), &"--out", &work.path()]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    // --out in a folder that does not exist: exit 3, one line naming the file.
+    let html = work.path().join("missing").join("r.html");
+    let out = eidscope_paths(&[&"report", &work.path(), &"--out", &html]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("r.html"), "{}", stderr(&out));
+    assert!(!html.exists());
+    // An empty folder: a page saying there is nothing, no leftover temporary.
+    let empty = work.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let html = work.path().join("empty.html");
+    let page = report(&empty, &html);
+    assert!(page.contains("Nothing to report"));
+    let names: Vec<String> = std::fs::read_dir(work.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(!names.iter().any(|n| n.ends_with(".partial")), "{names:?}");
+}
