@@ -88,10 +88,10 @@ fn editor_marks(
     if structure.ducky_app12 {
         marks.push("APP12 Ducky (Photoshop Save for Web)".to_string());
     }
-    if let Some(software) = exif.and_then(|e| e.software.as_deref()) {
-        if exif::editor_named(software).is_some() {
-            marks.push(format!("EXIF Software: {software}"));
-        }
+    if let Some(software) = exif.and_then(|e| e.software.as_deref())
+        && exif::editor_named(software).is_some()
+    {
+        marks.push(format!("EXIF Software: {software}"));
     }
     for packet in &structure.xmp {
         for tool in exif::xmp_tools(packet) {

@@ -111,7 +111,7 @@ pub(crate) fn raw_ocr(spec: &BundleSpec, ev: &Evidence) -> Value {
         "expiryDate".into(),
         json!(id.expiry_short.as_ref().unwrap_or(&id.date_of_expiry)),
     );
-    let number_key = if person.doc_type.icao_class() == "TD3" && spec.index % 2 == 0 {
+    let number_key = if person.doc_type.icao_class() == "TD3" && spec.index.is_multiple_of(2) {
         "passportNumber"
     } else {
         "documentNumber"

@@ -582,14 +582,13 @@ impl Planner {
                     .iter_mut()
                     .filter(|f| f.found && f.side == Side::Data)
                     .last()
+                    && let Some((x, y, bw, bh)) = f.bbox
                 {
-                    if let Some((x, y, bw, bh)) = f.bbox {
-                        f.bbox = Some(if self.rng.random_bool(0.5) {
-                            (i64::from(w) - bw + self.rng.random_range(8..40), y, bw, bh)
-                        } else {
-                            (x, i64::from(h) - bh / 2, bw, bh)
-                        });
-                    }
+                    f.bbox = Some(if self.rng.random_bool(0.5) {
+                        (i64::from(w) - bw + self.rng.random_range(8..40), y, bw, bh)
+                    } else {
+                        (x, i64::from(h) - bh / 2, bw, bh)
+                    });
                 }
             }
             Some(FindingCode::BboxInvalid) => {

@@ -174,7 +174,7 @@ impl BundleSpec {
 
     /// The process file's name: every fifth bundle uses `X.process.json`, the others `X.json`.
     pub(crate) fn process_name(&self) -> String {
-        if (self.index + 1) % 5 == 0 {
+        if (self.index + 1).is_multiple_of(5) {
             format!("{}.process.json", self.stem())
         } else {
             format!("{}.json", self.stem())

@@ -95,14 +95,13 @@ fn probe_into(
         .map(|stream| stream.index())
         .ok_or_else(|| "no video stream".to_owned())?;
 
-    if let Some(stream) = info.streams.iter().find(|s| s.index == video_index) {
-        if let (Some(width), Some(height)) = (stream.width, stream.height) {
-            if u64::from(width) * u64::from(height) > MAX_PIXELS {
-                return Err(format!(
-                    "picture size {width}x{height} is over the decode cap of {MAX_PIXELS} pixels"
-                ));
-            }
-        }
+    if let Some(stream) = info.streams.iter().find(|s| s.index == video_index)
+        && let (Some(width), Some(height)) = (stream.width, stream.height)
+        && u64::from(width) * u64::from(height) > MAX_PIXELS
+    {
+        return Err(format!(
+            "picture size {width}x{height} is over the decode cap of {MAX_PIXELS} pixels"
+        ));
     }
 
     let max_frames = limits.max_frames.max(1);
@@ -147,10 +146,10 @@ fn probe_into(
                 measure_motion: false,
                 wanted: &wanted,
             };
-            if let Ok(second) = decode_video(&mut again, video_index, &plan) {
-                if second.strip.len() > strip.len() {
-                    strip = second.strip;
-                }
+            if let Ok(second) = decode_video(&mut again, video_index, &plan)
+                && second.strip.len() > strip.len()
+            {
+                strip = second.strip;
             }
         }
     }

@@ -8,7 +8,7 @@ use std::io::Cursor;
 /// A 320x200 document-like scene in flat colours (small PNGs); `variant` changes layout and
 /// colours.
 pub fn drawn_document(variant: u32) -> RgbImage {
-    let even = variant % 2 == 0;
+    let even = variant.is_multiple_of(2);
     let background = if even {
         Rgb([214, 226, 240])
     } else {

@@ -332,13 +332,13 @@ pub fn compute(tables: &ScanTables, options: &StatsOptions) -> Result<Stats, Tab
     let check_valid = bools(&tables.checks, "valid")?;
     let mut failed: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
     for i in 0..check_paths.len() {
-        if check_valid[i] == Some(false) {
-            if let (Some(row), Some(name)) = (
+        if check_valid[i] == Some(false)
+            && let (Some(row), Some(name)) = (
                 check_paths[i].as_deref().and_then(|p| row_of_path.get(p)),
                 &check_names[i],
-            ) {
-                failed.entry(*row).or_default().insert(name.clone());
-            }
+            )
+        {
+            failed.entry(*row).or_default().insert(name.clone());
         }
     }
     for (row, names) in &failed {
