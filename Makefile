@@ -43,6 +43,8 @@ demo: build
 	$(BIN) stats $(DEMO_DIR)/scan --by document_type | sed -n '/^groups/,$$p'
 	@echo; echo "== links: rings across bundles =="
 	$(BIN) links $(DEMO_DIR)/scan
+	@echo; echo "== report: one HTML page for analysts =="
+	$(BIN) report $(DEMO_DIR)/scan --out $(DEMO_DIR)/report.html
 	@echo; echo "== overlay: feature boxes on the document (PNGs in $(DEMO_DIR)/overlay) =="
 	$(BIN) overlay $(BUNDLES)/bundle-00017.zip --out $(DEMO_DIR)/overlay
 	@echo; echo "== video: a capture video that is one still picture =="
