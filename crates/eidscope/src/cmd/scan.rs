@@ -8,6 +8,36 @@ use eidscope_tables::writer::WriteOptions;
 use eidscope_tables::{Redactor, ScanOptions, Shard, TablesError};
 use std::io::IsTerminal;
 
+/// On Ctrl-C or SIGTERM (a Kubernetes or Slurm job preempted), removes the tables being
+/// written and ends with exit code 130: an interrupted scan leaves no `.partial` file, and the
+/// previous complete tables of the folder, if any, stay as they were.
+fn remove_partials_on_interrupt(
+    out: &std::path::Path,
+    shard: Option<Shard>,
+    format: eidscope_tables::table::Format,
+) {
+    let dir = match shard {
+        Some(shard) => out.join(shard.dir_name()),
+        None => out.to_path_buf(),
+    };
+    let partials: Vec<std::path::PathBuf> = eidscope_tables::table::Table::ALL
+        .iter()
+        .map(|table| eidscope_tables::writer::partial_name(&dir.join(table.file_name(format))))
+        .collect();
+    let installed = ctrlc::set_handler(move || {
+        for partial in &partials {
+            let _ = std::fs::remove_file(partial);
+        }
+        eprintln!("eidscope: interrupted; the tables being written were removed");
+        std::process::exit(130);
+    });
+    if let Err(e) = installed {
+        eprintln!(
+            "eidscope: warning: cannot catch interruptions ({e}): an interrupted scan leaves .partial files"
+        );
+    }
+}
+
 /// The environment variable that holds the redaction key.
 pub const REDACT_KEY_VAR: &str = "EIDSCOPE_REDACT_KEY";
 
@@ -50,6 +80,7 @@ pub fn run(args: &ScanArgs) -> Result<ExitStatus, CliError> {
             bar.set_position(done);
         }
     };
+    remove_partials_on_interrupt(&args.out, shard, args.format);
     let summary =
         eidscope_tables::scan(&inputs, &args.out, &options, &progress).map_err(tables_error)?;
     if let Some(bar) = &bar {

@@ -394,3 +394,33 @@ fn stats_count_mismatches_as_the_finding_does() {
     assert_eq!(stats["status_mismatches"], 1, "{stats}");
     assert_eq!(stats["findings"]["status-mismatch"], 1, "{stats}");
 }
+
+#[test]
+fn an_interrupted_scan_leaves_no_partial_table() {
+    let out = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_eidscope"))
+        .args(["scan", "--jobs", "1", "--level", "full", "-q", "--out"])
+        .arg(out.path())
+        .arg(crate::fixture::synth_batch(60, 7))
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let status = child.wait().unwrap();
+    let names: Vec<String> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(!names.iter().any(|n| n.ends_with(".partial")), "{names:?}");
+    if status.code() == Some(130) {
+        // Interrupted while writing: no table at all, complete or not.
+        assert!(names.iter().all(|n| !n.ends_with(".parquet")), "{names:?}");
+    } else {
+        // The machine was faster than the signal: then the tables are complete.
+        assert_eq!(status.code(), Some(0));
+        assert!(names.contains(&"bundles.parquet".to_owned()), "{names:?}");
+    }
+}
