@@ -51,6 +51,13 @@ fn words_dtype(words: Words) -> PolarsResult<Option<DataType>> {
     })
 }
 
+/// The text-column maker of one table: `t(name, words, pick)` is the column of `pick(row)`.
+fn text_columns<R>(
+    rows: &[R],
+) -> impl Fn(&str, Words, fn(&R) -> Option<&str>) -> PolarsResult<Column> + '_ {
+    move |name, words, pick| text(name, words, rows.iter().map(pick))
+}
+
 fn text<'a>(
     name: &str,
     words: Words,
@@ -115,9 +122,7 @@ const _: () = assert!(Severity::ALL.len() == 4);
 impl TableRow for BundleRow {
     const TABLE: Table = Table::Bundles;
     fn frame(rows: &[Self]) -> PolarsResult<DataFrame> {
-        let t = |name: &str, w: Words, f: fn(&BundleRow) -> Option<&str>| {
-            text(name, w, rows.iter().map(f))
-        };
+        let t = text_columns(rows);
         let columns = vec![
             t("path", Words::Text, |r| Some(&r.path))?,
             t("sha256", Words::Text, |r| Some(&r.sha256))?,
@@ -195,17 +200,10 @@ impl TableRow for BundleRow {
 impl TableRow for CheckRow {
     const TABLE: Table = Table::Checks;
     fn frame(rows: &[Self]) -> PolarsResult<DataFrame> {
+        let t = text_columns(rows);
         let columns = vec![
-            text(
-                "path",
-                Words::Text,
-                rows.iter().map(|r| Some(r.path.as_str())),
-            )?,
-            text(
-                "check",
-                Words::Open,
-                rows.iter().map(|r| Some(r.check.as_str())),
-            )?,
+            t("path", Words::Text, |r| Some(&r.path))?,
+            t("check", Words::Open, |r| Some(&r.check))?,
             plain!("valid", rows, |r| r.valid),
         ];
         DataFrame::new(rows.len(), columns)
@@ -215,18 +213,11 @@ impl TableRow for CheckRow {
 impl TableRow for FeatureRow {
     const TABLE: Table = Table::Features;
     fn frame(rows: &[Self]) -> PolarsResult<DataFrame> {
+        let t = text_columns(rows);
         let columns = vec![
-            text(
-                "path",
-                Words::Text,
-                rows.iter().map(|r| Some(r.path.as_str())),
-            )?,
-            text(
-                "name",
-                Words::Open,
-                rows.iter().map(|r| Some(r.name.as_str())),
-            )?,
-            text("side", Words::Open, rows.iter().map(|r| r.side.as_deref()))?,
+            t("path", Words::Text, |r| Some(&r.path))?,
+            t("name", Words::Open, |r| Some(&r.name))?,
+            t("side", Words::Open, |r| r.side.as_deref())?,
             plain!("found", rows, |r| r.found),
             plain!("x", rows, |r| r.x),
             plain!("y", rows, |r| r.y),
@@ -240,9 +231,7 @@ impl TableRow for FeatureRow {
 impl TableRow for MediaRow {
     const TABLE: Table = Table::Media;
     fn frame(rows: &[Self]) -> PolarsResult<DataFrame> {
-        let t = |name: &str, w: Words, f: fn(&MediaRow) -> Option<&str>| {
-            text(name, w, rows.iter().map(f))
-        };
+        let t = text_columns(rows);
         let columns = vec![
             t("path", Words::Text, |r| Some(&r.path))?,
             t("kind", Words::Closed(media_kinds()), |r| Some(&r.kind))?,
@@ -280,9 +269,7 @@ impl TableRow for MediaRow {
 impl TableRow for FindingRow {
     const TABLE: Table = Table::Findings;
     fn frame(rows: &[Self]) -> PolarsResult<DataFrame> {
-        let t = |name: &str, w: Words, f: fn(&FindingRow) -> Option<&str>| {
-            text(name, w, rows.iter().map(f))
-        };
+        let t = text_columns(rows);
         let columns = vec![
             t("path", Words::Text, |r| Some(&r.path))?,
             t("code", Words::Closed(finding_codes()), |r| Some(&r.code))?,
@@ -300,22 +287,11 @@ impl TableRow for FindingRow {
 impl TableRow for ErrorRow {
     const TABLE: Table = Table::Errors;
     fn frame(rows: &[Self]) -> PolarsResult<DataFrame> {
+        let t = text_columns(rows);
         let columns = vec![
-            text(
-                "path",
-                Words::Text,
-                rows.iter().map(|r| Some(r.path.as_str())),
-            )?,
-            text(
-                "error_kind",
-                Words::Open,
-                rows.iter().map(|r| Some(r.error_kind.as_str())),
-            )?,
-            text(
-                "message",
-                Words::Text,
-                rows.iter().map(|r| Some(r.message.as_str())),
-            )?,
+            t("path", Words::Text, |r| Some(&r.path))?,
+            t("error_kind", Words::Open, |r| Some(&r.error_kind))?,
+            t("message", Words::Text, |r| Some(&r.message))?,
         ];
         DataFrame::new(rows.len(), columns)
     }
