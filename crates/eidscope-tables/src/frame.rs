@@ -51,10 +51,11 @@ fn words_dtype(words: Words) -> PolarsResult<Option<DataType>> {
     })
 }
 
+/// Picks one text value of a row.
+type Pick<R> = fn(&R) -> Option<&str>;
+
 /// The text-column maker of one table: `t(name, words, pick)` is the column of `pick(row)`.
-fn text_columns<R>(
-    rows: &[R],
-) -> impl Fn(&str, Words, fn(&R) -> Option<&str>) -> PolarsResult<Column> + '_ {
+fn text_columns<R>(rows: &[R]) -> impl Fn(&str, Words, Pick<R>) -> PolarsResult<Column> + '_ {
     move |name, words, pick| text(name, words, rows.iter().map(pick))
 }
 
