@@ -121,3 +121,13 @@ pub fn synth_batch(count: u32, seed: u64) -> PathBuf {
     .path()
     .to_path_buf()
 }
+
+/// The finding codes of an `inspect --json` report, in report order.
+pub fn finding_codes(report: &serde_json::Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_owned())
+        .collect()
+}

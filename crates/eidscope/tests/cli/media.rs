@@ -148,15 +148,10 @@ fn specimen_document_is_analysed_and_drawn() {
     let report = json(&eidscope_paths(&[&"inspect", &zip, &"--json"]));
     assert_eq!(report["media"]["front"]["width"], 1334);
     assert_eq!(report["media"]["front"]["height"], 880);
-    let codes: Vec<&str> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap())
-        .collect();
+    let codes = finding_codes(&report);
     // The MRZ box runs past the bottom edge (880 px); the specimen was saved by Paint.NET.
-    assert!(codes.contains(&"bbox-out-of-bounds"), "{codes:?}");
-    assert!(codes.contains(&"edited-image"), "{codes:?}");
+    assert!(codes.iter().any(|c| c == "bbox-out-of-bounds"), "{codes:?}");
+    assert!(codes.iter().any(|c| c == "edited-image"), "{codes:?}");
     let out_dir = dir.path().join("overlay");
     let out = eidscope_paths(&[&"overlay", &zip, &"--out", &out_dir]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));

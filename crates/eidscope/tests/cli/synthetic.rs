@@ -29,12 +29,7 @@ fn inspect(path: &Path) -> Value {
 }
 
 fn codes(report: &Value) -> BTreeSet<String> {
-    report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap().to_owned())
-        .collect()
+    finding_codes(report).into_iter().collect()
 }
 
 #[test]
