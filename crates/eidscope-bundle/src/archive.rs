@@ -14,15 +14,29 @@ use std::path::Path;
 /// What to decompress. Listing the directory and reading the JSON entries is always done.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReadPlan {
-    /// Read the images and the video too.
+    /// Read the images (and the video, hashed) too.
     pub media: bool,
+    /// Keep the video's bytes (to probe or decode it); otherwise it is only hashed while it
+    /// streams past, so a large video costs no memory.
+    pub video: bool,
 }
 
 impl ReadPlan {
     /// The directory and the JSON only (`--level meta`).
-    pub const META: ReadPlan = ReadPlan { media: false };
-    /// Everything.
-    pub const ALL: ReadPlan = ReadPlan { media: true };
+    pub const META: ReadPlan = ReadPlan {
+        media: false,
+        video: false,
+    };
+    /// The JSON and the images; the video hashed, not kept (`--level media`).
+    pub const MEDIA: ReadPlan = ReadPlan {
+        media: true,
+        video: false,
+    };
+    /// Everything (`--level full`).
+    pub const ALL: ReadPlan = ReadPlan {
+        media: true,
+        video: true,
+    };
 }
 
 /// The bytes of one documented entry.
@@ -30,8 +44,12 @@ impl ReadPlan {
 pub struct EntryData {
     /// The entry name as stored.
     pub name: String,
-    /// The decompressed bytes.
+    /// The decompressed bytes (empty for a video the plan only hashes).
     pub bytes: Vec<u8>,
+    /// SHA-256 of the decompressed bytes, lower-case hex.
+    pub sha256: String,
+    /// Decompressed size in bytes.
+    pub size: u64,
     /// The entry's modification time in the zip (local time, no zone).
     pub modified: Option<NaiveDateTime>,
 }
@@ -167,17 +185,25 @@ impl Archive {
             let cap = cap.min(budget);
             let modified = file.last_modified().and_then(zip_time);
             let compressed = file.compressed_size();
-            let (data, damage) = match read_entry(&mut file, cap, compressed, ratio) {
-                Ok(data) => (data, None),
+            let keep = kind != EntryKind::Video || plan.video;
+            let (read, damage) = match read_entry(&mut file, cap, compressed, ratio, keep) {
+                Ok(read) => (read, None),
                 Err(EntryReadError::Limit(why)) => {
                     return Err(BundleError::new(
                         ErrorKind::Limit,
                         format!("entry `{name}` {why}"),
                     ));
                 }
-                Err(EntryReadError::Damaged(e, partial)) => (partial, Some(e)),
+                Err(EntryReadError::Damaged(e, partial)) => {
+                    let read = EntryRead {
+                        sha256: hex::encode(Sha256::digest(&partial)),
+                        size: partial.len() as u64,
+                        data: partial,
+                    };
+                    (read, Some(e))
+                }
             };
-            budget -= data.len() as u64;
+            budget -= read.size;
             if let Some(e) = damage {
                 if !kind.is_media() {
                     return Err(BundleError::new(
@@ -194,7 +220,9 @@ impl Archive {
                 kind,
                 EntryData {
                     name,
-                    bytes: data,
+                    bytes: read.data,
+                    sha256: read.sha256,
+                    size: read.size,
                     modified,
                 },
             );
@@ -228,18 +256,28 @@ fn read_entry(
     cap: u64,
     compressed: u64,
     max_ratio: u64,
-) -> Result<Vec<u8>, EntryReadError> {
-    let mut data = Vec::new();
+    keep: bool,
+) -> Result<EntryRead, EntryReadError> {
+    let mut read = EntryRead {
+        data: Vec::new(),
+        sha256: String::new(),
+        size: 0,
+    };
+    let mut digest = Sha256::new();
     let mut chunk = vec![0u8; 64 * 1024];
     loop {
         let n = match file.read(&mut chunk) {
-            Ok(0) => return Ok(data),
+            Ok(0) => break,
             Ok(n) => n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(EntryReadError::Damaged(e, data)),
+            Err(e) => return Err(EntryReadError::Damaged(e, read.data)),
         };
-        data.extend_from_slice(&chunk[..n]);
-        let got = data.len() as u64;
+        digest.update(&chunk[..n]);
+        if keep {
+            read.data.extend_from_slice(&chunk[..n]);
+        }
+        read.size += n as u64;
+        let got = read.size;
         if got > cap {
             return Err(EntryReadError::Limit(format!(
                 "decompresses to more than {cap} bytes"
@@ -251,6 +289,15 @@ fn read_entry(
             )));
         }
     }
+    read.sha256 = hex::encode(digest.finalize());
+    Ok(read)
+}
+
+/// One entry read whole: its bytes (when kept), digest and size.
+struct EntryRead {
+    data: Vec<u8>,
+    sha256: String,
+    size: u64,
 }
 
 /// Checks the magic, parses the central directory and applies the entry-count limit.
@@ -363,10 +410,12 @@ pub fn visit_entries(
         let read = if file.encrypted() {
             Err("encrypted entry".to_owned())
         } else {
-            read_entry(&mut file, cap, info.compressed_size, ratio).map_err(|e| match e {
-                EntryReadError::Limit(why) => why,
-                EntryReadError::Damaged(e, _) => format!("damaged: {e}"),
-            })
+            read_entry(&mut file, cap, info.compressed_size, ratio, true)
+                .map(|read| read.data)
+                .map_err(|e| match e {
+                    EntryReadError::Limit(why) => why,
+                    EntryReadError::Damaged(e, _) => format!("damaged: {e}"),
+                })
         };
         if let Ok(d) = &read {
             budget -= d.len() as u64;

@@ -236,3 +236,19 @@ fn two_digit_years_resolve_against_the_process_date() {
     assert_eq!(id.date_of_birth.unwrap().to_string(), "2005-01-01");
     assert_eq!(id.date_of_expiry.unwrap().to_string(), "2030-01-01");
 }
+
+#[test]
+fn at_media_level_the_video_is_hashed_not_kept() {
+    use sha2::Digest;
+    let video = vec![9u8; 300_000];
+    let bytes = zip(&[("video.mp4", &video), ("front.jpeg", b"jpeg")]);
+    let a = Archive::from_bytes(&bytes, ReadPlan::MEDIA, &Limits::default()).unwrap();
+    let data = &a.contents[&EntryKind::Video];
+    assert!(data.bytes.is_empty());
+    assert_eq!(data.size, 300_000);
+    assert_eq!(data.sha256, hex::encode(sha2::Sha256::digest(&video)));
+    assert_eq!(a.contents[&EntryKind::Front].bytes, b"jpeg");
+    let all = Archive::from_bytes(&bytes, ReadPlan::ALL, &Limits::default()).unwrap();
+    assert_eq!(all.contents[&EntryKind::Video].bytes, video);
+    assert_eq!(all.contents[&EntryKind::Video].sha256, data.sha256);
+}

@@ -6,7 +6,7 @@
 
 use eidscope_analysis::{Thresholds, build_report, bundle_findings};
 use eidscope_bundle::BundleError;
-use eidscope_bundle::{Bundle, Limits, ProcessSource, ReadPlan};
+use eidscope_bundle::{Bundle, EntryData, Limits, ProcessSource, ReadPlan};
 use eidscope_model::{BundleReport, EntryKind, MediaInfo, VideoInfo};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -29,10 +29,10 @@ pub fn open(path: &Path, process: Option<&Path>, level: Level) -> Result<Bundle,
         Some(file) => ProcessSource::File(file),
         None => ProcessSource::Beside,
     };
-    let plan = if level == Level::Meta {
-        ReadPlan::META
-    } else {
-        ReadPlan::ALL
+    let plan = match level {
+        Level::Meta => ReadPlan::META,
+        Level::Media => ReadPlan::MEDIA,
+        Level::Full => ReadPlan::ALL,
     };
     Bundle::open(path, source, plan, &Limits::default())
 }
@@ -48,36 +48,33 @@ pub fn media_facts(bundle: &Bundle, level: Level) -> BTreeMap<EntryKind, MediaIn
             let info = eidscope_media::image_info::analyse_image(&data.name, &data.bytes, true);
             media.insert(*kind, MediaInfo::Image(info));
         } else if *kind == EntryKind::Video {
-            media.insert(
-                *kind,
-                MediaInfo::Video(video_facts(&data.name, &data.bytes, level)),
-            );
+            media.insert(*kind, MediaInfo::Video(video_facts(data, level)));
         }
     }
     media
 }
 
 #[cfg(feature = "video")]
-fn video_facts(name: &str, bytes: &[u8], level: Level) -> VideoInfo {
+fn video_facts(data: &EntryData, level: Level) -> VideoInfo {
     if level == Level::Full {
         let limits = eidscope_media::video::VideoLimits::default();
-        eidscope_media::video::probe_video(name, bytes, &limits, 0).0
+        eidscope_media::video::probe_video(&data.name, &data.bytes, &limits, 0).0
     } else {
-        unprobed_video(name, bytes)
+        unprobed_video(data)
     }
 }
 
 #[cfg(not(feature = "video"))]
-fn video_facts(name: &str, bytes: &[u8], _level: Level) -> VideoInfo {
-    unprobed_video(name, bytes)
+fn video_facts(data: &EntryData, _level: Level) -> VideoInfo {
+    unprobed_video(data)
 }
 
-fn unprobed_video(name: &str, bytes: &[u8]) -> VideoInfo {
-    use sha2::{Digest, Sha256};
+/// What is known of a video that is not probed: the reader hashed it as it streamed past.
+fn unprobed_video(data: &EntryData) -> VideoInfo {
     VideoInfo {
-        entry: name.to_owned(),
-        size_bytes: bytes.len() as u64,
-        sha256: hex::encode(Sha256::digest(bytes)),
+        entry: data.name.clone(),
+        size_bytes: data.size,
+        sha256: data.sha256.clone(),
         probed: false,
         ..VideoInfo::default()
     }

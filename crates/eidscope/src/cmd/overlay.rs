@@ -13,8 +13,10 @@ use image::DynamicImage;
 use std::io::Cursor;
 
 pub fn run(args: &OverlayArgs) -> Result<ExitStatus, CliError> {
-    let bundle = pipeline::open(&args.bundle, args.process.as_deref(), Level::Media)
+    let bundle = pipeline::open(&args.bundle, args.process.as_deref(), Level::Full)
         .map_err(|e| CliError::bundle(&args.bundle, e))?;
+    // Read at `full` (the contact sheet takes video frames), judged at `media`: the header
+    // needs no video probe.
     let report = pipeline::report(&bundle, Level::Media, &Thresholds::default());
     std::fs::create_dir_all(&args.out).map_err(|e| CliError::output(&args.out, e))?;
     let header = OverlayHeader {
