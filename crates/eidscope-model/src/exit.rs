@@ -11,6 +11,12 @@ pub enum ExitStatus {
     Usage = 2,
     /// An input given by name could not be read as a bundle.
     UnreadableInput = 3,
+    /// `fetch`: the run ended, but some requested bundles are not in the folder (each is listed
+    /// failed in `fetch.json`; running the command again resumes). Not 3, which says the command
+    /// could not do its job at all: a nightly job retries a 4 and alerts on a 3.
+    Incomplete = 4,
+    /// Interrupted by Ctrl-C or SIGTERM (the shell's code for a signal, 128 + 2).
+    Interrupted = 130,
 }
 
 impl ExitStatus {

@@ -42,6 +42,8 @@ pub enum Command {
     Links(LinksArgs),
     /// One self-contained HTML page with charts for analysts, over scan output folders or bundles.
     Report(ReportArgs),
+    /// Downloads bundles and their process JSON from the Assure API, resumably, with a manifest.
+    Fetch(FetchArgs),
 }
 
 /// Options shared by the commands that judge a bundle.
@@ -233,4 +235,62 @@ pub struct ReportArgs {
     /// The level bundles given directly are scanned at.
     #[arg(long, value_name = "LEVEL", default_value = "media")]
     pub level: eidscope_pipeline::Level,
+}
+
+/// `eidscope fetch`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("requests").required(true).multiple(true).args(["dossier", "list", "stdin"])))]
+pub struct FetchArgs {
+    /// The folder to write into: DIR/DOSSIER/PROCESS.zip with PROCESS.json beside it, and
+    /// DIR/fetch.json, the manifest (created if absent; a folder of an earlier run is resumed).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// A dossier to fetch: all its processes, or those given with --process.
+    #[arg(long, value_name = "ID", value_parser = eidscope_fetch::AssureId::parse)]
+    pub dossier: Vec<eidscope_fetch::AssureId>,
+    /// A process of the --dossier (repeatable; only with a single --dossier).
+    #[arg(long, value_name = "ID", requires = "dossier", value_parser = eidscope_fetch::AssureId::parse)]
+    pub process: Vec<eidscope_fetch::AssureId>,
+    /// A list of `dossierId[,processId]` lines, or a CSV with dossierId and processId columns
+    /// (`-`: standard input). A dossier alone means all its processes.
+    #[arg(long, value_name = "FILE")]
+    pub list: Option<PathBuf>,
+    /// `-` reads the list from standard input.
+    #[arg(value_name = "-", value_parser = ["-"])]
+    pub stdin: Option<String>,
+    /// The API base URL (production, pre-production such as https://preprod.signicat.com, or a proxy).
+    #[arg(long, value_name = "URL", default_value = eidscope_fetch::DEFAULT_BASE_URL)]
+    pub base_url: String,
+    /// The OAuth2 token endpoint.
+    #[arg(long, value_name = "URL", default_value = eidscope_fetch::DEFAULT_TOKEN_URL)]
+    pub token_url: String,
+    /// Read the client id and secret from this file of EIDSCOPE_CLIENT_ID=... and
+    /// EIDSCOPE_CLIENT_SECRET=... lines (default: those environment variables).
+    #[arg(long, value_name = "FILE")]
+    pub credentials_file: Option<PathBuf>,
+    /// Concurrent transfers.
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=32))]
+    pub jobs: u16,
+    /// Most requests started per second over all transfers (0: no limit).
+    #[arg(long, value_name = "N", default_value_t = 10.0)]
+    pub rate: f64,
+    /// Attempts per request before it is given up (429, 5xx, timeouts and broken connections
+    /// are retried with exponential backoff).
+    #[arg(long, value_name = "N", default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub attempts: u32,
+    /// Seconds to wait for a connection, for an answer, and through a stall mid-transfer.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: u64,
+    /// The largest bundle accepted, in MiB (the bundle reader's own limit by default).
+    #[arg(long, value_name = "MIB", default_value_t = 2048, value_parser = clap::value_parser!(u64).range(1..=65536))]
+    pub max_size: u64,
+    /// Scan the bundles of this run that are in the folder, into Parquet tables (--level media).
+    #[arg(long)]
+    pub scan: bool,
+    /// Where --scan writes its tables (default: DIR/scan).
+    #[arg(long, value_name = "DIR", requires = "scan")]
+    pub scan_out: Option<PathBuf>,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
 }

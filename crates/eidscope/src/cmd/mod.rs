@@ -1,6 +1,7 @@
 //! One module per command; [`run`] dispatches.
 
 mod extract;
+mod fetch;
 mod findings;
 mod inspect;
 mod links;
@@ -32,6 +33,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus, CliError> {
         Command::Stats(args) => stats::run(&args),
         Command::Links(args) => links::run(&args),
         Command::Report(args) => report::run(&args),
+        Command::Fetch(args) => fetch::run(&args),
     }
 }
 

@@ -131,3 +131,20 @@ pub fn finding_codes(report: &serde_json::Value) -> Vec<String> {
         .map(|f| f["code"].as_str().unwrap().to_owned())
         .collect()
 }
+
+/// Runs a prepared command with `stdin` as its standard input, capturing both outputs.
+pub fn output_with_stdin(command: &mut Command, stdin: &str) -> Output {
+    let mut child = command
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
