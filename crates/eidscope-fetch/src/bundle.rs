@@ -50,10 +50,6 @@ pub fn fetch_bundle(
             None,
         );
     }
-    if let Err(e) = store::ensure_dir(&paths.dir) {
-        record.error = Some(format!("cannot write into {}: {e}", paths.dir.display()));
-        return (record, None);
-    }
     let mut answer = MemorySink::default();
     let (transfer, end) = client.get(&process_url, limits.json_bytes, &mut answer);
     record.process = transfer;
@@ -63,6 +59,10 @@ pub fn fetch_bundle(
     }
     if let Err(why) = check_process(&answer.bytes, process) {
         record.error = Some(why);
+        return (record, None);
+    }
+    if let Err(e) = store::ensure_dir(&paths.dir) {
+        record.error = Some(format!("cannot write into {}: {e}", paths.dir.display()));
         return (record, None);
     }
     let mut zip = match ZipSink::new(&paths.zip) {

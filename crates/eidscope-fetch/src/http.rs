@@ -95,8 +95,9 @@ pub enum End {
     Done,
     /// This request failed (the record says why).
     Failed,
-    /// The token endpoint refused the credentials: no request can succeed.
-    Refused(String),
+    /// No access token could be had (credentials refused, or the token endpoint unreachable
+    /// through every attempt): no request can succeed.
+    NoToken(String),
     /// The run was cancelled.
     Interrupted,
 }
@@ -132,7 +133,7 @@ pub struct Client<'a> {
     on_bytes: &'a (dyn Fn(u64) + Sync),
     tokens: Mutex<TokenCache>,
     renewing: Mutex<()>,
-    refused: Mutex<Option<String>>,
+    no_token: Mutex<Option<String>>,
 }
 
 impl<'a> Client<'a> {
@@ -168,7 +169,7 @@ impl<'a> Client<'a> {
             on_bytes,
             tokens: Mutex::new(TokenCache::default()),
             renewing: Mutex::new(()),
-            refused: Mutex::new(None),
+            no_token: Mutex::new(None),
         }
     }
 
@@ -187,18 +188,18 @@ impl<'a> Client<'a> {
         if let Some(token) = self.cached_token() {
             return Ok(token);
         }
-        if let Some(why) = self.refused.lock().ok().and_then(|r| r.clone()) {
-            return Err(End::Refused(why));
+        if let Some(why) = self.no_token.lock().ok().and_then(|r| r.clone()) {
+            return Err(End::NoToken(why));
         }
         let mut answer = MemorySink::default();
         let (transfer, end) =
             self.exchange(Call::Token, self.settings.limits.json_bytes, &mut answer);
         let refuse = |why: String| {
             let why = self.scrubber.scrub(&why);
-            if let Ok(mut refused) = self.refused.lock() {
-                *refused = Some(why.clone());
+            if let Ok(mut no_token) = self.no_token.lock() {
+                *no_token = Some(why.clone());
             }
-            End::Refused(why)
+            End::NoToken(why)
         };
         match end {
             End::Done => {
@@ -249,8 +250,8 @@ impl<'a> Client<'a> {
                 Call::Token => None,
                 Call::Get(_) => match self.bearer() {
                     Ok(token) => Some(token),
-                    Err(End::Refused(why)) => {
-                        return self.ended(transfer, End::Refused(why.clone()), &why);
+                    Err(End::NoToken(why)) => {
+                        return self.ended(transfer, End::NoToken(why.clone()), &why);
                     }
                     Err(end) => return self.ended(transfer, end, "no access token"),
                 },

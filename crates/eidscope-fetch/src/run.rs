@@ -46,8 +46,9 @@ pub enum Outcome {
     Complete,
     /// Some are not; the manifest lists them, a rerun resumes.
     Incomplete,
-    /// The token endpoint refused the credentials.
-    Refused(String),
+    /// No access token could be had (the token endpoint refused the credentials, or stayed
+    /// unreachable through every attempt): nothing could be fetched.
+    NoToken(String),
     /// Cancelled (Ctrl-C): the manifest holds what was done.
     Interrupted,
 }
@@ -68,7 +69,7 @@ impl FetchReport {
     pub fn outcome(&self) -> Outcome {
         match (&self.manifest.stopped, self.manifest.interrupted) {
             (_, true) => Outcome::Interrupted,
-            (Some(why), false) => Outcome::Refused(why.clone()),
+            (Some(why), false) => Outcome::NoToken(why.clone()),
             (None, false) if self.manifest.counts.complete() => Outcome::Complete,
             (None, false) => Outcome::Incomplete,
         }
@@ -169,7 +170,7 @@ pub fn fetch(
     );
     let stop: Mutex<Option<String>> = Mutex::new(None);
     let note_end = |end: Option<End>| {
-        if let Some(End::Refused(why)) = end
+        if let Some(End::NoToken(why)) = end
             && let Ok(mut stop) = stop.lock()
         {
             stop.get_or_insert(why);

@@ -278,7 +278,7 @@ pub struct FetchArgs {
     /// are retried with exponential backoff).
     #[arg(long, value_name = "N", default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..=20))]
     pub attempts: u32,
-    /// Seconds to wait for a connection, for an answer, and through a stall mid-transfer.
+    /// Seconds to wait for an answer and through a stall mid-transfer (a connection: at most 15).
     #[arg(long, value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: u64,
     /// The largest bundle accepted, in MiB (the bundle reader's own limit by default).

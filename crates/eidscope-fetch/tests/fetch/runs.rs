@@ -81,7 +81,7 @@ fn refused_credentials_stop_the_run_and_every_bundle_is_listed_failed() {
         problems: Vec::new(),
     };
     let report = run_into(out.path(), &stub, &settings(&stub), list, &wrong);
-    let Outcome::Refused(why) = report.outcome() else {
+    let Outcome::NoToken(why) = report.outcome() else {
         panic!("{:?}", report.outcome())
     };
     assert!(
@@ -96,6 +96,8 @@ fn refused_credentials_stop_the_run_and_every_bundle_is_listed_failed() {
     );
     let manifest = std::fs::read_to_string(out.path().join(MANIFEST_FILE)).unwrap();
     assert!(!manifest.contains("wrong-secret-value"));
+    let entries = std::fs::read_dir(out.path()).unwrap().count();
+    assert_eq!(entries, 1, "only the manifest: no empty dossier folder");
 }
 
 #[test]

@@ -41,7 +41,7 @@ pub fn run(args: &FetchArgs) -> Result<ExitStatus, CliError> {
             eprintln!("eidscope: interrupted; run the same command again to resume");
             Ok(ExitStatus::Interrupted)
         }
-        Outcome::Refused(why) => Err(CliError::Other(why)),
+        Outcome::NoToken(why) => Err(CliError::Other(why)),
         outcome => {
             if let Some(scan_out) = scan_out {
                 scan(&report, &scan_out)?;
