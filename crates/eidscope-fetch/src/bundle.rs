@@ -4,10 +4,11 @@
 //! files under their names: the process JSON first, the zip last, so a zip in the folder always
 //! has its process beside it.
 
-use crate::http::{Client, End, MemorySink, Refusal, Sink, describe_body};
+use crate::http::{Client, End};
 use crate::id::{AssureId, shorten};
 use crate::manifest::{BundleRecord, BundleState, Transfer};
 use crate::settings::SizeLimits;
+use crate::sink::{MemorySink, Refusal, Sink, describe_body};
 use crate::store::{self, BundlePaths, Partial, ZIP_MAGIC};
 
 /// Statuses after which a process still changes: its result is not there yet.

@@ -17,7 +17,7 @@
 //! writes only inside the output folder, never logs or records a credential or token, and never
 //! parses a bundle beyond checking that it is a whole zip: reading it is `eidscope-bundle`'s job.
 //!
-//! With the `stub` feature, [`stub`] is an in-process Assure stub with the faults a real API
+//! With the `stub` feature, the `stub` module is an in-process Assure stub with the faults a real API
 //! has, for tests.
 
 #![cfg_attr(test, allow(clippy::unwrap_used))]
@@ -32,6 +32,7 @@ pub mod pace;
 pub mod request;
 pub mod run;
 pub mod settings;
+pub mod sink;
 pub mod store;
 #[cfg(feature = "stub")]
 pub mod stub;

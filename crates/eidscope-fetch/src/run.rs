@@ -7,13 +7,14 @@
 use crate::bundle::fetch_bundle;
 use crate::credentials::{Credentials, Scrubber};
 use crate::dossier::read_dossier;
-use crate::http::{Client, End, MemorySink};
+use crate::http::{Client, End};
 use crate::id::AssureId;
 use crate::manifest::{
     BundleRecord, BundleState, Counts, DossierRecord, MANIFEST_SCHEMA, Manifest,
 };
 use crate::request::{RequestList, Requested};
 use crate::settings::FetchSettings;
+use crate::sink::MemorySink;
 use crate::store;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
