@@ -58,7 +58,8 @@ pub struct ImageInfo {
     pub trailing_bytes: Option<u64>,
     /// What the JPEG decoder (libjpeg) warned about while reading the entropy-coded data
     /// (`Corrupt JPEG data: found marker 0xd9 instead of RST4`, `Premature end of JPEG file`):
-    /// the picture decoded, but its data is damaged. Empty when clean or not decoded.
+    /// the picture decoded, but its data is damaged. Empty when clean, not decoded, or when the
+    /// marker structure is already broken (`structure_error` tells then).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub decode_warnings: Vec<String>,
 }

@@ -163,9 +163,11 @@ fn a_bogus_marker_in_the_scan_is_a_decode_warning() {
     );
     // The verdict stays the full decode's, as before.
     assert_eq!(info.decoded, Some(full_decode_verdict(&bytes)));
-    assert!(analyse_image("front.jpeg", &document_jpeg(90), true)
-        .decode_warnings
-        .is_empty());
+    assert!(
+        analyse_image("front.jpeg", &document_jpeg(90), true)
+            .decode_warnings
+            .is_empty()
+    );
 }
 
 proptest! {
