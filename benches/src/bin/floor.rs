@@ -4,7 +4,7 @@
 
 use rayon::prelude::*;
 use std::io::Read;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 fn main() {
     let Some(dir) = std::env::args_os().nth(1).map(PathBuf::from) else {
@@ -22,7 +22,7 @@ fn main() {
 }
 
 /// The number of JSON bytes inflated from one zip (0 when it is not a readable zip).
-fn json_bytes(path: &PathBuf) -> u64 {
+fn json_bytes(path: &Path) -> u64 {
     let Ok(bytes) = std::fs::read(path) else {
         return 0;
     };
