@@ -2,17 +2,18 @@
 #   make demo   synthesises a batch of bundles, inspects two, scans the batch, prints its
 #               statistics and rings, draws an overlay and probes a video
 #   make test   fmt, clippy (-D warnings) and every test
+#   make bench  eidscope scan against a plain-Python script and the floors (benches/RESULTS.md)
 # Both install the Debian packages the build needs (FFmpeg development libraries, libclang,
 # pkg-config, mold) with apt-get when they are missing.
 
 SHELL := /bin/bash
 CARGO ?= cargo
 DEMO_DIR ?= demo-out
-APT_PACKAGES := pkg-config clang libclang-dev mold \
+APT_PACKAGES := pkg-config clang libclang-dev mold libturbojpeg0-dev \
 	libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev \
 	libavfilter-dev libavdevice-dev
 
-.PHONY: deps demo test fmt lint unit build findings-doc clean-demo
+.PHONY: deps demo test fmt lint unit build findings-doc clean-demo bench bench-tools bench-hot bench-scaling
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
@@ -69,3 +70,29 @@ findings-doc: build
 
 clean-demo:
 	rm -rf $(DEMO_DIR)
+
+# Benchmarks (benches/README.md). A release build; the comparison needs Pillow, polars and numpy.
+RELEASE := $(or $(CARGO_TARGET_DIR),./target)/release
+BENCH_COUNT ?= 2000
+BENCH_ROUNDS ?= 3
+BENCH_ARGS ?=
+
+bench-tools:
+	@python3 -c 'import PIL, polars, numpy' 2>/dev/null || python3 -m pip install --quiet pillow polars numpy
+
+# scan at each level against the Python script and the floors, alternating, in one run; writes
+# benches/RESULTS.md (a few minutes).
+bench: deps bench-tools
+	$(CARGO) build --release -p eidscope -p eidscope-benches --bin eidscope --bin eidscope-floor
+	python3 benches/compare/bench.py --bin $(RELEASE)/eidscope --floor $(RELEASE)/eidscope-floor \
+		--count $(BENCH_COUNT) --rounds $(BENCH_ROUNDS) --results benches/RESULTS.md $(BENCH_ARGS)
+
+# criterion benches of the hot paths of one bundle, and of the near-duplicate search.
+bench-hot: deps
+	$(CARGO) bench -p eidscope-benches
+
+# scan --level media at 1k, 10k and 100k bundles with peak memory, and 1 thread against 2;
+# appended to benches/RESULTS.md (about 1.5 GB of temporary files, removed after).
+bench-scaling: deps
+	$(CARGO) build --release -p eidscope
+	python3 benches/compare/scaling.py --bin $(RELEASE)/eidscope --results benches/RESULTS.md

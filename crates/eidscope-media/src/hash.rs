@@ -1,32 +1,49 @@
-//! Perceptual hashes of decoded images, for finding the same picture in other bytes: a 64-bit
-//! difference hash (gradient of an 9x8 grey thumbnail) and a 64-bit DCT hash (pHash: the low
+//! Perceptual hashes of pictures, for finding the same picture in other bytes: a 64-bit
+//! difference hash (gradient of a 9x8 grey thumbnail) and a 64-bit DCT hash (pHash: the low
 //! 8x8 frequencies of a 16x16 grey thumbnail against their median), both as 16 hex digits.
 //! Near-identical pictures have hashes a few bits apart; compare with [`hamming`].
+//!
+//! Both hashes are computed from one small grey preview ([`crate::preview`]); the hashers are
+//! built once per process.
 
-use image::DynamicImage;
-use image_hasher::{HashAlg, HasherConfig};
+use crate::preview::preview_of;
+use image::{DynamicImage, GrayImage};
+use image_hasher::{HashAlg, Hasher, HasherConfig};
+use std::sync::LazyLock;
 
-/// Images are first reduced to at most this many pixels a side (fast, and the hashes only see
-/// an 8x8 or 16x16 thumbnail anyway).
-const PREVIEW_SIDE: u32 = 256;
+static DHASH: LazyLock<Hasher> = LazyLock::new(|| {
+    HasherConfig::new()
+        .hash_size(8, 8)
+        .hash_alg(HashAlg::Gradient)
+        .to_hasher()
+});
+
+static PHASH: LazyLock<Hasher> = LazyLock::new(|| {
+    HasherConfig::new()
+        .hash_size(8, 8)
+        .hash_alg(HashAlg::Median)
+        .preproc_dct()
+        .to_hasher()
+});
 
 /// The 64-bit difference hash of an image, 16 hex digits.
 pub fn dhash(image: &DynamicImage) -> String {
-    let hasher = HasherConfig::new()
-        .hash_size(8, 8)
-        .hash_alg(HashAlg::Gradient)
-        .to_hasher();
-    hex::encode(hasher.hash_image(&preview(image)).as_bytes())
+    preview_dhash(&preview_of(image))
 }
 
 /// The 64-bit DCT (perceptual) hash of an image, 16 hex digits.
 pub fn phash(image: &DynamicImage) -> String {
-    let hasher = HasherConfig::new()
-        .hash_size(8, 8)
-        .hash_alg(HashAlg::Median)
-        .preproc_dct()
-        .to_hasher();
-    hex::encode(hasher.hash_image(&preview(image)).as_bytes())
+    preview_phash(&preview_of(image))
+}
+
+/// The difference hash of a grey preview ([`crate::preview`]).
+pub fn preview_dhash(preview: &GrayImage) -> String {
+    hex::encode(DHASH.hash_image(preview).as_bytes())
+}
+
+/// The DCT hash of a grey preview ([`crate::preview`]).
+pub fn preview_phash(preview: &GrayImage) -> String {
+    hex::encode(PHASH.hash_image(preview).as_bytes())
 }
 
 /// The number of differing bits between two hashes given as hex strings of the same length;
@@ -35,17 +52,6 @@ pub fn hamming(a: &str, b: &str) -> Option<u32> {
     let a = hex::decode(a.trim()).ok()?;
     let b = hex::decode(b.trim()).ok()?;
     (a.len() == b.len()).then(|| a.iter().zip(&b).map(|(x, y)| (x ^ y).count_ones()).sum())
-}
-
-fn preview(image: &DynamicImage) -> DynamicImage {
-    let reduced;
-    let source = if image.width().max(image.height()) > PREVIEW_SIDE {
-        reduced = image.thumbnail(PREVIEW_SIDE, PREVIEW_SIDE);
-        &reduced
-    } else {
-        image
-    };
-    DynamicImage::ImageLuma8(source.to_luma8())
 }
 
 #[cfg(test)]

@@ -1,6 +1,11 @@
 //! The facts about one image entry ([`ImageInfo`]): format by content, size, SHA-256, and for a
 //! JPEG the marker structure, EXIF, quantisation quality and editor marks, all from the headers;
-//! on request also a full decode under limits and the perceptual hashes.
+//! on request also a decode under limits and the perceptual hashes.
+//!
+//! The decode of a JPEG is the reduced-scale luma decode of [`crate::preview`] (the entropy
+//! data read in full, libjpeg's warnings kept in `decode_warnings`); only when libjpeg is not
+//! clean about the file, or the markers are broken, is it decoded in full ([`crate::decode`]),
+//! whose verdict then stands. PNG is always decoded in full.
 //!
 //! [`analyse_image`] never panics and never fails: whatever cannot be read is recorded
 //! (`structure_error`, `decoded = Some(false)`, `decode_error`) for the findings to judge.
@@ -12,8 +17,9 @@
 //! and many other encoders (Java ImageIO, camera SDKs) write it too, so on its own it would
 //! raise false alarms. It stays visible in `segments`.
 
-use crate::decode::decode_image;
-use crate::hash::{dhash, phash};
+use crate::decode::{DecodeLimits, decode_image};
+use crate::hash::{preview_dhash, preview_phash};
+use crate::preview::{NoPreview, jpeg_preview, preview_of};
 use crate::{exif, jpeg};
 use eidscope_model::ImageInfo;
 use sha2::{Digest, Sha256};
@@ -21,10 +27,16 @@ use sha2::{Digest, Sha256};
 /// Analyses one image entry. With `decode == false` only the header facts (structure, EXIF,
 /// quality, editor marks, SHA-256); with `decode == true` also the decode and the hashes.
 pub fn analyse_image(entry: &str, bytes: &[u8], decode: bool) -> ImageInfo {
+    analyse_image_hashed(entry, bytes, hex::encode(Sha256::digest(bytes)), decode)
+}
+
+/// [`analyse_image`] for bytes whose SHA-256 (lower-case hex) is already known: the bundle
+/// reader digests every entry as it inflates it, so the bytes are not hashed twice.
+pub fn analyse_image_hashed(entry: &str, bytes: &[u8], sha256: String, decode: bool) -> ImageInfo {
     let mut info = ImageInfo {
         entry: entry.to_string(),
         size_bytes: bytes.len() as u64,
-        sha256: hex::encode(Sha256::digest(bytes)),
+        sha256,
         format: sniff_format(bytes).to_string(),
         ..ImageInfo::default()
     };
@@ -128,6 +140,23 @@ fn decode_and_hash(info: &mut ImageInfo, bytes: &[u8]) {
         info.decode_error = Some(format!("{} images are not decoded", info.format));
         return;
     }
+    // A JPEG whose markers are whole gets the cheap reduced-scale luma decode; a clean one is
+    // done. A warning from libjpeg, a failure, or a broken marker structure falls through to
+    // the full decode, whose verdict stands as it always has.
+    if info.format == "jpeg" && info.structure_error.is_none() {
+        match jpeg_preview(bytes, DecodeLimits::DEFAULT) {
+            Ok(preview) => {
+                info.decoded = Some(true);
+                info.width = info.width.or(Some(preview.width));
+                info.height = info.height.or(Some(preview.height));
+                info.dhash = Some(preview_dhash(&preview.grey));
+                info.phash = Some(preview_phash(&preview.grey));
+                return;
+            }
+            Err(NoPreview::Warning(warning)) => info.decode_warnings.push(warning),
+            Err(NoPreview::Failed(_)) => {}
+        }
+    }
     match decode_image(bytes) {
         Err(error) => {
             info.decoded = Some(false);
@@ -145,8 +174,9 @@ fn decode_and_hash(info: &mut ImageInfo, bytes: &[u8]) {
             info.decoded = Some(true);
             info.width = info.width.or(Some(image.width()));
             info.height = info.height.or(Some(image.height()));
-            info.dhash = Some(dhash(&image));
-            info.phash = Some(phash(&image));
+            let preview = preview_of(&image);
+            info.dhash = Some(preview_dhash(&preview));
+            info.phash = Some(preview_phash(&preview));
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod hash;
 pub mod image_info;
 pub mod jpeg;
 pub mod overlay;
+pub mod preview;
 #[cfg(feature = "video")]
 pub mod video;
 

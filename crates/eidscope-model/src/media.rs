@@ -56,6 +56,12 @@ pub struct ImageInfo {
     /// hiding a payload. `None` when the end was not reached.
     #[serde(default)]
     pub trailing_bytes: Option<u64>,
+    /// What the JPEG decoder (libjpeg) warned about while reading the entropy-coded data
+    /// (`Corrupt JPEG data: found marker 0xd9 instead of RST4`, `Premature end of JPEG file`):
+    /// the picture decoded, but its data is damaged. Empty when clean, not decoded, or when the
+    /// marker structure is already broken (`structure_error` tells then).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub decode_warnings: Vec<String>,
 }
 
 /// The EXIF fields that matter for provenance.

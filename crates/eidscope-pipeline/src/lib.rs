@@ -45,7 +45,12 @@ pub fn media_facts(bundle: &Bundle, level: Level) -> BTreeMap<EntryKind, MediaIn
     }
     for (kind, data) in &bundle.archive.contents {
         if EntryKind::IMAGES.contains(kind) {
-            let info = eidscope_media::image_info::analyse_image(&data.name, &data.bytes, true);
+            let info = eidscope_media::image_info::analyse_image_hashed(
+                &data.name,
+                &data.bytes,
+                data.sha256.clone(),
+                true,
+            );
             media.insert(*kind, MediaInfo::Image(info));
         } else if *kind == EntryKind::Video {
             media.insert(*kind, MediaInfo::Video(video_facts(data, level)));

@@ -128,3 +128,64 @@ proptest! {
         prop_assert!(info.decoded.is_some());
     }
 }
+
+/// The verdict of a full decode, as `analyse_image` gave it before the reduced-scale decode: a
+/// broken marker structure, or a full decode that fails, is not decoded.
+fn full_decode_verdict(bytes: &[u8]) -> bool {
+    let structure_whole = eidscope_media::jpeg::parse(bytes)
+        .map(|s| s.structure_error.is_none())
+        .unwrap_or(false);
+    structure_whole && decode_image(bytes).is_ok()
+}
+
+/// The start of the entropy-coded data of the first scan (after the SOS header).
+fn scan_start(bytes: &[u8]) -> usize {
+    let sos = bytes
+        .windows(2)
+        .position(|w| w == [0xFF, 0xDA])
+        .expect("SOS");
+    sos + 2 + usize::from(u16::from_be_bytes([bytes[sos + 2], bytes[sos + 3]]))
+}
+
+#[test]
+fn a_bogus_marker_in_the_scan_is_a_decode_warning() {
+    let mut bytes = document_jpeg(90);
+    let middle = scan_start(&bytes) + (bytes.len() - scan_start(&bytes)) / 2;
+    // A restart marker where none is expected: libjpeg resynchronises and warns.
+    bytes.splice(middle..middle, [0xFF, 0xD3]);
+    let info = analyse_image("front.jpeg", &bytes, true);
+    assert!(
+        info.decode_warnings
+            .iter()
+            .any(|w| w.starts_with("Corrupt JPEG data")),
+        "{:?}",
+        info.decode_warnings
+    );
+    // The verdict stays the full decode's, as before.
+    assert_eq!(info.decoded, Some(full_decode_verdict(&bytes)));
+    assert!(
+        analyse_image("front.jpeg", &document_jpeg(90), true)
+            .decode_warnings
+            .is_empty()
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    /// The reduced-scale decode finds every picture the full decode finds corrupt, and no other.
+    #[test]
+    fn the_verdict_is_the_full_decodes(
+        edits in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..8),
+        in_scan in any::<bool>(),
+    ) {
+        let mut bytes = document_jpeg(75);
+        let from = if in_scan { scan_start(&bytes) } else { 0 };
+        for (at, value) in edits {
+            let i = from + at.index(bytes.len() - from);
+            bytes[i] = value;
+        }
+        let info = analyse_image("front.jpeg", &bytes, true);
+        prop_assert_eq!(info.decoded, Some(full_decode_verdict(&bytes)));
+    }
+}

@@ -42,3 +42,28 @@ fn specimens_are_measured_and_marked_only_where_edited() {
         );
     }
 }
+
+/// The hashes of the reduced-scale decode lie within a few bits of those of a full decode
+/// (a 256-pixel thumbnail of the full RGB picture, as eidscope hashed before): the bound
+/// docs/scaling.md documents, measured on the real pages.
+#[test]
+fn specimen_hashes_stay_near_those_of_a_full_decode() {
+    use eidscope_media::decode::decode_image;
+    use eidscope_media::hash::{hamming, preview_dhash, preview_phash};
+    let Some(dir) = material() else {
+        eprintln!("specimen material absent: skipped");
+        return;
+    };
+    for name in ["passport-td3.jpg", "passport-td2.jpg", "100_pass-uto.jpg"] {
+        let Ok(bytes) = std::fs::read(dir.join(name)) else {
+            continue;
+        };
+        let info = analyse_image(name, &bytes, true);
+        let full = decode_image(&bytes).expect("decodes").thumbnail(256, 256);
+        let grey = full.to_luma8();
+        let d = hamming(&info.dhash.expect("dhash"), &preview_dhash(&grey)).expect("hex");
+        let p = hamming(&info.phash.expect("phash"), &preview_phash(&grey)).expect("hex");
+        eprintln!("{name}: dhash {d} bits, phash {p} bits from a full decode's");
+        assert!(d <= 8 && p <= 8, "{name}: dhash {d}, phash {p}");
+    }
+}
