@@ -4,7 +4,7 @@
 
 use crate::archive::{Archive, ReadPlan};
 use crate::dates::parse_timestamp;
-use crate::error::{BundleError, ErrorKind};
+use crate::error::BundleError;
 use crate::json::parse_lenient;
 use crate::limits::Limits;
 use crate::manual::read_manual_approval;
@@ -12,7 +12,7 @@ use crate::ocr::Ocr;
 use crate::process::{Process, find_process_beside};
 use crate::status::{Derivation, derive};
 use chrono::NaiveDate;
-use eidscope_model::{EntryKind, ManualApproval};
+use eidscope_model::{EntryKind, ManualApproval, Note};
 use std::path::Path;
 
 /// Where the process of a bundle comes from.
@@ -47,7 +47,7 @@ pub struct Bundle {
     /// The derived status.
     pub derivation: Derivation,
     /// What the reader tolerated, for the report.
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
 }
 
 impl Bundle {
@@ -62,19 +62,23 @@ impl Bundle {
         let mut notes = Vec::new();
         let process = match process {
             ProcessSource::Without => None,
-            ProcessSource::File(file) => Some(Process::read(file, limits).map_err(|e| {
-                BundleError::new(e.kind, format!("{}: {}", file.display(), e.message))
-            })?),
+            ProcessSource::File(file) => {
+                Some(
+                    Process::read(file, limits).map_err(|e| BundleError::Process {
+                        file: file.to_path_buf(),
+                        source: Box::new(e),
+                    })?,
+                )
+            }
             ProcessSource::Beside => match find_process_beside(path) {
                 None => None,
                 Some(file) => match Process::read(&file, limits) {
                     Ok(p) => Some(p),
                     Err(e) => {
-                        notes.push(format!(
-                            "process file {} ignored: {}",
-                            file.display(),
-                            e.message
-                        ));
+                        notes.push(Note::ProcessIgnored {
+                            file: file.display().to_string(),
+                            problem: e.line(),
+                        });
                         None
                     }
                 },
@@ -99,17 +103,15 @@ impl Bundle {
             let Some(data) = archive.contents.get(&kind) else {
                 return Ok(None);
             };
-            let (value, elided) = parse_lenient(&data.bytes).map_err(|e| {
-                BundleError::new(
-                    ErrorKind::MalformedJson,
-                    format!("`{}` is not valid JSON: {e}", data.name),
-                )
-            })?;
+            let (value, elided) =
+                parse_lenient(&data.bytes).map_err(|source| BundleError::MalformedJson {
+                    entry: data.name.clone(),
+                    source,
+                })?;
             if elided {
-                return Err(BundleError::new(
-                    ErrorKind::MalformedJson,
-                    format!("`{}` is not valid JSON: it holds `...` elisions", data.name),
-                ));
+                return Err(BundleError::Elisions {
+                    entry: data.name.clone(),
+                });
             }
             Ok(Some(value))
         };
@@ -122,10 +124,7 @@ impl Bundle {
         ) {
             (Some(v), _) => (Some(v), Some("ocr.json")),
             (None, Some(v)) => {
-                notes.push(
-                    "the zip has no ocr.json: the process's providerSpecific.ocr is used"
-                        .to_owned(),
-                );
+                notes.push(Note::OcrFromProcess);
                 (Some(v), Some("process.providerSpecific.ocr"))
             }
             (None, None) => (None, None),
@@ -167,8 +166,7 @@ impl Bundle {
             Some((date, _)) => *date,
             None => {
                 if ocr_json.is_some() {
-                    notes
-                        .push("no capture date: two-digit years are read against today".to_owned());
+                    notes.push(Note::NoCaptureDate);
                 }
                 chrono::Utc::now().date_naive()
             }

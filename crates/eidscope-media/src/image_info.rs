@@ -145,8 +145,9 @@ fn decode_and_hash(info: &mut ImageInfo, bytes: &[u8]) {
             info.decoded = Some(true);
             info.width = info.width.or(Some(image.width()));
             info.height = info.height.or(Some(image.height()));
-            info.dhash = Some(dhash(&image));
-            info.phash = Some(phash(&image));
+            // The hashes are 16 hex digits; the report keeps them as 64-bit numbers.
+            info.dhash = dhash(&image).parse().ok();
+            info.phash = phash(&image).parse().ok();
         }
     }
 }

@@ -11,6 +11,9 @@ pub enum ExitStatus {
     Usage = 2,
     /// An input given by name could not be read as a bundle.
     UnreadableInput = 3,
+    /// Interrupted by Ctrl-C or SIGTERM (the shell's code for a signal): `scan` removed the
+    /// tables it was writing.
+    Interrupted = 130,
 }
 
 impl ExitStatus {

@@ -213,8 +213,7 @@ pub(crate) fn build(spec: &BundleSpec, ctx: &Context) -> Result<Built, SynthErro
     };
 
     let json_bytes = |value: &serde_json::Value| -> Result<Vec<u8>, SynthError> {
-        let mut bytes =
-            serde_json::to_vec_pretty(value).map_err(|e| SynthError::Json(e.to_string()))?;
+        let mut bytes = serde_json::to_vec_pretty(value)?;
         bytes.push(b'\n');
         Ok(bytes)
     };

@@ -10,7 +10,7 @@ use eidscope_tables::polars::prelude::*;
 use eidscope_tables::stats::{self, StatsOptions};
 use eidscope_tables::writer::WriteOptions;
 use eidscope_tables::{
-    Format, Input, Redactor, ScanOptions, ScanTables, Shard, expand, read_scan, scan,
+    Format, Input, Redactor, ScanOptions, ScanTables, Shard, Table, expand, read_scan, scan,
     scan_to_memory,
 };
 use std::collections::{BTreeMap, BTreeSet};
@@ -109,11 +109,15 @@ fn mixed_arguments(scratch: &Path) -> (Vec<PathBuf>, BTreeSet<String>) {
 }
 
 fn paths_once(tables: &ScanTables) -> BTreeSet<String> {
-    let mut all: Vec<String> = strings(&tables.bundles, "path")
+    let mut all: Vec<String> = strings(tables.table(Table::Bundles), "path")
         .into_iter()
         .flatten()
         .collect();
-    all.extend(strings(&tables.errors, "path").into_iter().flatten());
+    all.extend(
+        strings(tables.table(Table::Errors), "path")
+            .into_iter()
+            .flatten(),
+    );
     let set: BTreeSet<String> = all.iter().cloned().collect();
     assert_eq!(set.len(), all.len(), "a path appears twice");
     set
@@ -139,9 +143,9 @@ fn every_input_appears_exactly_once_in_every_format() {
         assert!(names.iter().all(|n| !n.ends_with(".partial")), "{names:?}");
         assert!(names.contains(&"scan.json".to_owned()));
         // The bombs are refused by the reader's limits; the non-zip is a not-zip error.
-        let errors: BTreeMap<String, String> = strings(&tables.errors, "path")
+        let errors: BTreeMap<String, String> = strings(tables.table(Table::Errors), "path")
             .into_iter()
-            .zip(strings(&tables.errors, "error_kind"))
+            .zip(strings(tables.table(Table::Errors), "error_kind"))
             .map(|(p, k)| (p.unwrap(), k.unwrap()))
             .collect();
         for bomb in ["bomb.zip", "bomb-image.zip"] {
@@ -328,7 +332,10 @@ fn raw_values() -> BTreeSet<String> {
         "date_of_birth",
         "process_id",
     ] {
-        for value in strings(&tables.bundles, column).into_iter().flatten() {
+        for value in strings(tables.table(Table::Bundles), column)
+            .into_iter()
+            .flatten()
+        {
             raw.insert(value.clone());
             raw.extend(
                 value
@@ -380,12 +387,12 @@ fn redaction_leaves_no_raw_name_or_number_in_any_file() {
         }
         let tables = read_scan(&[out]).unwrap();
         for frame in [
-            &tables.bundles,
-            &tables.checks,
-            &tables.features,
-            &tables.media,
-            &tables.findings,
-            &tables.errors,
+            tables.table(Table::Bundles),
+            tables.table(Table::Checks),
+            tables.table(Table::Features),
+            tables.table(Table::Media),
+            tables.table(Table::Findings),
+            tables.table(Table::Errors),
         ] {
             for name in frame.get_column_names() {
                 for cell in strings(frame, name).into_iter().flatten() {
@@ -399,15 +406,15 @@ fn redaction_leaves_no_raw_name_or_number_in_any_file() {
             }
         }
         // Pseudonyms are stable: the same key gives the same document keys as before.
-        let keys = strings(&tables.bundles, "document_key");
+        let keys = strings(tables.table(Table::Bundles), "document_key");
         assert!(keys.iter().flatten().all(|k| k.contains(":ps-")));
         assert!(
-            strings(&tables.bundles, "date_of_birth")
+            strings(tables.table(Table::Bundles), "date_of_birth")
                 .iter()
                 .all(Option::is_none)
         );
         assert!(
-            strings(&tables.bundles, "birth_year")
+            strings(tables.table(Table::Bundles), "birth_year")
                 .iter()
                 .any(Option::is_some)
         );
@@ -423,10 +430,11 @@ fn the_same_key_gives_the_same_pseudonyms_across_runs() {
             ..options(Level::Meta, Format::Parquet)
         };
         let (tables, _) = scan_to_memory(&inputs(&args, Shard::ALL), &opts).unwrap();
-        let mut pairs: Vec<(Option<String>, Option<String>)> = strings(&tables.bundles, "path")
-            .into_iter()
-            .zip(strings(&tables.bundles, "document_key"))
-            .collect();
+        let mut pairs: Vec<(Option<String>, Option<String>)> =
+            strings(tables.table(Table::Bundles), "path")
+                .into_iter()
+                .zip(strings(tables.table(Table::Bundles), "document_key"))
+                .collect();
         pairs.sort();
         pairs
     };

@@ -9,7 +9,8 @@ use image::imageops::FilterType;
 fn hashes(image: &DynamicImage, quality: u8) -> (String, String) {
     let info = analyse_image("selfie.jpeg", &encode_jpeg(image, quality), true);
     assert_eq!(info.decoded, Some(true));
-    (info.dhash.expect("dhash"), info.phash.expect("phash"))
+    let (dhash, phash) = (info.dhash.expect("dhash"), info.phash.expect("phash"));
+    (dhash.to_string(), phash.to_string())
 }
 
 #[test]
