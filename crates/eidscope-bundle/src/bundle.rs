@@ -99,25 +99,8 @@ impl Bundle {
         if let Some(p) = &process {
             notes.extend(p.notes.iter().cloned());
         }
-        let json_entry = |kind: EntryKind| -> Result<Option<serde_json::Value>, BundleError> {
-            let Some(data) = archive.contents.get(&kind) else {
-                return Ok(None);
-            };
-            let (value, elided) =
-                parse_lenient(&data.bytes).map_err(|source| BundleError::MalformedJson {
-                    entry: data.name.clone(),
-                    source,
-                })?;
-            if elided {
-                return Err(BundleError::Elisions {
-                    entry: data.name.clone(),
-                });
-            }
-            Ok(Some(value))
-        };
-        let ocr_json = json_entry(EntryKind::Ocr)?;
-        let manual_json = json_entry(EntryKind::ManualApproval)?;
-
+        let ocr_json = json_entry(&archive, EntryKind::Ocr)?;
+        let manual_json = json_entry(&archive, EntryKind::ManualApproval)?;
         let (ocr_json, ocr_source) = match (
             ocr_json,
             process.as_ref().and_then(|p| p.provider_ocr.clone()),
@@ -129,18 +112,6 @@ impl Bundle {
             }
             (None, None) => (None, None),
         };
-
-        // The capture date: the process creation, else the OCR's own times, else the zip's clock.
-        let mut capture: Option<(NaiveDate, String)> = process
-            .as_ref()
-            .and_then(|p| p.info.created_at)
-            .map(|t| (t.date_naive(), "process.createdAt".to_owned()));
-        if capture.is_none() {
-            capture = ocr_json
-                .as_ref()
-                .and_then(Ocr::capture_time)
-                .map(|(t, label)| (t.date_naive(), label.to_owned()));
-        }
         let manual_approval = manual_json
             .or_else(|| {
                 process
@@ -148,20 +119,12 @@ impl Bundle {
                     .and_then(|p| p.provider_manual_approval.clone())
             })
             .map(read_manual_approval);
-        if capture.is_none() {
-            capture = manual_approval
-                .as_ref()
-                .and_then(|m| m.decided_at.as_deref())
-                .and_then(parse_timestamp)
-                .map(|t| (t.date_naive(), "manual_approval time".to_owned()));
-        }
-        if capture.is_none() {
-            capture = archive
-                .contents
-                .get(&EntryKind::Ocr)
-                .and_then(|d| d.modified)
-                .map(|t| (t.date(), "ocr.json modification time in the zip".to_owned()));
-        }
+        let capture = capture_date(
+            process.as_ref(),
+            ocr_json.as_ref(),
+            manual_approval.as_ref(),
+            &archive,
+        );
         let reference = match &capture {
             Some((date, _)) => *date,
             None => {
@@ -192,4 +155,57 @@ impl Bundle {
             notes,
         })
     }
+}
+
+/// The value of a JSON entry of the archive, if it holds one. JSON that does not parse, or that
+/// holds the `...` elisions of documentation examples, is not a bundle.
+fn json_entry(
+    archive: &Archive,
+    kind: EntryKind,
+) -> Result<Option<serde_json::Value>, BundleError> {
+    let Some(data) = archive.contents.get(&kind) else {
+        return Ok(None);
+    };
+    let (value, elided) =
+        parse_lenient(&data.bytes).map_err(|source| BundleError::MalformedJson {
+            entry: data.name.clone(),
+            source,
+        })?;
+    if elided {
+        return Err(BundleError::Elisions {
+            entry: data.name.clone(),
+        });
+    }
+    Ok(Some(value))
+}
+
+/// The capture date and where it came from: the process creation, else the OCR data's own
+/// times, else the agent's decision time, else the zip's clock.
+fn capture_date(
+    process: Option<&Process>,
+    ocr_json: Option<&serde_json::Value>,
+    manual_approval: Option<&ManualApproval>,
+    archive: &Archive,
+) -> Option<(NaiveDate, String)> {
+    process
+        .and_then(|p| p.info.created_at)
+        .map(|t| (t.date_naive(), "process.createdAt".to_owned()))
+        .or_else(|| {
+            ocr_json
+                .and_then(Ocr::capture_time)
+                .map(|(t, label)| (t.date_naive(), label.to_owned()))
+        })
+        .or_else(|| {
+            manual_approval
+                .and_then(|m| m.decided_at.as_deref())
+                .and_then(parse_timestamp)
+                .map(|t| (t.date_naive(), "manual_approval time".to_owned()))
+        })
+        .or_else(|| {
+            archive
+                .contents
+                .get(&EntryKind::Ocr)
+                .and_then(|d| d.modified)
+                .map(|t| (t.date(), "ocr.json modification time in the zip".to_owned()))
+        })
 }
