@@ -164,17 +164,23 @@ fn plan_group(
     Some(PlannedGroup { code, key, members })
 }
 
-/// One document under several people, attempts days apart, its number written differently.
-fn document_reuse(planner: &mut Planner, members: &[usize], specs: &mut Specs) -> GroupKey {
-    let t0 = planner.random_time();
-    let source = planner.build(
-        members[0],
+/// The first bundle of a group whose person comes back: plain (an adult with a valid
+/// document, no personal rejection), created at `created`.
+fn group_source(planner: &mut Planner, index: usize, created: DateTime<Utc>) -> BundleSpec {
+    planner.build(
+        index,
         Request {
-            created: Some(t0),
+            created: Some(created),
             plain: true,
             ..Request::default()
         },
-    );
+    )
+}
+
+/// One document under several people, attempts days apart, its number written differently.
+fn document_reuse(planner: &mut Planner, members: &[usize], specs: &mut Specs) -> GroupKey {
+    let t0 = planner.random_time();
+    let source = group_source(planner, members[0], t0);
     let key = source.person.document_key();
     let mut t = t0;
     for (k, &m) in members.iter().enumerate().skip(1) {
@@ -239,14 +245,7 @@ fn velocity(planner: &mut Planner, members: &[usize], specs: &mut Specs) -> Grou
         day,
         planner.rng.random_range(7 * 3600..11 * 3600),
     );
-    let source = planner.build(
-        members[0],
-        Request {
-            created: Some(t),
-            plain: true,
-            ..Request::default()
-        },
-    );
+    let source = group_source(planner, members[0], t);
     let key = source.person.document_key();
     for &m in members.iter().skip(1) {
         t += Duration::minutes(planner.rng.random_range(20..80));
