@@ -10,14 +10,15 @@
 
 use eidscope_bundle::{Bundle, Limits, ProcessSource, ReadPlan};
 use eidscope_media::decode::decode_image;
-use eidscope_media::hash::{hamming, preview_dhash, preview_phash};
+use eidscope_media::hash::{preview_dhash, preview_phash};
 use eidscope_media::image_info::analyse_image;
 use eidscope_model::EntryKind;
+use eidscope_model::PerceptualHash;
 use std::collections::BTreeMap;
 
 /// The hashes as eidscope computed them before the reduced-scale decode: a full decode, a
 /// thumbnail of at most 256 pixels a side, grey.
-fn full_decode_hashes(bytes: &[u8]) -> Option<(String, String)> {
+fn full_decode_hashes(bytes: &[u8]) -> Option<(PerceptualHash, PerceptualHash)> {
     let image = decode_image(bytes).ok()?;
     let thumbnail = if image.width().max(image.height()) > 256 {
         image.thumbnail(256, 256)
@@ -74,8 +75,8 @@ fn main() {
         else {
             continue;
         };
-        let d = hamming(&new_d, &old_d).unwrap_or(64);
-        let p = hamming(&new_p, &old_p).unwrap_or(64);
+        let d = new_d.distance(old_d);
+        let p = new_p.distance(old_p);
         *dhash.entry(d).or_default() += 1;
         *phash.entry(p).or_default() += 1;
         compared += 1;

@@ -2,10 +2,10 @@
 //! ones (any folder prefix, any letter case, `.jpg` for `.jpeg`), flag unsafe names, and read the
 //! entries a [`ReadPlan`] asks for under [`Limits`]. Entry names are never used as paths here.
 
-use crate::error::{BundleError, ErrorKind};
+use crate::error::BundleError;
 use crate::limits::Limits;
 use chrono::NaiveDateTime;
-use eidscope_model::{EntryInfo, EntryKind};
+use eidscope_model::{EntryInfo, EntryKind, Note};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::io::{Cursor, Read};
@@ -69,7 +69,7 @@ pub struct Archive {
     /// media ones become `media-corrupt` findings.
     pub damaged: BTreeMap<EntryKind, String>,
     /// What the reader tolerated (a second `ocr.json`, an encrypted entry, ...).
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
 }
 
 /// Recognises a documented entry by its name: the last path component, in any letter case,
@@ -109,28 +109,7 @@ const MIB: u64 = 1024 * 1024;
 impl Archive {
     /// Reads the zip at `path` (the file is read once: hashed and parsed from memory).
     pub fn open(path: &Path, plan: ReadPlan, limits: &Limits) -> Result<Archive, BundleError> {
-        let meta = std::fs::metadata(path).map_err(|e| io_error(&e))?;
-        if meta.is_dir() {
-            return Err(BundleError::new(
-                ErrorKind::Io,
-                "is a folder, not a zip file",
-            ));
-        }
-        if meta.len() > limits.max_file_bytes {
-            return Err(BundleError::new(
-                ErrorKind::Limit,
-                format!(
-                    "file is {} bytes, over the limit of {} bytes",
-                    meta.len(),
-                    limits.max_file_bytes
-                ),
-            ));
-        }
-        let mut bytes = Vec::new();
-        std::fs::File::open(path)
-            .and_then(|f| f.take(limits.max_file_bytes + 1).read_to_end(&mut bytes))
-            .map_err(|e| io_error(&e))?;
-        Archive::from_bytes(&bytes, plan, limits)
+        Archive::from_bytes(&read_file(path, limits)?, plan, limits)
     }
 
     /// Reads a zip held in memory.
@@ -151,17 +130,17 @@ impl Archive {
         };
         let mut budget = limits.max_total_bytes;
         for index in 0..zip.len() {
-            let mut file = zip.by_index(index).map_err(|e| {
-                BundleError::new(ErrorKind::Corrupt, format!("entry #{index}: {e}"))
-            })?;
+            let mut file = zip
+                .by_index(index)
+                .map_err(|source| BundleError::EntryUnreadable { index, source })?;
             let mut info = describe(&file);
             let name = info.name.clone();
             let mut kind = info.kind;
             if kind != EntryKind::Unexpected && archive.has_entry(kind) {
-                archive.notes.push(format!(
-                    "second `{}` entry `{name}` ignored",
-                    kind.file_name()
-                ));
+                archive.notes.push(Note::SecondEntry {
+                    file: kind.file_name().to_owned(),
+                    name: name.clone(),
+                });
                 kind = EntryKind::Unexpected;
             }
             info.kind = kind;
@@ -177,7 +156,7 @@ impl Archive {
             if file.encrypted() {
                 archive
                     .notes
-                    .push(format!("entry `{name}` is encrypted and was not read"));
+                    .push(Note::EncryptedEntry { name: name.clone() });
                 archive.damaged.insert(kind, "encrypted entry".to_owned());
                 continue;
             }
@@ -188,11 +167,8 @@ impl Archive {
             let keep = kind != EntryKind::Video || plan.video;
             let (read, damage) = match read_entry(&mut file, cap, compressed, ratio, keep) {
                 Ok(read) => (read, None),
-                Err(EntryReadError::Limit(why)) => {
-                    return Err(BundleError::new(
-                        ErrorKind::Limit,
-                        format!("entry `{name}` {why}"),
-                    ));
+                Err(EntryReadError::Limit(limit)) => {
+                    return Err(BundleError::EntryOverLimit { entry: name, limit });
                 }
                 Err(EntryReadError::Damaged(e, partial)) => {
                     let read = EntryRead {
@@ -206,10 +182,10 @@ impl Archive {
             budget -= read.size;
             if let Some(e) = damage {
                 if !kind.is_media() {
-                    return Err(BundleError::new(
-                        ErrorKind::Corrupt,
-                        format!("entry `{name}` is damaged: {e}"),
-                    ));
+                    return Err(BundleError::EntryDamaged {
+                        entry: name,
+                        source: e,
+                    });
                 }
                 // Keep what decompressed: the media layer reports the truncation with evidence.
                 archive
@@ -240,10 +216,31 @@ impl Archive {
     }
 }
 
+/// The limit an entry passed while it was decompressed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum EntryLimit {
+    /// It decompresses to more than its cap (or the bundle's remaining budget), bytes.
+    #[error("decompresses to more than {cap} bytes")]
+    Size {
+        /// The cap, bytes.
+        cap: u64,
+    },
+    /// Past 1 MiB, it expands more than `ratio` times its compressed size: a bomb.
+    #[error(
+        "expands more than {ratio}x its compressed size of {compressed} bytes: a decompression bomb"
+    )]
+    Ratio {
+        /// The ratio limit.
+        ratio: u64,
+        /// Its compressed size, bytes.
+        compressed: u64,
+    },
+}
+
 /// Why an entry could not be read whole.
 enum EntryReadError {
     /// Over the size cap or the compression-ratio limit: the bundle is refused.
-    Limit(String),
+    Limit(EntryLimit),
     /// The data stream broke (CRC mismatch, truncation); what was read is kept.
     Damaged(std::io::Error, Vec<u8>),
 }
@@ -279,14 +276,13 @@ fn read_entry(
         read.size += n as u64;
         let got = read.size;
         if got > cap {
-            return Err(EntryReadError::Limit(format!(
-                "decompresses to more than {cap} bytes"
-            )));
+            return Err(EntryReadError::Limit(EntryLimit::Size { cap }));
         }
         if got > MIB && got / compressed.max(1) > max_ratio {
-            return Err(EntryReadError::Limit(format!(
-                "expands more than {max_ratio}x its compressed size of {compressed} bytes: a decompression bomb"
-            )));
+            return Err(EntryReadError::Limit(EntryLimit::Ratio {
+                ratio: max_ratio,
+                compressed,
+            }));
         }
     }
     read.sha256 = hex::encode(digest.finalize());
@@ -300,35 +296,50 @@ struct EntryRead {
     size: u64,
 }
 
+/// The bytes of the file at `path`, refused when it is a folder or larger than
+/// `limits.max_file_bytes` (never more than that is read, whatever the file says).
+pub fn read_file(path: &Path, limits: &Limits) -> Result<Vec<u8>, BundleError> {
+    let meta = std::fs::metadata(path).map_err(BundleError::unreadable)?;
+    if meta.is_dir() {
+        return Err(BundleError::Folder);
+    }
+    let too_large = |size| BundleError::TooLarge {
+        size,
+        limit: limits.max_file_bytes,
+    };
+    if meta.len() > limits.max_file_bytes {
+        return Err(too_large(meta.len()));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limits.max_file_bytes + 1).read_to_end(&mut bytes))
+        .map_err(BundleError::unreadable)?;
+    // The file grew between the two looks.
+    if bytes.len() as u64 > limits.max_file_bytes {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
 /// Checks the magic, parses the central directory and applies the entry-count limit.
 fn open_zip<'a>(
     bytes: &'a [u8],
     limits: &Limits,
 ) -> Result<::zip::ZipArchive<Cursor<&'a [u8]>>, BundleError> {
     if bytes.is_empty() {
-        return Err(BundleError::new(
-            ErrorKind::Empty,
-            "file is empty (0 bytes), not a zip",
-        ));
+        return Err(BundleError::Empty);
     }
     if !bytes.starts_with(ZIP_MAGIC) && !bytes.starts_with(EMPTY_ZIP_MAGIC) {
-        return Err(BundleError::new(
-            ErrorKind::NotZip,
-            format!("not a zip file (starts with {})", describe_magic(bytes)),
-        ));
+        return Err(BundleError::NotZip {
+            head: bytes[..bytes.len().min(4)].to_vec(),
+        });
     }
-    let zip = ::zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
-        BundleError::new(ErrorKind::Corrupt, format!("truncated or damaged zip: {e}"))
-    })?;
+    let zip = ::zip::ZipArchive::new(Cursor::new(bytes)).map_err(BundleError::Corrupt)?;
     if zip.len() > limits.max_entries {
-        return Err(BundleError::new(
-            ErrorKind::Limit,
-            format!(
-                "{} entries, over the limit of {}",
-                zip.len(),
-                limits.max_entries
-            ),
-        ));
+        return Err(BundleError::TooManyEntries {
+            count: zip.len(),
+            limit: limits.max_entries,
+        });
     }
     Ok(zip)
 }
@@ -351,24 +362,6 @@ fn describe<R: Read>(file: &::zip::read::ZipFile<'_, R>) -> EntryInfo {
         unsafe_name,
         directory,
     }
-}
-
-fn io_error(e: &std::io::Error) -> BundleError {
-    let what = match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".to_owned(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
-        _ => e.to_string(),
-    };
-    BundleError::new(ErrorKind::Io, format!("cannot read: {what}"))
-}
-
-fn describe_magic(bytes: &[u8]) -> String {
-    let head = &bytes[..bytes.len().min(4)];
-    let printable: String = head
-        .iter()
-        .map(|&b| if b.is_ascii_graphic() { b as char } else { '.' })
-        .collect();
-    format!("`{printable}`, hex {}", hex::encode(head))
 }
 
 fn zip_time(t: ::zip::DateTime) -> Option<NaiveDateTime> {
@@ -398,11 +391,11 @@ pub fn visit_entries(
     for index in 0..zip.len() {
         let mut file = zip
             .by_index(index)
-            .map_err(|e| BundleError::new(ErrorKind::Corrupt, format!("entry #{index}: {e}")))?;
+            .map_err(|source| BundleError::EntryUnreadable { index, source })?;
         let info = describe(&file);
         let (unsafe_name, directory, kind) = (info.unsafe_name, info.directory, info.kind);
         if unsafe_name || directory {
-            visit(&info, None).map_err(|e| BundleError::new(ErrorKind::Io, e.to_string()))?;
+            visit(&info, None).map_err(BundleError::unreadable)?;
             continue;
         }
         let (cap, ratio) = limits.for_kind(kind);
@@ -413,14 +406,14 @@ pub fn visit_entries(
             read_entry(&mut file, cap, info.compressed_size, ratio, true)
                 .map(|read| read.data)
                 .map_err(|e| match e {
-                    EntryReadError::Limit(why) => why,
+                    EntryReadError::Limit(limit) => limit.to_string(),
                     EntryReadError::Damaged(e, _) => format!("damaged: {e}"),
                 })
         };
         if let Ok(d) = &read {
             budget -= d.len() as u64;
         }
-        visit(&info, Some(read)).map_err(|e| BundleError::new(ErrorKind::Io, e.to_string()))?;
+        visit(&info, Some(read)).map_err(BundleError::unreadable)?;
     }
     Ok(())
 }

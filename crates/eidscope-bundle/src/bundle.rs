@@ -4,7 +4,7 @@
 
 use crate::archive::{Archive, ReadPlan};
 use crate::dates::parse_timestamp;
-use crate::error::{BundleError, ErrorKind};
+use crate::error::BundleError;
 use crate::json::parse_lenient;
 use crate::limits::Limits;
 use crate::manual::read_manual_approval;
@@ -12,7 +12,7 @@ use crate::ocr::Ocr;
 use crate::process::{Process, find_process_beside};
 use crate::status::{Derivation, derive};
 use chrono::NaiveDate;
-use eidscope_model::{EntryKind, ManualApproval};
+use eidscope_model::{EntryKind, ManualApproval, Note};
 use std::path::Path;
 
 /// Where the process of a bundle comes from.
@@ -47,7 +47,7 @@ pub struct Bundle {
     /// The derived status.
     pub derivation: Derivation,
     /// What the reader tolerated, for the report.
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
 }
 
 impl Bundle {
@@ -62,19 +62,23 @@ impl Bundle {
         let mut notes = Vec::new();
         let process = match process {
             ProcessSource::Without => None,
-            ProcessSource::File(file) => Some(Process::read(file, limits).map_err(|e| {
-                BundleError::new(e.kind, format!("{}: {}", file.display(), e.message))
-            })?),
+            ProcessSource::File(file) => {
+                Some(
+                    Process::read(file, limits).map_err(|e| BundleError::Process {
+                        file: file.to_path_buf(),
+                        source: Box::new(e),
+                    })?,
+                )
+            }
             ProcessSource::Beside => match find_process_beside(path) {
                 None => None,
                 Some(file) => match Process::read(&file, limits) {
                     Ok(p) => Some(p),
                     Err(e) => {
-                        notes.push(format!(
-                            "process file {} ignored: {}",
-                            file.display(),
-                            e.message
-                        ));
+                        notes.push(Note::ProcessIgnored {
+                            file: file.display().to_string(),
+                            problem: e.line(),
+                        });
                         None
                     }
                 },
@@ -95,53 +99,19 @@ impl Bundle {
         if let Some(p) = &process {
             notes.extend(p.notes.iter().cloned());
         }
-        let json_entry = |kind: EntryKind| -> Result<Option<serde_json::Value>, BundleError> {
-            let Some(data) = archive.contents.get(&kind) else {
-                return Ok(None);
-            };
-            let (value, elided) = parse_lenient(&data.bytes).map_err(|e| {
-                BundleError::new(
-                    ErrorKind::MalformedJson,
-                    format!("`{}` is not valid JSON: {e}", data.name),
-                )
-            })?;
-            if elided {
-                return Err(BundleError::new(
-                    ErrorKind::MalformedJson,
-                    format!("`{}` is not valid JSON: it holds `...` elisions", data.name),
-                ));
-            }
-            Ok(Some(value))
-        };
-        let ocr_json = json_entry(EntryKind::Ocr)?;
-        let manual_json = json_entry(EntryKind::ManualApproval)?;
-
+        let ocr_json = json_entry(&archive, EntryKind::Ocr)?;
+        let manual_json = json_entry(&archive, EntryKind::ManualApproval)?;
         let (ocr_json, ocr_source) = match (
             ocr_json,
             process.as_ref().and_then(|p| p.provider_ocr.clone()),
         ) {
             (Some(v), _) => (Some(v), Some("ocr.json")),
             (None, Some(v)) => {
-                notes.push(
-                    "the zip has no ocr.json: the process's providerSpecific.ocr is used"
-                        .to_owned(),
-                );
+                notes.push(Note::OcrFromProcess);
                 (Some(v), Some("process.providerSpecific.ocr"))
             }
             (None, None) => (None, None),
         };
-
-        // The capture date: the process creation, else the OCR's own times, else the zip's clock.
-        let mut capture: Option<(NaiveDate, String)> = process
-            .as_ref()
-            .and_then(|p| p.info.created_at)
-            .map(|t| (t.date_naive(), "process.createdAt".to_owned()));
-        if capture.is_none() {
-            capture = ocr_json
-                .as_ref()
-                .and_then(Ocr::capture_time)
-                .map(|(t, label)| (t.date_naive(), label.to_owned()));
-        }
         let manual_approval = manual_json
             .or_else(|| {
                 process
@@ -149,26 +119,17 @@ impl Bundle {
                     .and_then(|p| p.provider_manual_approval.clone())
             })
             .map(read_manual_approval);
-        if capture.is_none() {
-            capture = manual_approval
-                .as_ref()
-                .and_then(|m| m.decided_at.as_deref())
-                .and_then(parse_timestamp)
-                .map(|t| (t.date_naive(), "manual_approval time".to_owned()));
-        }
-        if capture.is_none() {
-            capture = archive
-                .contents
-                .get(&EntryKind::Ocr)
-                .and_then(|d| d.modified)
-                .map(|t| (t.date(), "ocr.json modification time in the zip".to_owned()));
-        }
+        let capture = capture_date(
+            process.as_ref(),
+            ocr_json.as_ref(),
+            manual_approval.as_ref(),
+            &archive,
+        );
         let reference = match &capture {
             Some((date, _)) => *date,
             None => {
                 if ocr_json.is_some() {
-                    notes
-                        .push("no capture date: two-digit years are read against today".to_owned());
+                    notes.push(Note::NoCaptureDate);
                 }
                 chrono::Utc::now().date_naive()
             }
@@ -194,4 +155,57 @@ impl Bundle {
             notes,
         })
     }
+}
+
+/// The value of a JSON entry of the archive, if it holds one. JSON that does not parse, or that
+/// holds the `...` elisions of documentation examples, is not a bundle.
+fn json_entry(
+    archive: &Archive,
+    kind: EntryKind,
+) -> Result<Option<serde_json::Value>, BundleError> {
+    let Some(data) = archive.contents.get(&kind) else {
+        return Ok(None);
+    };
+    let (value, elided) =
+        parse_lenient(&data.bytes).map_err(|source| BundleError::MalformedJson {
+            entry: data.name.clone(),
+            source,
+        })?;
+    if elided {
+        return Err(BundleError::Elisions {
+            entry: data.name.clone(),
+        });
+    }
+    Ok(Some(value))
+}
+
+/// The capture date and where it came from: the process creation, else the OCR data's own
+/// times, else the agent's decision time, else the zip's clock.
+fn capture_date(
+    process: Option<&Process>,
+    ocr_json: Option<&serde_json::Value>,
+    manual_approval: Option<&ManualApproval>,
+    archive: &Archive,
+) -> Option<(NaiveDate, String)> {
+    process
+        .and_then(|p| p.info.created_at)
+        .map(|t| (t.date_naive(), "process.createdAt".to_owned()))
+        .or_else(|| {
+            ocr_json
+                .and_then(Ocr::capture_time)
+                .map(|(t, label)| (t.date_naive(), label.to_owned()))
+        })
+        .or_else(|| {
+            manual_approval
+                .and_then(|m| m.decided_at.as_deref())
+                .and_then(parse_timestamp)
+                .map(|t| (t.date_naive(), "manual_approval time".to_owned()))
+        })
+        .or_else(|| {
+            archive
+                .contents
+                .get(&EntryKind::Ocr)
+                .and_then(|d| d.modified)
+                .map(|t| (t.date(), "ocr.json modification time in the zip".to_owned()))
+        })
 }

@@ -4,21 +4,34 @@
 
 use serde_json::{Map, Value};
 
+/// Why JSON text does not parse: the strict parser's error (the first one, when dropping
+/// `...` elisions did not help either), after telling text that is not UTF-8.
+#[derive(Debug, thiserror::Error)]
+pub enum JsonError {
+    /// The bytes are not UTF-8 text.
+    #[error("not UTF-8 text")]
+    NotUtf8(#[source] serde_json::Error),
+    /// The text is not JSON.
+    #[error(transparent)]
+    Syntax(#[from] serde_json::Error),
+}
+
 /// Parses JSON text. When the strict parse fails and the text holds `...` elisions outside
 /// strings (as documentation examples do), they are dropped and the parse retried; the second
 /// value of the pair says whether that happened.
-pub fn parse_lenient(bytes: &[u8]) -> Result<(Value, bool), String> {
+pub fn parse_lenient(bytes: &[u8]) -> Result<(Value, bool), JsonError> {
     let strict = serde_json::from_slice::<Value>(bytes);
     match strict {
         Ok(value) => Ok((value, false)),
         Err(first) => {
-            let text =
-                std::str::from_utf8(bytes).map_err(|_| format!("not UTF-8 text: {first}"))?;
+            let Ok(text) = std::str::from_utf8(bytes) else {
+                return Err(JsonError::NotUtf8(first));
+            };
             match drop_elisions(text) {
                 Some(cleaned) => serde_json::from_str::<Value>(&cleaned)
                     .map(|v| (v, true))
-                    .map_err(|_| first.to_string()),
-                None => Err(first.to_string()),
+                    .map_err(|_| JsonError::Syntax(first)),
+                None => Err(JsonError::Syntax(first)),
             }
         }
     }

@@ -20,9 +20,9 @@ pub mod ocr;
 pub mod process;
 pub mod status;
 
-pub use archive::{Archive, EntryData, ReadPlan};
+pub use archive::{Archive, EntryData, EntryLimit, ReadPlan};
 pub use bundle::{Bundle, ProcessSource};
-pub use error::{BundleError, ErrorKind};
+pub use error::BundleError;
 pub use limits::Limits;
 pub use ocr::{FieldIssue, Ocr};
 pub use process::{Process, find_process_beside};

@@ -7,7 +7,7 @@ use crate::countries::is_known_country;
 use crate::dates::{DateRole, from_epoch, parse_date};
 use crate::json::{self, as_bool, as_i64, as_text, boolean, field, object, text};
 use chrono::{DateTime, NaiveDate, Utc};
-use eidscope_model::{BoundingBox, Feature, Identity, Shape, SimilarityLevel};
+use eidscope_model::{BoundingBox, Feature, Identity, Note, Shape, SimilarityLevel};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -48,7 +48,7 @@ pub struct Ocr {
     /// Invalid field values.
     pub field_issues: Vec<FieldIssue>,
     /// What was tolerated.
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
     /// The JSON as it came.
     pub raw: Value,
 }
@@ -128,7 +128,7 @@ impl Ocr {
                 Shape::Signicat => ocr.read_signicat(o, reference),
                 Shape::EidRaw => ocr.read_raw(o, reference),
             },
-            None => ocr.notes.push("ocr.json is not a JSON object".to_owned()),
+            None => ocr.notes.push(Note::OcrNotObject),
         }
         ocr.raw = value;
         ocr
@@ -232,13 +232,13 @@ impl Ocr {
         self.similarity = raw.as_deref().and_then(SimilarityLevel::parse);
         if let (Some(raw), None) = (&raw, self.similarity) {
             self.notes
-                .push(format!("similarity `{raw}` is not a known level"));
+                .push(Note::UnknownSimilarity { word: raw.clone() });
         }
         self.similarity_raw = raw;
     }
 
     fn read_checks(&mut self, checks: &Value) {
-        let mut put = |name: String, verdict: Option<bool>, notes: &mut Vec<String>| {
+        let mut put = |name: String, verdict: Option<bool>, notes: &mut Vec<Note>| {
             let name = if name.eq_ignore_ascii_case("liveness") {
                 LIVENESS_CHECK.to_owned()
             } else {
@@ -248,7 +248,7 @@ impl Ocr {
                 Some(valid) => {
                     self.security_checks.insert(name, valid);
                 }
-                None => notes.push(format!("security check `{name}` has no readable verdict")),
+                None => notes.push(Note::CheckWithoutVerdict { name }),
             }
         };
         let mut notes = Vec::new();
@@ -273,7 +273,7 @@ impl Ocr {
                     }
                 }
             }
-            _ => notes.push("securityChecks is neither an object nor an array".to_owned()),
+            _ => notes.push(Note::ChecksUnreadable),
         }
         self.notes.extend(notes);
     }
@@ -283,20 +283,17 @@ impl Ocr {
             Value::Array(items) => items.iter().map(|v| (None, v)).collect(),
             Value::Object(map) => map.iter().map(|(k, v)| (Some(k.as_str()), v)).collect(),
             _ => {
-                self.notes
-                    .push("features is neither an array nor an object".to_owned());
+                self.notes.push(Note::FeaturesUnreadable);
                 return;
             }
         };
         for (key, item) in items {
             let Some(f) = item.as_object() else {
-                self.notes
-                    .push("a feature that is not an object was skipped".to_owned());
+                self.notes.push(Note::FeatureNotObject);
                 continue;
             };
             let Some(name) = text(f, &["name"]).or_else(|| key.map(str::to_owned)) else {
-                self.notes
-                    .push("a feature without a name was skipped".to_owned());
+                self.notes.push(Note::FeatureWithoutName);
                 continue;
             };
             let bbox = field(f, &["bbox", "boundingBox", "box"]).and_then(read_bbox);

@@ -3,10 +3,10 @@
 //! copy of the OCR data.
 
 use crate::dates::parse_timestamp;
-use crate::error::{BundleError, ErrorKind};
+use crate::error::BundleError;
 use crate::json::{field, object, parse_lenient, text};
 use crate::limits::Limits;
-use eidscope_model::{FailReason, ProcessInfo, Status};
+use eidscope_model::{FailReason, Note, ProcessInfo, Status};
 use serde_json::Value;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -21,7 +21,7 @@ pub struct Process {
     /// `providerSpecific.manualApproval`.
     pub provider_manual_approval: Option<Value>,
     /// What was tolerated while reading.
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
 }
 
 /// The process file for a bundle path: `X.json`, else `X.process.json`.
@@ -40,31 +40,21 @@ impl Process {
         let mut bytes = Vec::new();
         std::fs::File::open(path)
             .and_then(|f| f.take(limits.max_json_bytes + 1).read_to_end(&mut bytes))
-            .map_err(|e| {
-                BundleError::new(ErrorKind::Io, format!("cannot read process file: {e}"))
-            })?;
+            .map_err(|error| BundleError::ProcessUnreadable { error })?;
         if bytes.len() as u64 > limits.max_json_bytes {
-            return Err(BundleError::new(
-                ErrorKind::Limit,
-                format!("process file is over {} bytes", limits.max_json_bytes),
-            ));
+            return Err(BundleError::ProcessTooLarge {
+                limit: limits.max_json_bytes,
+            });
         }
         Process::from_bytes(&bytes, &path.display().to_string())
     }
 
     /// Parses a process from JSON bytes; `source` names it in the report.
     pub fn from_bytes(bytes: &[u8], source: &str) -> Result<Process, BundleError> {
-        let (value, elided) = parse_lenient(bytes).map_err(|e| {
-            BundleError::new(
-                ErrorKind::MalformedJson,
-                format!("process file is not valid JSON: {e}"),
-            )
-        })?;
+        let (value, elided) = parse_lenient(bytes).map_err(BundleError::ProcessMalformed)?;
         let mut process = Process::from_json(&value, source);
         if elided {
-            process
-                .notes
-                .push("process JSON held `...` elisions; they were ignored".to_owned());
+            process.notes.push(Note::ProcessElisions);
         }
         Ok(process)
     }
@@ -75,13 +65,16 @@ impl Process {
         let o = value.as_object().unwrap_or(&empty);
         let mut notes = Vec::new();
         if value.as_object().is_none() {
-            notes.push("process JSON is not an object".to_owned());
+            notes.push(Note::ProcessNotObject);
         }
-        let time = |name: &str, notes: &mut Vec<String>| {
+        let time = |name: &str, notes: &mut Vec<Note>| {
             let raw = text(o, &[name])?;
             let parsed = parse_timestamp(&raw);
             if parsed.is_none() {
-                notes.push(format!("process `{name}` `{raw}` is not an ISO-8601 time"));
+                notes.push(Note::ProcessTime {
+                    field: name.to_owned(),
+                    value: raw,
+                });
             }
             parsed
         };

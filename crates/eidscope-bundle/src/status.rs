@@ -4,17 +4,15 @@
 //! job of the contradiction findings, never of this rule.
 
 use crate::ocr::Ocr;
-use eidscope_model::{Decision, FailReason, ManualApproval, SimilarityLevel, Status};
+use eidscope_model::{Decision, FailReason, ManualApproval, Reason, SimilarityLevel, Status};
 
 /// The derived status and the reasons behind it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Derivation {
-    /// The status the evidence implies.
+    /// The status the evidence implies: the one the first reason decides, else accepted.
     pub status: Status,
-    /// Every rule that holds, in the order of the rules (the first decides the status):
-    /// `fail-reason:TYPE`, `no-ocr-data`, `ocr-error`, `security-check:NAME`,
-    /// `manual-approval:rejected`, `similarity:LEVEL`, `feature-not-found:NAME`.
-    pub reasons: Vec<String>,
+    /// Every rule that holds, in the order of the rules (the first decides the status).
+    pub reasons: Vec<Reason>,
 }
 
 /// Applies the rules: failed, then rejected, then inconclusive, else accepted.
@@ -23,65 +21,53 @@ pub fn derive(
     manual: Option<&ManualApproval>,
     fail_reason: Option<&FailReason>,
 ) -> Derivation {
-    let mut failed = Vec::new();
+    let mut reasons = Vec::new();
+    // Failed: a fail reason, or no OCR data.
     if let Some(reason) = fail_reason {
-        failed.push(match &reason.kind {
-            Some(kind) => format!("fail-reason:{kind}"),
-            None => "fail-reason".to_owned(),
-        });
+        reasons.push(Reason::FailReason(reason.kind.clone()));
     }
     let ocr = match ocr {
         None => {
-            failed.push("no-ocr-data".to_owned());
+            reasons.push(Reason::NoOcrData);
             None
         }
         Some(o) if !o.has_data() => {
-            failed.push("ocr-error".to_owned());
+            reasons.push(Reason::OcrError);
             None
         }
         Some(o) => Some(o),
     };
-
-    let mut rejected = Vec::new();
-    let mut inconclusive = Vec::new();
+    // Rejected: a security check not valid, or the agent rejected.
     if let Some(ocr) = ocr {
-        rejected.extend(
+        reasons.extend(
             ocr.security_checks
                 .iter()
                 .filter(|(_, valid)| !**valid)
-                .map(|(name, _)| format!("security-check:{name}")),
+                .map(|(name, _)| Reason::SecurityCheck(name.clone())),
         );
+    }
+    if manual.and_then(|m| m.decision) == Some(Decision::Rejected) {
+        reasons.push(Reason::ManualRejection);
+    }
+    // Inconclusive: a similarity other than high, or a feature not found.
+    if let Some(ocr) = ocr {
         match (ocr.similarity, &ocr.similarity_raw) {
             (Some(SimilarityLevel::High), _) => {}
-            (Some(level), _) => inconclusive.push(format!("similarity:{level}")),
-            (None, Some(raw)) => {
-                inconclusive.push(format!("similarity:{}", raw.to_ascii_lowercase()))
+            (Some(level), _) => reasons.push(Reason::Similarity(Some(level.as_str().to_owned()))),
+            (None, raw) => {
+                reasons.push(Reason::Similarity(
+                    raw.as_ref().map(|raw| raw.to_ascii_lowercase()),
+                ));
             }
-            (None, None) => inconclusive.push("similarity:absent".to_owned()),
         }
-        inconclusive.extend(
+        reasons.extend(
             ocr.features
                 .iter()
                 .filter(|f| f.found == Some(false))
-                .map(|f| format!("feature-not-found:{}", f.name)),
+                .map(|f| Reason::FeatureNotFound(f.name.clone())),
         );
     }
-    if manual.and_then(|m| m.decision.as_ref()) == Some(&Decision::Rejected) {
-        rejected.push("manual-approval:rejected".to_owned());
-    }
-
-    let status = if !failed.is_empty() {
-        Status::Failed
-    } else if !rejected.is_empty() {
-        Status::Rejected
-    } else if !inconclusive.is_empty() {
-        Status::Inconclusive
-    } else {
-        Status::Accepted
-    };
-    let mut reasons = failed;
-    reasons.extend(rejected);
-    reasons.extend(inconclusive);
+    let status = reasons.first().map_or(Status::Accepted, Reason::decides);
     Derivation { status, reasons }
 }
 
@@ -162,7 +148,7 @@ mod tests {
             decision in prop::option::of(prop::sample::select(vec![Decision::Accepted, Decision::Rejected])),
         ) {
             let o = ocr(checks.clone(), similarity, found.clone());
-            let m = manual(decision.clone());
+            let m = manual(decision);
             let reason = FailReason { id: None, kind: Some("InactiveUser.Aborted".into()), message: None };
             let d = derive(has_ocr.then_some(&o), Some(&m), failed.then_some(&reason));
             let expected = if failed || !has_ocr {
@@ -176,15 +162,11 @@ mod tests {
             };
             prop_assert_eq!(&d.status, &expected);
             prop_assert_eq!(d.reasons.is_empty(), expected == Status::Accepted);
-            // The first reason names the rule that decided.
+            // The reasons come in the order of the rules: the first names the rule that decided.
+            let rules: Vec<u8> = d.reasons.iter().map(|r| rank(&r.decides())).collect();
+            prop_assert!(rules.windows(2).all(|w| w[0] >= w[1]), "{:?}", d.reasons);
             if let Some(first) = d.reasons.first() {
-                let prefix = first.split(':').next().unwrap_or_default();
-                let rule = match prefix {
-                    "fail-reason" | "no-ocr-data" | "ocr-error" => Status::Failed,
-                    "security-check" | "manual-approval" => Status::Rejected,
-                    _ => Status::Inconclusive,
-                };
-                prop_assert_eq!(rule, expected);
+                prop_assert_eq!(first.decides(), expected);
             }
         }
 

@@ -3,8 +3,8 @@
 
 #![allow(clippy::unwrap_used)]
 
-use eidscope_bundle::{Archive, Bundle, ErrorKind, Limits, Process, ReadPlan};
-use eidscope_model::{EntryKind, Shape, SimilarityLevel, Status};
+use eidscope_bundle::{Archive, Bundle, BundleError, EntryLimit, Limits, Process, ReadPlan};
+use eidscope_model::{EntryKind, ErrorKind, Note, Reason, Shape, SimilarityLevel, Status};
 use serde_json::json;
 use std::io::Write;
 
@@ -76,7 +76,10 @@ fn documented_entries_are_found_in_folders_any_case_and_jpg() {
         ]
     );
     assert_eq!(b.archive.contents[&EntryKind::Front].bytes, b"x");
-    assert!(b.notes.iter().any(|n| n.contains("second `front.jpeg`")));
+    assert!(b.notes.contains(&Note::SecondEntry {
+        file: "front.jpeg".into(),
+        name: "result/front.jpeg".into()
+    }));
     assert!(b.archive.entries[4].directory);
 }
 
@@ -108,9 +111,9 @@ fn raw_shape_maps_to_the_normalised_model() {
     assert_eq!(
         b.derivation.reasons,
         [
-            "security-check:nonExpired",
-            "similarity:verylow",
-            "feature-not-found:hologram"
+            Reason::SecurityCheck("nonExpired".into()),
+            Reason::Similarity(Some("verylow".into())),
+            Reason::FeatureNotFound("hologram".into())
         ]
     );
 }
@@ -129,7 +132,7 @@ fn raw_error_variant_means_no_ocr_data() {
         Some("DocumentNotFound: no document")
     );
     assert_eq!(b.derivation.status, Status::Failed);
-    assert_eq!(b.derivation.reasons, ["ocr-error"]);
+    assert_eq!(b.derivation.reasons, [Reason::OcrError]);
 }
 
 #[test]
@@ -170,7 +173,7 @@ fn the_agent_decision_rejects() {
         ),
     );
     assert_eq!(b.derivation.status, Status::Rejected);
-    assert_eq!(b.derivation.reasons, ["manual-approval:rejected"]);
+    assert_eq!(b.derivation.reasons, [Reason::ManualRejection]);
     let m = b.manual_approval.as_ref().unwrap();
     assert_eq!(m.agent.as_deref(), Some("ra-9"));
     assert_eq!(m.reasons, ["blurred"]);
@@ -188,13 +191,17 @@ fn a_damaged_media_entry_is_kept_and_marked_a_damaged_json_entry_is_an_error() {
     bad[at] ^= 0x55;
     match Archive::from_bytes(&bad, ReadPlan::ALL, &Limits::default()) {
         Ok(a) => assert!(a.damaged.contains_key(&EntryKind::Front), "{:?}", a.damaged),
-        Err(e) => assert_eq!(e.kind, ErrorKind::Corrupt, "{e}"),
+        Err(e) => assert_eq!(e.kind(), ErrorKind::Corrupt, "{e}"),
     }
     let mut bad_json = zip(&[("ocr.json", &[b' '; 4000])]);
     let at = 30 + "ocr.json".len() + 2;
     bad_json[at] ^= 0x55;
     let err = Archive::from_bytes(&bad_json, ReadPlan::ALL, &Limits::default()).unwrap_err();
-    assert_eq!(err.kind, ErrorKind::Corrupt, "{err}");
+    assert!(
+        matches!(&err, BundleError::EntryDamaged { entry, .. } if entry == "ocr.json"),
+        "{err}"
+    );
+    assert_eq!(err.kind(), ErrorKind::Corrupt);
 }
 
 #[test]
@@ -204,20 +211,21 @@ fn limits_count_what_is_read_not_what_is_declared() {
         ..Limits::default()
     };
     let many = zip(&[("a", b"1"), ("b", b"2"), ("c", b"3"), ("d", b"4")]);
-    assert_eq!(
-        Archive::from_bytes(&many, ReadPlan::ALL, &limits)
-            .unwrap_err()
-            .kind,
-        ErrorKind::Limit
-    );
+    assert!(matches!(
+        Archive::from_bytes(&many, ReadPlan::ALL, &limits).unwrap_err(),
+        BundleError::TooManyEntries { count: 4, limit: 3 }
+    ));
     let limits = Limits {
         max_json_bytes: 1000,
         ..Limits::default()
     };
     let big = zip(&[("ocr.json", &[b' '; 1001])]);
     let err = Archive::from_bytes(&big, ReadPlan::ALL, &limits).unwrap_err();
-    assert_eq!(err.kind, ErrorKind::Limit);
-    assert!(err.message.contains("ocr.json"), "{err}");
+    assert_eq!(err.kind(), ErrorKind::Limit);
+    assert!(
+        matches!(&err, BundleError::EntryOverLimit { entry, limit: EntryLimit::Size { cap: 1000 } } if entry == "ocr.json"),
+        "{err}"
+    );
     // At --level meta the media entries are listed but never decompressed.
     let media = zip(&[("video.mp4", &[0u8; 3_000_000])]);
     let a = Archive::from_bytes(&media, ReadPlan::META, &Limits::default()).unwrap();

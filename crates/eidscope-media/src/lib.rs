@@ -20,7 +20,6 @@ pub mod preview;
 pub mod video;
 
 pub use decode::decode_image;
-pub use hash::hamming;
 pub use image_info::analyse_image;
 pub use overlay::{OverlayHeader, contact_sheet, render_side};
 

@@ -4,12 +4,9 @@
 //! the committed copy in step.
 
 use serde::{Deserialize, Serialize};
-use std::fmt;
-use std::str::FromStr;
 
 /// How urgent a finding is. Ordered from least to most severe, so `a >= b` reads "at least as bad".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
     /// Worth knowing, not a problem by itself.
     Info,
@@ -21,45 +18,12 @@ pub enum Severity {
     High,
 }
 
-impl Severity {
-    /// All severities, most severe first (the order reports list them in).
-    pub const ALL: [Severity; 4] = [
-        Severity::High,
-        Severity::Medium,
-        Severity::Low,
-        Severity::Info,
-    ];
-
-    /// The lower-case word used in every output.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::High => "high",
-            Severity::Medium => "medium",
-            Severity::Low => "low",
-            Severity::Info => "info",
-        }
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Severity {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Severity::ALL
-            .into_iter()
-            .find(|sev| sev.as_str().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| format!("unknown severity `{s}` (expected high, medium, low or info)"))
-    }
-}
+// Listed most severe first: the order reports (and the Parquet enum column) list them in, and
+// `Severity::ALL`.
+crate::words!(Severity, "severity", [High => "high", Medium => "medium", Low => "low", Info => "info"]);
 
 /// Whether a finding is about one bundle or needs several.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FindingScope {
     /// Found by looking at one bundle alone.
     Bundle,
@@ -67,14 +31,15 @@ pub enum FindingScope {
     Batch,
 }
 
+crate::words!(FindingScope, "scope", [Bundle => "bundle", Batch => "batch"]);
+
 macro_rules! catalogue {
     ($( $variant:ident => $code:literal, $sev:ident, $scope:ident, $when:literal; )*) => {
         /// Every finding code of the contract. The serialised form is the kebab-case code.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum FindingCode {
             $(
                 #[doc = $when]
-                #[serde(rename = $code)]
                 $variant,
             )*
         }
@@ -89,12 +54,7 @@ macro_rules! catalogue {
             }, )*
         ];
 
-        impl FindingCode {
-            /// The code as written in every output, e.g. `status-mismatch`.
-            pub fn as_str(self) -> &'static str {
-                match self { $( FindingCode::$variant => $code, )* }
-            }
-        }
+        crate::words!(FindingCode, "finding code", [$( $variant => $code ),*]);
     };
 }
 
@@ -169,23 +129,6 @@ impl FindingCode {
     }
 }
 
-impl fmt::Display for FindingCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for FindingCode {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        CATALOGUE
-            .iter()
-            .map(|spec| spec.code)
-            .find(|code| code.as_str() == s)
-            .ok_or_else(|| format!("unknown finding code `{s}`"))
-    }
-}
-
 /// One finding: a code with its severity, a sentence a person can act on, and the evidence
 /// (the raw values that made it fire).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -244,6 +187,30 @@ impl LinkFinding {
             message: message.into(),
         }
     }
+}
+
+/// The `links --json` object: one finding per linked group, and what the rules ran on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinksReport {
+    /// One finding per linked group, by code (catalogue order), first path and key.
+    pub findings: Vec<LinkFinding>,
+    /// Bundles the rules looked at (each attempt once).
+    pub bundles: usize,
+    /// Inputs that could not be read as a bundle.
+    pub unreadable: usize,
+    /// The `--near-bits` of `face-near-duplicate`.
+    pub near_bits: u32,
+    /// The `--velocity` rule.
+    pub velocity: VelocityWindow,
+}
+
+/// A `velocity` rule as `links --json` writes it: this many attempts within this window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VelocityWindow {
+    /// Attempts with one document.
+    pub attempts: usize,
+    /// The window, seconds (closed at both ends).
+    pub window_seconds: i64,
 }
 
 /// The Markdown table of the catalogue, as committed in `docs/findings.md`.

@@ -43,10 +43,10 @@ pub struct ImageInfo {
     pub decoded: Option<bool>,
     /// Why the decode failed.
     pub decode_error: Option<String>,
-    /// 64-bit difference hash, 16 hex digits.
-    pub dhash: Option<String>,
-    /// 64-bit DCT (perceptual) hash, 16 hex digits.
-    pub phash: Option<String>,
+    /// 64-bit difference hash (written as 16 hex digits).
+    pub dhash: Option<PerceptualHash>,
+    /// 64-bit DCT (perceptual) hash (written as 16 hex digits).
+    pub phash: Option<PerceptualHash>,
     /// What is wrong with the file structure (a segment cut short, scan data ending before the
     /// end-of-image marker, no end-of-image marker), found by walking the markers without a
     /// decode. `None` when the structure is whole or was not walked.
@@ -228,22 +228,54 @@ impl VideoInfo {
     }
 }
 
-/// Hamming distance between two 64-bit hashes written as 16 hex digits (`dhash`, `phash`);
-/// `None` when either is not such a hash.
-pub fn hamming_hex(a: &str, b: &str) -> Option<u32> {
-    let a = u64::from_str_radix(a, 16).ok()?;
-    let b = u64::from_str_radix(b, 16).ok()?;
-    Some((a ^ b).count_ones())
+/// A 64-bit perceptual hash of a picture (`dhash`, `phash`): near-identical pictures have
+/// hashes a few bits apart. Written as 16 lower-case hex digits wherever a person or a file
+/// reads it; a number everywhere else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct PerceptualHash(pub u64);
+
+impl PerceptualHash {
+    /// How many of the 64 bits differ.
+    pub fn distance(self, other: PerceptualHash) -> u32 {
+        (self.0 ^ other.0).count_ones()
+    }
 }
+
+impl std::fmt::Display for PerceptualHash {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:016x}", self.0)
+    }
+}
+
+impl std::str::FromStr for PerceptualHash {
+    type Err = String;
+    /// Reads 16 hex digits (any letter case).
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let digits = text.trim();
+        if digits.len() != 16 {
+            return Err(format!("`{text}` is not a 64-bit hash (16 hex digits)"));
+        }
+        u64::from_str_radix(digits, 16)
+            .map(PerceptualHash)
+            .map_err(|_| format!("`{text}` is not a 64-bit hash (16 hex digits)"))
+    }
+}
+
+crate::text_serde!(PerceptualHash);
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn hamming_counts_differing_bits() {
-        assert_eq!(hamming_hex("00000000000000ff", "0000000000000000"), Some(8));
-        assert_eq!(hamming_hex("ffffffffffffffff", "ffffffffffffffff"), Some(0));
-        assert_eq!(hamming_hex("zz", "00"), None);
+    fn hashes_are_written_as_sixteen_hex_digits() {
+        let a: PerceptualHash = "00000000000000ff".parse().unwrap();
+        assert_eq!(a, PerceptualHash(0xff));
+        assert_eq!(a.to_string(), "00000000000000ff");
+        assert_eq!(a.distance(PerceptualHash(0)), 8);
+        assert_eq!("FFFFFFFFFFFFFFFF".parse(), Ok(PerceptualHash(u64::MAX)));
+        assert!("zz".parse::<PerceptualHash>().is_err());
+        assert!("ff".parse::<PerceptualHash>().is_err());
+        assert_eq!(serde_json::to_string(&a).unwrap(), "\"00000000000000ff\"");
     }
 }

@@ -3,17 +3,17 @@
 
 use crate::finding::Finding;
 use crate::media::MediaInfo;
+use crate::note::Note;
+use crate::reason::Reason;
 use crate::verification::{Feature, Identity, ManualApproval, ProcessInfo, Status};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::fmt;
 
 /// The value of the `schema` key.
 pub const BUNDLE_SCHEMA: &str = "eidscope.bundle/1";
 
 /// What a zip entry is, by its (normalised) name. The documented entries are listed once, here.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum EntryKind {
     /// `ocr.json`.
     Ocr,
@@ -67,20 +67,6 @@ impl EntryKind {
         }
     }
 
-    /// The word used in outputs (`front`, `manual_approval`, ...).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EntryKind::Ocr => "ocr",
-            EntryKind::ManualApproval => "manual_approval",
-            EntryKind::Front => "front",
-            EntryKind::Back => "back",
-            EntryKind::Selfie => "selfie",
-            EntryKind::Portrait => "portrait",
-            EntryKind::Video => "video",
-            EntryKind::Unexpected => "unexpected",
-        }
-    }
-
     /// Whether this is a media entry (image or video).
     pub fn is_media(self) -> bool {
         Self::IMAGES.contains(&self) || self == EntryKind::Video
@@ -97,32 +83,27 @@ impl EntryKind {
     }
 }
 
-impl fmt::Display for EntryKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::words!(EntryKind, "entry kind", [
+    Ocr => "ocr",
+    ManualApproval => "manual_approval",
+    Front => "front",
+    Back => "back",
+    Selfie => "selfie",
+    Portrait => "portrait",
+    Video => "video",
+    Unexpected => "unexpected",
+]);
 
 /// Which `ocr.json` shape a bundle holds (formats.md section 3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Shape {
     /// Shape A, Signicat-normalised.
-    #[serde(rename = "signicat")]
     Signicat,
     /// Shape B, the raw EID v2 video identification result.
-    #[serde(rename = "eid-raw")]
     EidRaw,
 }
 
-impl Shape {
-    /// The word used in outputs.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Shape::Signicat => "signicat",
-            Shape::EidRaw => "eid-raw",
-        }
-    }
-}
+crate::words!(Shape, "shape", [Signicat => "signicat", EidRaw => "eid-raw"]);
 
 /// One zip entry, as listed in the central directory.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -177,7 +158,7 @@ pub struct BundleReport {
     /// The status the evidence implies (formats.md section 5).
     pub derived_status: Status,
     /// Why the derived status is what it is, most decisive first.
-    pub reasons: Vec<String>,
+    pub reasons: Vec<Reason>,
     /// The date the verification was captured, used for age and expiry.
     pub capture_date: Option<chrono::NaiveDate>,
     /// Where the capture date came from (`process.createdAt`, `ocr.completion.date`, ...).
@@ -188,5 +169,5 @@ pub struct BundleReport {
     pub findings: Vec<Finding>,
     /// Things the reader tolerated (an unknown field type, a date it could not read, ...).
     #[serde(default)]
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
 }

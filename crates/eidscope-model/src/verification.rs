@@ -3,7 +3,7 @@
 //! the process JSON end up in these types (the parsing lives in `eidscope-bundle`).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -83,17 +83,15 @@ impl fmt::Display for Status {
     }
 }
 
-impl Serialize for Status {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
+impl std::str::FromStr for Status {
+    type Err = std::convert::Infallible;
+    /// [`Status::parse`]: every word is a status (an unknown one is kept as [`Status::Other`]).
+    fn from_str(word: &str) -> Result<Self, Self::Err> {
+        Ok(Status::parse(word))
     }
 }
 
-impl<'de> Deserialize<'de> for Status {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(Status::parse(&String::deserialize(d)?))
-    }
-}
+crate::text_serde!(Status);
 
 /// The face-match similarity level, weakest to strongest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -259,14 +257,15 @@ pub struct Feature {
 }
 
 /// What the agent decided.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Decision {
     /// The agent registered (approved) the verification.
     Accepted,
     /// The agent rejected it.
     Rejected,
 }
+
+crate::words!(Decision, "decision", [Accepted => "accepted", Rejected => "rejected"]);
 
 /// The manual review (`manual_approval.json`, schema unknown): what could be recognised, and
 /// the document verbatim.

@@ -92,27 +92,4 @@ pub fn report(bundle: &Bundle, level: Level, thresholds: &Thresholds) -> BundleR
     build_report(bundle, media, findings)
 }
 
-impl Level {
-    /// The word used on the command line and in outputs.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Level::Meta => "meta",
-            Level::Media => "media",
-            Level::Full => "full",
-        }
-    }
-}
-
-impl std::str::FromStr for Level {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "meta" => Ok(Level::Meta),
-            "media" => Ok(Level::Media),
-            "full" => Ok(Level::Full),
-            other => Err(format!(
-                "unknown level `{other}` (expected meta, media or full)"
-            )),
-        }
-    }
-}
+eidscope_model::words!(Level, "level", [Meta => "meta", Media => "media", Full => "full"]);

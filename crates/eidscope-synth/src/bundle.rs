@@ -213,8 +213,7 @@ pub(crate) fn build(spec: &BundleSpec, ctx: &Context) -> Result<Built, SynthErro
     };
 
     let json_bytes = |value: &serde_json::Value| -> Result<Vec<u8>, SynthError> {
-        let mut bytes =
-            serde_json::to_vec_pretty(value).map_err(|e| SynthError::Json(e.to_string()))?;
+        let mut bytes = serde_json::to_vec_pretty(value)?;
         bytes.push(b'\n');
         Ok(bytes)
     };
@@ -285,23 +284,22 @@ mod tests {
     use super::*;
     use crate::people::{AgeClass, ExpiryClass, draw_person};
     use chrono::NaiveDate;
-    use eidscope_media::hash::{dhash, hamming, phash};
+    use eidscope_media::hash::{dhash, phash};
+    use eidscope_model::PerceptualHash;
     use image::DynamicImage;
 
-    fn hashes(img: &RgbImage) -> (String, String) {
+    fn hashes(img: &RgbImage) -> (PerceptualHash, PerceptualHash) {
         let dynamic = DynamicImage::ImageRgb8(img.clone());
         (dhash(&dynamic), phash(&dynamic))
     }
 
     /// Two pictures are perceptually near only when both hashes are near: the distance of a
     /// pair is the larger of the two Hamming distances.
-    fn distance(a: &(String, String), b: &(String, String)) -> u32 {
-        hamming(&a.0, &b.0)
-            .unwrap()
-            .max(hamming(&a.1, &b.1).unwrap())
+    fn distance(a: &(PerceptualHash, PerceptualHash), b: &(PerceptualHash, PerceptualHash)) -> u32 {
+        a.0.distance(b.0).max(a.1.distance(b.1))
     }
 
-    fn min_pair_distance(hashes: &[(String, String)]) -> u32 {
+    fn min_pair_distance(hashes: &[(PerceptualHash, PerceptualHash)]) -> u32 {
         let mut min = 64;
         for (i, a) in hashes.iter().enumerate() {
             for b in &hashes[i + 1..] {

@@ -35,7 +35,7 @@ pub(crate) fn signicat_ocr(spec: &BundleSpec, ev: &Evidence) -> Value {
     let checks: Map<String, Value> = ev
         .checks
         .iter()
-        .map(|(name, valid)| ((*name).to_string(), json!({"valid": valid})))
+        .map(|(check, valid)| (check.name().to_owned(), json!({"valid": valid})))
         .collect();
     let liveness = if ev.liveness_as_bool {
         json!(ev.liveness_detected)
@@ -95,12 +95,8 @@ pub(crate) fn raw_ocr(spec: &BundleSpec, ev: &Evidence) -> Value {
         features.insert(f.kind.raw_key().into(), Value::Object(obj));
     }
     let mut checks = Map::new();
-    for (name, valid) in &ev.checks {
-        let key = if *name == "livenessDetected" {
-            "liveness"
-        } else {
-            name
-        };
+    for (check, valid) in &ev.checks {
+        let key = check.raw_key();
         checks.insert(key.into(), json!({"name": key, "passed": valid}));
     }
     let id = &ev.identity;

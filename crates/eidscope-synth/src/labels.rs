@@ -2,7 +2,7 @@
 //! single-bundle findings expected of it) and which bundles form batch groups. This is the
 //! answer key the parser and the findings are tested against.
 
-use crate::SynthError;
+use crate::{LabelsError, SynthError};
 use eidscope_model::{FindingCode, Shape, Status};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -74,12 +74,12 @@ pub fn read_labels(path: impl AsRef<Path>) -> Result<Labels, SynthError> {
     })?;
     let labels: Labels = serde_json::from_slice(&bytes).map_err(|e| SynthError::Labels {
         path: path.to_path_buf(),
-        message: e.to_string(),
+        source: LabelsError::Json(e),
     })?;
     if labels.schema != LABELS_SCHEMA {
         return Err(SynthError::Labels {
             path: path.to_path_buf(),
-            message: format!("schema `{}`, expected `{LABELS_SCHEMA}`", labels.schema),
+            source: LabelsError::Schema(labels.schema),
         });
     }
     Ok(labels)

@@ -86,8 +86,11 @@ mod evidence;
 mod face;
 mod jpeg;
 mod labels;
+mod media_plan;
 mod people;
 mod plan;
+mod planner;
+mod recorded;
 mod rng;
 mod spec;
 mod video;
@@ -140,11 +143,11 @@ impl SynthConfig {
     }
 }
 
-/// Why generation failed.
+/// Why generation failed. Each variant says its own part; the lower error is its `source()`.
 #[derive(Debug, thiserror::Error)]
 pub enum SynthError {
     /// Reading or writing a file failed.
-    #[error("{}: {source}", path.display())]
+    #[error("{}", path.display())]
     Io {
         /// The file.
         path: PathBuf,
@@ -152,28 +155,39 @@ pub enum SynthError {
         source: std::io::Error,
     },
     /// Packing a zip failed.
-    #[error("zip: {0}")]
+    #[error("zip")]
     Zip(#[from] zip::result::ZipError),
     /// Encoding a picture failed.
     #[error("image: {0}")]
     Image(String),
     /// Encoding a video failed.
-    #[error("video: {0}")]
+    #[error("video")]
     Video(#[from] eidscope_media::MediaError),
     /// Serialising JSON failed.
-    #[error("json: {0}")]
-    Json(String),
+    #[error("json")]
+    Json(#[from] serde_json::Error),
     /// A labels file is not valid.
-    #[error("{}: not a synth labels file: {message}", path.display())]
+    #[error("{}: not a synth labels file", path.display())]
     Labels {
         /// The file.
         path: PathBuf,
         /// What is wrong.
-        message: String,
+        source: LabelsError,
     },
     /// The configuration cannot be used.
     #[error("invalid configuration: {0}")]
     Config(String),
+}
+
+/// What is wrong with a labels file.
+#[derive(Debug, thiserror::Error)]
+pub enum LabelsError {
+    /// It does not parse.
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+    /// It is of another schema.
+    #[error("schema `{0}`, expected `{LABELS_SCHEMA}`")]
+    Schema(String),
 }
 
 /// Writes a file so that it appears complete or not at all: an interrupted run leaves no
@@ -240,8 +254,7 @@ pub fn generate(config: &SynthConfig) -> Result<Labels, SynthError> {
         bundles: outputs.into_iter().map(|(label, _)| label).collect(),
         groups,
     };
-    let mut json =
-        serde_json::to_vec_pretty(&labels).map_err(|e| SynthError::Json(e.to_string()))?;
+    let mut json = serde_json::to_vec_pretty(&labels)?;
     json.push(b'\n');
     write_file(&config.out, "labels.json", &json)?;
     Ok(labels)

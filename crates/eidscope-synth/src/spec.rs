@@ -4,7 +4,7 @@
 
 use crate::document::{FeatureKind, Side};
 use crate::jpeg::ExifFields;
-use crate::people::{FaceParams, Person};
+use crate::people::{DocType, FaceParams, Person};
 use chrono::{DateTime, Utc};
 use eidscope_model::{FindingCode, Shape, SimilarityLevel, Status};
 
@@ -32,6 +32,68 @@ pub(crate) struct IdentityText {
     pub expiry_short: Option<String>,
 }
 
+/// A security check of the synthetic provider.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Check {
+    NonExpired,
+    NotUnderage,
+    DataIntegrity,
+    LivenessDetected,
+    NotFaceSpoofing,
+    InitialsMatch,
+    SidesMatch,
+    NotBwCopy,
+}
+
+impl Check {
+    /// The checks a bundle of this shape and document carries, in output order.
+    pub(crate) fn of(shape: Shape, doc: DocType) -> Vec<Check> {
+        let mut checks = vec![
+            Check::NonExpired,
+            Check::NotUnderage,
+            Check::DataIntegrity,
+            Check::LivenessDetected,
+        ];
+        checks.push(match shape {
+            Shape::Signicat => Check::NotFaceSpoofing,
+            Shape::EidRaw => Check::InitialsMatch,
+        });
+        if doc.has_back() {
+            checks.push(Check::SidesMatch);
+        }
+        checks.push(Check::NotBwCopy);
+        checks
+    }
+
+    /// The shape A name (`securityChecks` key of the Signicat-normalised OCR data).
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Check::NonExpired => "nonExpired",
+            Check::NotUnderage => "notUnderage",
+            Check::DataIntegrity => "dataIntegrity",
+            Check::LivenessDetected => "livenessDetected",
+            Check::NotFaceSpoofing => "notFaceSpoofing",
+            Check::InitialsMatch => "initialsMatch",
+            Check::SidesMatch => "sidesMatch",
+            Check::NotBwCopy => "notBWCopy",
+        }
+    }
+
+    /// The shape B key: the raw result calls the liveness check `liveness`.
+    pub(crate) fn raw_key(self) -> &'static str {
+        match self {
+            Check::LivenessDetected => "liveness",
+            other => other.name(),
+        }
+    }
+
+    /// Whether its failure says something about the person (an expired document, a minor),
+    /// which a person reused by other bundles must not have.
+    pub(crate) fn is_personal(self) -> bool {
+        matches!(self, Check::NonExpired | Check::NotUnderage)
+    }
+}
+
 /// What the provider recorded: the verdicts the derived status is computed from.
 #[derive(Debug, Clone)]
 pub(crate) struct Evidence {
@@ -40,8 +102,8 @@ pub(crate) struct Evidence {
     pub liveness_detected: bool,
     /// Write `livenessDetected` as a JSON bool rather than the string.
     pub liveness_as_bool: bool,
-    /// Security checks by their shape A name, in output order.
-    pub checks: Vec<(&'static str, bool)>,
+    /// Security checks and whether each is valid, in output order.
+    pub checks: Vec<(Check, bool)>,
     pub features: Vec<FeatureRecord>,
     pub identity: IdentityText,
 }

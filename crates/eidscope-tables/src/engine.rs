@@ -18,10 +18,11 @@ use crate::rows::{
     BundleRow, CheckRow, ErrorRow, FeatureRow, FindingRow, MediaRow, RowContext, Rows,
 };
 use crate::shard::Shard;
+use crate::table::Table;
 use crate::writer::{ROW_GROUP_ROWS, TableFiles, WriteOptions};
 use eidscope_analysis::Thresholds;
 use eidscope_analysis::links::{LinkConfig, LinkRecord, find_links};
-use eidscope_model::Severity;
+use eidscope_model::{ErrorKind, Severity, Vocabulary, error_line};
 use eidscope_pipeline::Level;
 use polars::prelude::DataFrame;
 use rayon::prelude::*;
@@ -134,7 +135,7 @@ impl RowSink for TableFiles {
 /// The tables gathered in memory (for `stats` over bundles).
 #[derive(Default)]
 pub struct MemorySink {
-    frames: [Option<DataFrame>; 6],
+    frames: [Option<DataFrame>; Table::COUNT],
 }
 
 impl RowSink for MemorySink {
@@ -198,7 +199,7 @@ impl Batches {
 /// Reads one input into its rows. Never fails: an unreadable input is an `errors` row.
 pub fn rows_of(input: &Input, options: &ScanOptions) -> Rows {
     if let Some(error) = &input.error {
-        return Rows::from_error(&input.path, error.kind, &error.message);
+        return Rows::from_error(&input.path, error.kind(), error_line(error));
     }
     let ctx = RowContext {
         level: options.level,
@@ -213,11 +214,12 @@ pub fn rows_of(input: &Input, options: &ScanOptions) -> Rows {
     }));
     match outcome {
         Ok(Ok(rows)) => rows,
-        Ok(Err(error)) => Rows::from_error(&input.path, error.kind.as_str(), &error.message),
+        Ok(Err(error)) => Rows::from_error(&input.path, error.kind(), error.line()),
         Err(_) => Rows::from_error(
             &input.path,
-            "internal",
-            "the reader stopped on an internal error (a bug: please report it with this file)",
+            ErrorKind::Internal,
+            "the reader stopped on an internal error (a bug: please report it with this file)"
+                .to_owned(),
         ),
     }
 }
@@ -276,7 +278,7 @@ pub fn run<S: RowSink>(
                 if let Some(config) = &options.links {
                     for finding in find_links(&records, config) {
                         *summary.findings.entry(finding.severity).or_insert(0) += 1;
-                        batches.findings.push(crate::links::finding_row(&finding));
+                        batches.findings.push(FindingRow::of_link(&finding));
                         batches.flush(&mut sink, ROW_GROUP_ROWS)?;
                     }
                 }
@@ -330,7 +332,7 @@ pub fn scan(
         schema: MANIFEST_SCHEMA.to_owned(),
         version: env!("CARGO_PKG_VERSION").to_owned(),
         format,
-        level: options.level.as_str().to_owned(),
+        level: options.level,
         shard: options.shard.map(|s| s.to_string()),
         redacted: options.redactor.is_some(),
         inputs: summary.inputs,
@@ -343,7 +345,7 @@ pub fn scan(
             .collect(),
         started_at,
         elapsed_seconds: summary.elapsed.as_secs_f64(),
-        tables: crate::table::Table::ALL
+        tables: Table::ALL
             .iter()
             .map(|t| (t.name().to_owned(), t.file_name(format)))
             .collect(),
@@ -359,7 +361,6 @@ pub fn scan_to_memory(
     options: &ScanOptions,
 ) -> Result<(ScanTables, ScanSummary), TablesError> {
     let (sink, summary) = run(inputs, options, MemorySink::default(), &|_| {})?;
-    let [bundles, checks, features, media, findings, errors] = sink.frames;
-    let tables = ScanTables::from_frames([bundles, checks, features, media, findings, errors])?;
+    let tables = ScanTables::from_frames(sink.frames)?;
     Ok((tables, summary))
 }

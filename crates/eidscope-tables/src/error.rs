@@ -1,6 +1,10 @@
 //! Why a scan, a read of scan folders or a statistics run could not complete. Bad bundles are
 //! never errors here: they are rows of the `errors` table.
+//!
+//! Each variant names the file and its own problem; the lower error (I/O, polars, JSON) is its
+//! `source()`, written after it by [`eidscope_model::error_line`].
 
+use crate::manifest::{MANIFEST_FILE, MANIFEST_SCHEMA};
 use std::path::PathBuf;
 
 /// A failure of the batch as a whole (an output that cannot be written, a scan folder that
@@ -11,7 +15,7 @@ pub enum TablesError {
     #[error("{0}")]
     Usage(String),
     /// Reading or writing a file failed.
-    #[error("{}: {source}", path.display())]
+    #[error("{}", path.display())]
     Io {
         /// The file or folder.
         path: PathBuf,
@@ -19,22 +23,56 @@ pub enum TablesError {
         source: std::io::Error,
     },
     /// Polars could not build, write or read a table.
-    #[error("{}: {message}", path.display())]
+    #[error("{}", path.display())]
     Table {
-        /// The table file (or the folder, when reading several).
+        /// The table file (or the table's name, when it is held in memory).
         path: PathBuf,
         /// What polars said.
-        message: String,
+        source: polars::error::PolarsError,
     },
-    /// A folder is not the output of `eidscope scan`, or its manifest does not parse.
-    #[error("{}: {message}", path.display())]
+    /// A row or the manifest could not be written as JSON.
+    #[error("{}", path.display())]
+    Json {
+        /// The file.
+        path: PathBuf,
+        /// What serde said.
+        source: serde_json::Error,
+    },
+    /// A line of an NDJSON table is not a row of its table.
+    #[error("{}: line {line}", path.display())]
+    Line {
+        /// The table file.
+        path: PathBuf,
+        /// The line number, from 1.
+        line: usize,
+        /// What serde said.
+        source: serde_json::Error,
+    },
+    /// A folder without a readable manifest: not the output of `eidscope scan`.
+    #[error("{}: not a scan output folder: cannot read {MANIFEST_FILE}", dir.display())]
     NotAScan {
         /// The folder.
-        path: PathBuf,
-        /// What is wrong.
-        message: String,
+        dir: PathBuf,
+        /// Why the manifest cannot be read.
+        source: std::io::Error,
     },
-    /// Scan folders that cannot be merged (different formats of the same shard, ...).
+    /// A manifest that does not parse.
+    #[error("{}: not a scan manifest", path.display())]
+    BadManifest {
+        /// The manifest.
+        path: PathBuf,
+        /// What serde said.
+        source: serde_json::Error,
+    },
+    /// A manifest of another schema.
+    #[error("{}: schema `{schema}`, expected `{MANIFEST_SCHEMA}`", path.display())]
+    ManifestSchema {
+        /// The manifest.
+        path: PathBuf,
+        /// The schema it names.
+        schema: String,
+    },
+    /// Scan folders that cannot be merged, or a writer that stopped.
     #[error("{0}")]
     Merge(String),
 }
@@ -49,10 +87,10 @@ impl TablesError {
     }
 
     /// A polars error on `path`.
-    pub fn table(path: impl Into<PathBuf>, error: impl std::fmt::Display) -> Self {
+    pub fn table(path: impl Into<PathBuf>, source: polars::error::PolarsError) -> Self {
         TablesError::Table {
             path: path.into(),
-            message: error.to_string(),
+            source,
         }
     }
 }

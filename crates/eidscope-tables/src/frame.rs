@@ -1,17 +1,22 @@
-//! The typed columns of the six tables: how rows become polars `DataFrame`s (for Parquet, CSV
-//! and reading back) with proper types. Dates are `Date`, timestamps `Datetime(ms, UTC)`,
-//! closed sets from the catalogue (finding code, severity, scope, media kind, level, shape) are
-//! `Enum`s with a fixed category list, so that files written apart always merge; open sets
-//! (statuses, check and feature names, countries, document types, error kinds) are
-//! `Categorical` (polars' categories are global: row groups and shards merge).
+//! The typed columns of the six tables: each table's columns are listed once below, each with
+//! its codec ([`crate::columns`]), and that list makes both directions: rows into a polars
+//! `DataFrame` (for Parquet, CSV and the tables held in memory) and a `DataFrame` back into
+//! rows ([`TableRow::rows`], what `stats`, `links` and the report read). Dates are `Date`,
+//! timestamps `Datetime(ms, UTC)`, closed sets of the model (finding code, severity, scope,
+//! media kind, level, shape) `Enum`s of their vocabulary, open sets (statuses, check and
+//! feature names, countries, document types, decisions, error kinds) `Categorical`.
 //!
-//! Each table's columns are listed once, in [`TableRow::frame`]; its schema is the schema of
-//! the frame of no rows.
+//! A table's schema is the schema of its frame of no rows. A new column is a field of the row
+//! type and one line here.
 
+use crate::columns::{Closed, Codec, Date, Open, Plain, Slot, Text, Timestamp};
 use crate::rows::{BundleRow, CheckRow, ErrorRow, FeatureRow, FindingRow, MediaRow};
 use crate::table::Table;
-use chrono::{DateTime, NaiveDate, Utc};
-use eidscope_model::{CATALOGUE, EntryKind, Severity};
+use eidscope_model::{
+    Decision, EntryKind, ErrorKind, FindingCode, FindingScope, PerceptualHash, Severity, Shape,
+    Status,
+};
+use eidscope_pipeline::Level;
 use polars::prelude::*;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -24,288 +29,289 @@ pub trait TableRow: Serialize + DeserializeOwned + Send + Sized + 'static {
     /// The rows as a typed frame.
     fn frame(rows: &[Self]) -> PolarsResult<DataFrame>;
 
+    /// The rows of a frame of this table's schema (as [`crate::read_scan`] gives it).
+    fn rows(frame: &DataFrame) -> PolarsResult<Vec<Self>>;
+
     /// The schema of the table.
     fn schema() -> PolarsResult<Schema> {
         Ok(Self::frame(&[])?.schema().as_ref().clone())
     }
 }
 
-/// What a column holds beyond its physical type.
-#[derive(Debug, Clone, Copy)]
-enum Words {
-    /// Free text.
-    Text,
-    /// An open set of words: `Categorical`.
-    Open,
-    /// A closed set: `Enum` of these categories.
-    Closed(&'static [&'static str]),
-}
+/// Implements [`TableRow`] from the list of a table's columns, in file order: each field of
+/// the row type with the codec of its column.
+macro_rules! table_row {
+    ($row:ty => $table:expr, { $($field:ident: $codec:ty),+ $(,)? }) => {
+        impl TableRow for $row {
+            const TABLE: Table = $table;
 
-fn words_dtype(words: Words) -> PolarsResult<Option<DataType>> {
-    Ok(match words {
-        Words::Text => None,
-        Words::Open => Some(DataType::from_categories(Categories::global())),
-        Words::Closed(list) => Some(DataType::from_frozen_categories(FrozenCategories::new(
-            list.iter().copied(),
-        )?)),
-    })
-}
+            fn frame(rows: &[Self]) -> PolarsResult<DataFrame> {
+                let columns = vec![$(
+                    <$codec as Codec>::column(
+                        stringify!($field),
+                        rows.iter().map(|row| <_ as Slot<<$codec as Codec>::Value>>::cell(&row.$field)),
+                    )?,
+                )+];
+                DataFrame::new(rows.len(), columns)
+            }
 
-/// Picks one text value of a row.
-type Pick<R> = fn(&R) -> Option<&str>;
-
-/// The text-column maker of one table: `t(name, words, pick)` is the column of `pick(row)`.
-fn text_columns<R>(rows: &[R]) -> impl Fn(&str, Words, Pick<R>) -> PolarsResult<Column> + '_ {
-    move |name, words, pick| text(name, words, rows.iter().map(pick))
-}
-
-fn text<'a>(
-    name: &str,
-    words: Words,
-    values: impl Iterator<Item = Option<&'a str>>,
-) -> PolarsResult<Column> {
-    let column = Column::new(name.into(), values.collect::<Vec<_>>());
-    match words_dtype(words)? {
-        Some(dtype) => column.cast(&dtype),
-        None => Ok(column),
-    }
-}
-
-fn date(name: &str, values: impl Iterator<Item = Option<NaiveDate>>) -> PolarsResult<Column> {
-    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
-    let days: Vec<Option<i32>> = values
-        .map(|d| d.and_then(|d| i32::try_from(d.signed_duration_since(epoch).num_days()).ok()))
-        .collect();
-    Column::new(name.into(), days).cast(&DataType::Date)
-}
-
-fn timestamp(
-    name: &str,
-    values: impl Iterator<Item = Option<DateTime<Utc>>>,
-) -> PolarsResult<Column> {
-    let ms: Vec<Option<i64>> = values.map(|t| t.map(|t| t.timestamp_millis())).collect();
-    Column::new(name.into(), ms).cast(&DataType::Datetime(
-        TimeUnit::Milliseconds,
-        Some(TimeZone::UTC),
-    ))
-}
-
-macro_rules! plain {
-    ($name:expr, $rows:expr, $f:expr) => {
-        Column::new($name.into(), $rows.iter().map($f).collect::<Vec<_>>())
+            fn rows(frame: &DataFrame) -> PolarsResult<Vec<Self>> {
+                $(
+                    let mut $field =
+                        <$codec as Codec>::cells(frame.column(stringify!($field))?)?.into_iter();
+                )+
+                (0..frame.height())
+                    .map(|_| {
+                        Ok(Self {
+                            $( $field: Slot::fill($field.next().flatten(), stringify!($field))?, )+
+                        })
+                    })
+                    .collect()
+            }
+        }
     };
 }
 
-/// The finding codes of the catalogue.
-pub fn finding_codes() -> &'static [&'static str] {
-    static CODES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
-    CODES.get_or_init(|| CATALOGUE.iter().map(|spec| spec.code.as_str()).collect())
+table_row!(BundleRow => Table::Bundles, {
+    path: Text,
+    sha256: Text,
+    size_bytes: Plain<u64>,
+    entries: Plain<u32>,
+    shape: Closed<Shape>,
+    process_id: Text,
+    provider: Open,
+    process_type: Open,
+    created_at: Timestamp,
+    capture_date: Date,
+    reported_status: Open<Status>,
+    derived_status: Open<Status>,
+    status: Open<Status>,
+    similarity_score: Open,
+    liveness_detected: Plain<bool>,
+    document_type: Open,
+    issuing_country: Open,
+    nationality: Open,
+    gender: Open,
+    date_of_birth: Date,
+    birth_year: Plain<i32>,
+    date_of_expiry: Date,
+    document_number: Text,
+    document_key: Text,
+    personal_identification_number: Text,
+    first_name: Text,
+    last_name: Text,
+    fail_reason_type: Open,
+    manual_decision: Open<Decision>,
+    checks_failed: Plain<u32>,
+    features_not_found: Plain<u32>,
+    findings: Plain<u32>,
+    max_severity: Closed<Severity>,
+    reasons: Text,
+    front_sha256: Text,
+    back_sha256: Text,
+    selfie_sha256: Text,
+    portrait_sha256: Text,
+    video_sha256: Text,
+    selfie_dhash: Text<PerceptualHash>,
+    selfie_phash: Text<PerceptualHash>,
+    portrait_dhash: Text<PerceptualHash>,
+    portrait_phash: Text<PerceptualHash>,
+    level: Closed<Level>,
+    shard: Open,
+    redacted: Plain<bool>,
+});
+
+table_row!(CheckRow => Table::Checks, {
+    path: Text,
+    check: Open,
+    valid: Plain<bool>,
+});
+
+table_row!(FeatureRow => Table::Features, {
+    path: Text,
+    name: Open,
+    side: Open,
+    found: Plain<bool>,
+    x: Plain<i64>,
+    y: Plain<i64>,
+    width: Plain<i64>,
+    height: Plain<i64>,
+});
+
+table_row!(MediaRow => Table::Media, {
+    path: Text,
+    kind: Closed<EntryKind>,
+    entry: Text,
+    size_bytes: Plain<u64>,
+    sha256: Text,
+    format: Open,
+    width: Plain<u32>,
+    height: Plain<u32>,
+    quality: Plain<u32>,
+    quality_standard: Plain<bool>,
+    editor_marks: Text,
+    exif_make: Open,
+    exif_model: Open,
+    exif_software: Open,
+    decoded: Plain<bool>,
+    decode_error: Text,
+    structure_error: Text,
+    trailing_bytes: Plain<u64>,
+    dhash: Text<PerceptualHash>,
+    phash: Text<PerceptualHash>,
+    probed: Plain<bool>,
+    container: Open,
+    codec: Open,
+    duration_seconds: Plain<f64>,
+    frames_decoded: Plain<u64>,
+    motion: Plain<f64>,
+});
+
+table_row!(FindingRow => Table::Findings, {
+    path: Text,
+    code: Closed<FindingCode>,
+    severity: Closed<Severity>,
+    scope: Closed<FindingScope>,
+    message: Text,
+    evidence: Text,
+    key: Text,
+    paths: Text,
+});
+
+table_row!(ErrorRow => Table::Errors, {
+    path: Text,
+    error_kind: Open<ErrorKind>,
+    message: Text,
+});
+
+/// Something to do with the row type of a table named at run time ([`for_row_type`]).
+pub trait RowTypeTask {
+    /// What it gives.
+    type Output;
+    /// Does it with the row type `R`.
+    fn run<R: TableRow>(self) -> Self::Output;
 }
 
-const SEVERITIES: &[&str] = &["high", "medium", "low", "info"];
-const SCOPES: &[&str] = &["bundle", "batch"];
-const LEVELS: &[&str] = &["meta", "media", "full"];
-const SHAPES: &[&str] = &["signicat", "eid-raw"];
-
-fn media_kinds() -> &'static [&'static str] {
-    static KINDS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
-    KINDS.get_or_init(|| {
-        let mut kinds: Vec<&'static str> =
-            EntryKind::DOCUMENTED.iter().map(|k| k.as_str()).collect();
-        kinds.push(EntryKind::Unexpected.as_str());
-        kinds
-    })
-}
-
-// Keep the severity list in step with the model.
-const _: () = assert!(Severity::ALL.len() == 4);
-
-impl TableRow for BundleRow {
-    const TABLE: Table = Table::Bundles;
-    fn frame(rows: &[Self]) -> PolarsResult<DataFrame> {
-        let t = text_columns(rows);
-        let columns = vec![
-            t("path", Words::Text, |r| Some(&r.path))?,
-            t("sha256", Words::Text, |r| Some(&r.sha256))?,
-            plain!("size_bytes", rows, |r| r.size_bytes),
-            plain!("entries", rows, |r| r.entries),
-            t("shape", Words::Closed(SHAPES), |r| r.shape.as_deref())?,
-            t("process_id", Words::Text, |r| r.process_id.as_deref())?,
-            t("provider", Words::Open, |r| r.provider.as_deref())?,
-            t("process_type", Words::Open, |r| r.process_type.as_deref())?,
-            timestamp("created_at", rows.iter().map(|r| r.created_at))?,
-            date("capture_date", rows.iter().map(|r| r.capture_date))?,
-            t("reported_status", Words::Open, |r| {
-                r.reported_status.as_deref()
-            })?,
-            t("derived_status", Words::Open, |r| Some(&r.derived_status))?,
-            t("status", Words::Open, |r| Some(&r.status))?,
-            t("similarity_score", Words::Open, |r| {
-                r.similarity_score.as_deref()
-            })?,
-            plain!("liveness_detected", rows, |r| r.liveness_detected),
-            t("document_type", Words::Open, |r| r.document_type.as_deref())?,
-            t("issuing_country", Words::Open, |r| {
-                r.issuing_country.as_deref()
-            })?,
-            t("nationality", Words::Open, |r| r.nationality.as_deref())?,
-            t("gender", Words::Open, |r| r.gender.as_deref())?,
-            date("date_of_birth", rows.iter().map(|r| r.date_of_birth))?,
-            plain!("birth_year", rows, |r| r.birth_year),
-            date("date_of_expiry", rows.iter().map(|r| r.date_of_expiry))?,
-            t("document_number", Words::Text, |r| {
-                r.document_number.as_deref()
-            })?,
-            t("document_key", Words::Text, |r| r.document_key.as_deref())?,
-            t("personal_identification_number", Words::Text, |r| {
-                r.personal_identification_number.as_deref()
-            })?,
-            t("first_name", Words::Text, |r| r.first_name.as_deref())?,
-            t("last_name", Words::Text, |r| r.last_name.as_deref())?,
-            t("fail_reason_type", Words::Open, |r| {
-                r.fail_reason_type.as_deref()
-            })?,
-            t("manual_decision", Words::Open, |r| {
-                r.manual_decision.as_deref()
-            })?,
-            plain!("checks_failed", rows, |r| r.checks_failed),
-            plain!("features_not_found", rows, |r| r.features_not_found),
-            plain!("findings", rows, |r| r.findings),
-            t("max_severity", Words::Closed(SEVERITIES), |r| {
-                r.max_severity.as_deref()
-            })?,
-            t("reasons", Words::Text, |r| Some(&r.reasons))?,
-            t("front_sha256", Words::Text, |r| r.front_sha256.as_deref())?,
-            t("back_sha256", Words::Text, |r| r.back_sha256.as_deref())?,
-            t("selfie_sha256", Words::Text, |r| r.selfie_sha256.as_deref())?,
-            t("portrait_sha256", Words::Text, |r| {
-                r.portrait_sha256.as_deref()
-            })?,
-            t("video_sha256", Words::Text, |r| r.video_sha256.as_deref())?,
-            t("selfie_dhash", Words::Text, |r| r.selfie_dhash.as_deref())?,
-            t("selfie_phash", Words::Text, |r| r.selfie_phash.as_deref())?,
-            t("portrait_dhash", Words::Text, |r| {
-                r.portrait_dhash.as_deref()
-            })?,
-            t("portrait_phash", Words::Text, |r| {
-                r.portrait_phash.as_deref()
-            })?,
-            t("level", Words::Closed(LEVELS), |r| Some(&r.level))?,
-            t("shard", Words::Open, |r| r.shard.as_deref())?,
-            plain!("redacted", rows, |r| r.redacted),
-        ];
-        DataFrame::new(rows.len(), columns)
-    }
-}
-
-impl TableRow for CheckRow {
-    const TABLE: Table = Table::Checks;
-    fn frame(rows: &[Self]) -> PolarsResult<DataFrame> {
-        let t = text_columns(rows);
-        let columns = vec![
-            t("path", Words::Text, |r| Some(&r.path))?,
-            t("check", Words::Open, |r| Some(&r.check))?,
-            plain!("valid", rows, |r| r.valid),
-        ];
-        DataFrame::new(rows.len(), columns)
-    }
-}
-
-impl TableRow for FeatureRow {
-    const TABLE: Table = Table::Features;
-    fn frame(rows: &[Self]) -> PolarsResult<DataFrame> {
-        let t = text_columns(rows);
-        let columns = vec![
-            t("path", Words::Text, |r| Some(&r.path))?,
-            t("name", Words::Open, |r| Some(&r.name))?,
-            t("side", Words::Open, |r| r.side.as_deref())?,
-            plain!("found", rows, |r| r.found),
-            plain!("x", rows, |r| r.x),
-            plain!("y", rows, |r| r.y),
-            plain!("width", rows, |r| r.width),
-            plain!("height", rows, |r| r.height),
-        ];
-        DataFrame::new(rows.len(), columns)
-    }
-}
-
-impl TableRow for MediaRow {
-    const TABLE: Table = Table::Media;
-    fn frame(rows: &[Self]) -> PolarsResult<DataFrame> {
-        let t = text_columns(rows);
-        let columns = vec![
-            t("path", Words::Text, |r| Some(&r.path))?,
-            t("kind", Words::Closed(media_kinds()), |r| Some(&r.kind))?,
-            t("entry", Words::Text, |r| Some(&r.entry))?,
-            plain!("size_bytes", rows, |r| r.size_bytes),
-            t("sha256", Words::Text, |r| Some(&r.sha256))?,
-            t("format", Words::Open, |r| r.format.as_deref())?,
-            plain!("width", rows, |r| r.width),
-            plain!("height", rows, |r| r.height),
-            plain!("quality", rows, |r| r.quality),
-            plain!("quality_standard", rows, |r| r.quality_standard),
-            t("editor_marks", Words::Text, |r| r.editor_marks.as_deref())?,
-            t("exif_make", Words::Open, |r| r.exif_make.as_deref())?,
-            t("exif_model", Words::Open, |r| r.exif_model.as_deref())?,
-            t("exif_software", Words::Open, |r| r.exif_software.as_deref())?,
-            plain!("decoded", rows, |r| r.decoded),
-            t("decode_error", Words::Text, |r| r.decode_error.as_deref())?,
-            t("structure_error", Words::Text, |r| {
-                r.structure_error.as_deref()
-            })?,
-            plain!("trailing_bytes", rows, |r| r.trailing_bytes),
-            t("dhash", Words::Text, |r| r.dhash.as_deref())?,
-            t("phash", Words::Text, |r| r.phash.as_deref())?,
-            plain!("probed", rows, |r| r.probed),
-            t("container", Words::Open, |r| r.container.as_deref())?,
-            t("codec", Words::Open, |r| r.codec.as_deref())?,
-            plain!("duration_seconds", rows, |r| r.duration_seconds),
-            plain!("frames_decoded", rows, |r| r.frames_decoded),
-            plain!("motion", rows, |r| r.motion),
-        ];
-        DataFrame::new(rows.len(), columns)
-    }
-}
-
-impl TableRow for FindingRow {
-    const TABLE: Table = Table::Findings;
-    fn frame(rows: &[Self]) -> PolarsResult<DataFrame> {
-        let t = text_columns(rows);
-        let columns = vec![
-            t("path", Words::Text, |r| Some(&r.path))?,
-            t("code", Words::Closed(finding_codes()), |r| Some(&r.code))?,
-            t("severity", Words::Closed(SEVERITIES), |r| Some(&r.severity))?,
-            t("scope", Words::Closed(SCOPES), |r| Some(&r.scope))?,
-            t("message", Words::Text, |r| Some(&r.message))?,
-            t("evidence", Words::Text, |r| Some(&r.evidence))?,
-            t("key", Words::Text, |r| r.key.as_deref())?,
-            t("paths", Words::Text, |r| r.paths.as_deref())?,
-        ];
-        DataFrame::new(rows.len(), columns)
-    }
-}
-
-impl TableRow for ErrorRow {
-    const TABLE: Table = Table::Errors;
-    fn frame(rows: &[Self]) -> PolarsResult<DataFrame> {
-        let t = text_columns(rows);
-        let columns = vec![
-            t("path", Words::Text, |r| Some(&r.path))?,
-            t("error_kind", Words::Open, |r| Some(&r.error_kind))?,
-            t("message", Words::Text, |r| Some(&r.message))?,
-        ];
-        DataFrame::new(rows.len(), columns)
+/// Runs `task` with the row type of `table`: the one place a table's name becomes its type.
+pub fn for_row_type<T: RowTypeTask>(table: Table, task: T) -> T::Output {
+    match table {
+        Table::Bundles => task.run::<BundleRow>(),
+        Table::Checks => task.run::<CheckRow>(),
+        Table::Features => task.run::<FeatureRow>(),
+        Table::Media => task.run::<MediaRow>(),
+        Table::Findings => task.run::<FindingRow>(),
+        Table::Errors => task.run::<ErrorRow>(),
     }
 }
 
 /// The schema of a table.
 pub fn schema_of(table: Table) -> PolarsResult<Schema> {
-    match table {
-        Table::Bundles => BundleRow::schema(),
-        Table::Checks => CheckRow::schema(),
-        Table::Features => FeatureRow::schema(),
-        Table::Media => MediaRow::schema(),
-        Table::Findings => FindingRow::schema(),
-        Table::Errors => ErrorRow::schema(),
+    struct SchemaOf;
+    impl RowTypeTask for SchemaOf {
+        type Output = PolarsResult<Schema>;
+        fn run<R: TableRow>(self) -> Self::Output {
+            R::schema()
+        }
+    }
+    for_row_type(table, SchemaOf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{NaiveDate, TimeZone, Utc};
+
+    fn bundle_row() -> BundleRow {
+        let some = |s: &str| Some(s.to_owned());
+        BundleRow {
+            path: "a/b.zip".into(),
+            sha256: "ab".repeat(32),
+            size_bytes: 1234,
+            entries: 7,
+            shape: Some(Shape::EidRaw),
+            process_id: some("p-1"),
+            provider: some("eid"),
+            process_type: some("attended"),
+            created_at: Utc.timestamp_millis_opt(1_700_000_000_123).single(),
+            capture_date: NaiveDate::from_ymd_opt(2023, 11, 14),
+            reported_status: Some(Status::Other("weird".into())),
+            derived_status: Status::Rejected,
+            status: Status::Other("weird".into()),
+            similarity_score: some("verylow"),
+            liveness_detected: Some(false),
+            document_type: some("TD1"),
+            issuing_country: some("UTO"),
+            nationality: None,
+            gender: some("F"),
+            date_of_birth: NaiveDate::from_ymd_opt(1899, 12, 31),
+            birth_year: Some(1899),
+            date_of_expiry: None,
+            document_number: some("L898902C3"),
+            document_key: some("UTO:L898902C3"),
+            personal_identification_number: None,
+            first_name: some("ANNA"),
+            last_name: some("ERIKSSON"),
+            fail_reason_type: None,
+            manual_decision: Some(Decision::Rejected),
+            checks_failed: 2,
+            features_not_found: 0,
+            findings: 3,
+            max_severity: Some(Severity::High),
+            reasons: "security-check:nonExpired; manual-approval:rejected".into(),
+            front_sha256: some("f"),
+            back_sha256: None,
+            selfie_sha256: some("s"),
+            portrait_sha256: some("p"),
+            video_sha256: None,
+            selfie_dhash: Some(PerceptualHash(u64::MAX)),
+            selfie_phash: Some(PerceptualHash(0)),
+            portrait_dhash: Some(PerceptualHash(0x0123_4567_89ab_cdef)),
+            portrait_phash: None,
+            level: Level::Full,
+            shard: some("2/3"),
+            redacted: false,
+        }
+    }
+
+    #[test]
+    fn rows_come_back_from_their_frame_as_written() {
+        let rows = vec![bundle_row()];
+        let frame = BundleRow::frame(&rows).unwrap();
+        assert_eq!(
+            frame.column("selfie_dhash").unwrap().str().unwrap().get(0),
+            Some("ffffffffffffffff"),
+            "hashes are hex in the table"
+        );
+        assert_eq!(BundleRow::rows(&frame).unwrap(), rows);
+        let errors = vec![ErrorRow {
+            path: "x".into(),
+            error_kind: ErrorKind::Internal,
+            message: "m".into(),
+        }];
+        assert_eq!(
+            ErrorRow::rows(&ErrorRow::frame(&errors).unwrap()).unwrap(),
+            errors
+        );
+    }
+
+    #[test]
+    fn a_null_in_a_required_column_is_an_error_naming_it() {
+        let frame =
+            df!("path" => [None::<&str>], "error_kind" => ["io"], "message" => ["m"]).unwrap();
+        let error = ErrorRow::rows(&frame).unwrap_err().to_string();
+        assert!(error.contains("`path`"), "{error}");
+    }
+
+    #[test]
+    fn closed_sets_are_enums_of_their_vocabulary() {
+        let schema = FindingRow::schema().unwrap();
+        let codes = schema.get("code").unwrap();
+        let expected = crate::columns::enum_dtype::<FindingCode>().unwrap();
+        assert_eq!(codes, &expected);
+        let bundles = BundleRow::schema().unwrap();
+        assert_eq!(
+            bundles.get("level").unwrap(),
+            &crate::columns::enum_dtype::<Level>().unwrap()
+        );
     }
 }

@@ -8,21 +8,38 @@
 //! error, so that it becomes a row of the `errors` table: every input appears exactly once.
 
 use crate::shard::Shard;
+use eidscope_model::ErrorKind;
 use std::collections::HashSet;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
 /// Why an input cannot even be opened (before any bundle reading).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InputError {
-    /// The `error_kind` word (`io`).
-    pub kind: &'static str,
-    /// One line naming the problem.
-    pub message: String,
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    /// The path given cannot be opened.
+    #[error("cannot open")]
+    Open(#[source] std::io::Error),
+    /// The list of paths on standard input cannot be read.
+    #[error("cannot read the list of paths on standard input")]
+    Stdin(#[source] std::io::Error),
+    /// An entry of a folder being walked cannot be read.
+    #[error("cannot read folder entry")]
+    FolderEntry(#[source] std::io::Error),
+}
+
+impl InputError {
+    /// The class of the problem, as written in the `error_kind` column.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            InputError::Open(_) | InputError::Stdin(_) | InputError::FolderEntry(_) => {
+                ErrorKind::Io
+            }
+        }
+    }
 }
 
 /// One input of the batch.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub struct Input {
     /// The path as written in every table's `path` column, and hashed by `--shard`.
     pub path: String,
@@ -59,12 +76,7 @@ pub fn expand(args: &[PathBuf], stdin: &mut dyn BufRead, shard: Shard) -> Vec<In
                         }
                     }
                     Err(e) => {
-                        push_error(
-                            &mut out,
-                            &mut seen,
-                            "-",
-                            format!("cannot read the list of paths on standard input: {e}"),
-                        );
+                        push_error(&mut out, &mut seen, "-", InputError::Stdin(e));
                         break;
                     }
                 }
@@ -81,12 +93,7 @@ fn expand_one(arg: &Path, out: &mut Vec<Input>, seen: &mut HashSet<PathBuf>) {
     match std::fs::metadata(arg) {
         Ok(meta) if meta.is_dir() => walk(arg, out, seen),
         Ok(_) => push_file(arg, out, seen),
-        Err(e) => push_error(
-            out,
-            seen,
-            &arg.to_string_lossy(),
-            format!("cannot open: {e}"),
-        ),
+        Err(e) => push_error(out, seen, &arg.to_string_lossy(), InputError::Open(e)),
     }
 }
 
@@ -110,12 +117,11 @@ fn walk(dir: &Path, out: &mut Vec<Input>, seen: &mut HashSet<PathBuf>) {
             }
             Err(e) => {
                 let path = e.path().unwrap_or(dir).to_string_lossy().into_owned();
-                let message = format!(
-                    "cannot read folder entry: {}",
-                    e.io_error()
-                        .map_or_else(|| e.to_string(), ToString::to_string)
-                );
-                push_error(out, seen, &path, message);
+                let words = e.to_string();
+                let cause = e
+                    .into_io_error()
+                    .unwrap_or_else(|| std::io::Error::other(words));
+                push_error(out, seen, &path, InputError::FolderEntry(cause));
             }
         }
     }
@@ -132,15 +138,12 @@ fn push_file(path: &Path, out: &mut Vec<Input>, seen: &mut HashSet<PathBuf>) {
     }
 }
 
-fn push_error(out: &mut Vec<Input>, seen: &mut HashSet<PathBuf>, path: &str, message: String) {
+fn push_error(out: &mut Vec<Input>, seen: &mut HashSet<PathBuf>, path: &str, error: InputError) {
     if seen.insert(lexical(Path::new(path))) {
         out.push(Input {
             path: path.to_owned(),
             file: PathBuf::from(path),
-            error: Some(InputError {
-                kind: "io",
-                message,
-            }),
+            error: Some(error),
         });
     }
 }
@@ -179,6 +182,9 @@ mod tests {
         assert_eq!(paths.len(), 4, "{paths:?}");
         assert!(paths[0].ends_with("x.zip") && paths[1].ends_with("y.ZIP"));
         assert!(paths[2].ends_with("named.bin"));
-        assert_eq!(inputs[3].error.as_ref().map(|e| e.kind), Some("io"));
+        assert_eq!(
+            inputs[3].error.as_ref().map(InputError::kind),
+            Some(ErrorKind::Io)
+        );
     }
 }

@@ -4,7 +4,7 @@
 //! standard input; de-duplicated; a [`Shard`] keeps a deterministic share) → [`scan`] (a
 //! local rayon pool runs the one-bundle pipeline of `eidscope-pipeline` per bundle and sends
 //! the rows over a bounded channel to one writer thread) → the six tables of cli-contract.md
-//! ([`Table`]) in Parquet, CSV or NDJSON, each file written as `.NAME.partial` and renamed when
+//! ([`Table`], their columns listed once in [`frame`]) in Parquet, CSV or NDJSON, each file written as `.NAME.partial` and renamed when
 //! complete, with `scan.json` (the [`Manifest`]) written last → [`read_scan`] (one or several
 //! scan folders, e.g. the shards of one run, merged into [`ScanTables`]) → [`stats::compute`].
 //!
@@ -18,6 +18,7 @@
 
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+pub mod columns;
 pub mod engine;
 pub mod error;
 pub mod frame;
@@ -34,9 +35,9 @@ pub mod writer;
 
 pub use engine::{ScanOptions, ScanSummary, scan, scan_to_memory};
 pub use error::TablesError;
-pub use inputs::{Input, expand};
+pub use inputs::{Input, InputError, expand};
 pub use manifest::{MANIFEST_FILE, MANIFEST_SCHEMA, Manifest};
-pub use read::{ScanTables, find_scan_dirs, read_scan};
+pub use read::{ScanTables, SplitInputs, find_scan_dirs, read_scan, split_inputs};
 pub use redact::Redactor;
 pub use rows::{BundleRow, CheckRow, ErrorRow, FeatureRow, FindingRow, MediaRow, Rows};
 pub use shard::Shard;

@@ -5,6 +5,7 @@
 use crate::error::TablesError;
 use crate::table::Format;
 use chrono::{DateTime, Utc};
+use eidscope_pipeline::Level;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -25,7 +26,7 @@ pub struct Manifest {
     /// The format of the tables.
     pub format: Format,
     /// The `--level`.
-    pub level: String,
+    pub level: Level,
     /// The `--shard` (`3/8`), null for a whole batch.
     pub shard: Option<String>,
     /// Whether personal values are pseudonyms.
@@ -50,19 +51,19 @@ impl Manifest {
     /// Reads the manifest of a scan folder.
     pub fn read(dir: &Path) -> Result<Manifest, TablesError> {
         let path = dir.join(MANIFEST_FILE);
-        let bytes = std::fs::read(&path).map_err(|e| TablesError::NotAScan {
-            path: dir.to_path_buf(),
-            message: format!("not a scan output folder: cannot read {MANIFEST_FILE}: {e}"),
+        let bytes = std::fs::read(&path).map_err(|source| TablesError::NotAScan {
+            dir: dir.to_path_buf(),
+            source,
         })?;
         let manifest: Manifest =
-            serde_json::from_slice(&bytes).map_err(|e| TablesError::NotAScan {
+            serde_json::from_slice(&bytes).map_err(|source| TablesError::BadManifest {
                 path: path.clone(),
-                message: format!("not a scan manifest: {e}"),
+                source,
             })?;
         if manifest.schema != MANIFEST_SCHEMA {
-            return Err(TablesError::NotAScan {
+            return Err(TablesError::ManifestSchema {
                 path,
-                message: format!("schema `{}`, expected `{MANIFEST_SCHEMA}`", manifest.schema),
+                schema: manifest.schema,
             });
         }
         Ok(manifest)
@@ -72,8 +73,10 @@ impl Manifest {
     pub fn write(&self, dir: &Path) -> Result<(), TablesError> {
         let path = dir.join(MANIFEST_FILE);
         let partial = crate::writer::partial_name(&path);
-        let mut bytes =
-            serde_json::to_vec_pretty(self).map_err(|e| TablesError::table(&path, e))?;
+        let mut bytes = serde_json::to_vec_pretty(self).map_err(|source| TablesError::Json {
+            path: path.clone(),
+            source,
+        })?;
         bytes.push(b'\n');
         std::fs::write(&partial, bytes)
             .and_then(|()| std::fs::rename(&partial, &path))

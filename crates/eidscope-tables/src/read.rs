@@ -6,78 +6,53 @@
 //! `eidscope_tables::polars`.
 
 use crate::error::TablesError;
-use crate::frame::{TableRow, schema_of};
+use crate::frame::{RowTypeTask, TableRow, for_row_type, schema_of};
 use crate::manifest::{MANIFEST_FILE, Manifest};
-use crate::rows::{BundleRow, CheckRow, ErrorRow, FeatureRow, FindingRow, MediaRow};
 use crate::table::{Format, Table};
+use crate::writer::ROW_GROUP_ROWS;
 use polars::prelude::*;
 use std::collections::HashSet;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
-/// The six tables of one or several scans.
+/// The six tables of one or several scans, by [`Table`].
 #[derive(Debug, Clone)]
 pub struct ScanTables {
-    /// `bundles`.
-    pub bundles: DataFrame,
-    /// `checks`.
-    pub checks: DataFrame,
-    /// `features`.
-    pub features: DataFrame,
-    /// `media`.
-    pub media: DataFrame,
-    /// `findings`.
-    pub findings: DataFrame,
-    /// `errors`.
-    pub errors: DataFrame,
+    frames: [DataFrame; Table::COUNT],
     /// The folders read and their manifests (empty for a scan held in memory).
     pub scans: Vec<(PathBuf, Manifest)>,
 }
 
 impl ScanTables {
-    /// A table by name.
+    /// A table.
     pub fn table(&self, table: Table) -> &DataFrame {
-        match table {
-            Table::Bundles => &self.bundles,
-            Table::Checks => &self.checks,
-            Table::Features => &self.features,
-            Table::Media => &self.media,
-            Table::Findings => &self.findings,
-            Table::Errors => &self.errors,
-        }
+        &self.frames[table.index()]
     }
 
     fn table_mut(&mut self, table: Table) -> &mut DataFrame {
-        match table {
-            Table::Bundles => &mut self.bundles,
-            Table::Checks => &mut self.checks,
-            Table::Features => &mut self.features,
-            Table::Media => &mut self.media,
-            Table::Findings => &mut self.findings,
-            Table::Errors => &mut self.errors,
-        }
+        &mut self.frames[table.index()]
     }
 
     /// Empty tables of the canonical schemas.
     pub fn empty() -> Result<ScanTables, TablesError> {
-        let empty = |t: Table| -> Result<DataFrame, TablesError> {
-            Ok(DataFrame::empty_with_schema(
-                &schema_of(t).map_err(|e| TablesError::table(t.name(), e))?,
-            ))
-        };
+        let mut frames = Vec::with_capacity(Table::COUNT);
+        for table in Table::ALL {
+            let schema = schema_of(table).map_err(|e| TablesError::table(table.name(), e))?;
+            frames.push(DataFrame::empty_with_schema(&schema));
+        }
+        let frames = frames
+            .try_into()
+            .map_err(|_| TablesError::Merge("a table is missing".to_owned()))?;
         Ok(ScanTables {
-            bundles: empty(Table::Bundles)?,
-            checks: empty(Table::Checks)?,
-            features: empty(Table::Features)?,
-            media: empty(Table::Media)?,
-            findings: empty(Table::Findings)?,
-            errors: empty(Table::Errors)?,
+            frames,
             scans: Vec::new(),
         })
     }
 
     /// Tables from frames in the order of [`Table::ALL`]; a missing frame is an empty table.
-    pub fn from_frames(frames: [Option<DataFrame>; 6]) -> Result<ScanTables, TablesError> {
+    pub fn from_frames(
+        frames: [Option<DataFrame>; Table::COUNT],
+    ) -> Result<ScanTables, TablesError> {
         let mut tables = ScanTables::empty()?;
         for (table, frame) in Table::ALL.into_iter().zip(frames) {
             if let Some(frame) = frame {
@@ -89,22 +64,10 @@ impl ScanTables {
 
     /// Appends the frames of another scan.
     pub fn merge(&mut self, other: ScanTables) -> Result<(), TablesError> {
-        let ScanTables {
-            bundles,
-            checks,
-            features,
-            media,
-            findings,
-            errors,
-            scans,
-        } = other;
-        for (table, frame) in Table::ALL
-            .into_iter()
-            .zip([bundles, checks, features, media, findings, errors])
-        {
+        for (table, frame) in Table::ALL.into_iter().zip(other.frames) {
             self.append(table, frame, Path::new(table.name()))?;
         }
-        self.scans.extend(scans);
+        self.scans.extend(other.scans);
         Ok(())
     }
 
@@ -115,6 +78,34 @@ impl ScanTables {
             .vstack_mut_owned(frame)
             .map_err(|e| TablesError::table(origin, e))?;
         Ok(())
+    }
+
+    /// Calls `visit` with every row of the table of `R`, read back into its row type a batch
+    /// of [`ROW_GROUP_ROWS`] rows at a time (so that a large table is never held twice).
+    pub fn each_row<R: TableRow>(&self, mut visit: impl FnMut(R)) -> Result<(), TablesError> {
+        let frame = self.table(R::TABLE);
+        let mut offset = 0;
+        while offset < frame.height() {
+            let len = ROW_GROUP_ROWS.min(frame.height() - offset);
+            let batch = frame.slice(i64::try_from(offset).unwrap_or(i64::MAX), len);
+            R::rows(&batch)
+                .map_err(|e| TablesError::table(R::TABLE.name(), e))?
+                .into_iter()
+                .for_each(&mut visit);
+            offset += len;
+        }
+        Ok(())
+    }
+
+    /// The values of a column of `table`, whatever its type, as text (`stats --by` groups by
+    /// columns named at run time).
+    pub fn column_texts(
+        &self,
+        table: Table,
+        column: &str,
+    ) -> Result<Vec<Option<String>>, TablesError> {
+        crate::columns::column_texts(self.table(table), column)
+            .map_err(|e| TablesError::table(table.name(), e))
     }
 
     /// Rechunks every table (one contiguous chunk per column) after merging.
@@ -165,6 +156,27 @@ pub fn find_scan_dirs(path: &Path) -> Option<Vec<PathBuf>> {
     (!dirs.is_empty()).then_some(dirs)
 }
 
+/// The inputs of `stats`, `links` and `report`, told apart.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SplitInputs {
+    /// Scan output folders (a folder of shard folders gives each shard folder).
+    pub scans: Vec<PathBuf>,
+    /// Everything else: bundles, folders of bundles, `-`; to be expanded and read.
+    pub bundles: Vec<PathBuf>,
+}
+
+/// Tells scan output folders (see [`find_scan_dirs`]) from bundles, in the order given.
+pub fn split_inputs(inputs: &[PathBuf]) -> SplitInputs {
+    let mut split = SplitInputs::default();
+    for input in inputs {
+        match find_scan_dirs(input) {
+            Some(dirs) => split.scans.extend(dirs),
+            None => split.bundles.push(input.clone()),
+        }
+    }
+    split
+}
+
 /// Whether a folder is named like the shard folders `scan --shard K/N` writes.
 fn is_shard_folder(path: &Path) -> bool {
     let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
@@ -213,14 +225,17 @@ pub fn read_table(table: Table, file: &Path, format: Format) -> Result<DataFrame
                 .and_then(|reader| reader.finish())
                 .map_err(polars_error)
         }
-        Format::Ndjson => match table {
-            Table::Bundles => read_ndjson::<BundleRow>(file),
-            Table::Checks => read_ndjson::<CheckRow>(file),
-            Table::Features => read_ndjson::<FeatureRow>(file),
-            Table::Media => read_ndjson::<MediaRow>(file),
-            Table::Findings => read_ndjson::<FindingRow>(file),
-            Table::Errors => read_ndjson::<ErrorRow>(file),
-        },
+        Format::Ndjson => for_row_type(table, ReadNdjson(file)),
+    }
+}
+
+/// Reads an NDJSON table into the frame of its row type.
+struct ReadNdjson<'a>(&'a Path);
+
+impl RowTypeTask for ReadNdjson<'_> {
+    type Output = Result<DataFrame, TablesError>;
+    fn run<R: TableRow>(self) -> Self::Output {
+        read_ndjson::<R>(self.0)
     }
 }
 
@@ -228,7 +243,7 @@ fn read_ndjson<R: TableRow>(file: &Path) -> Result<DataFrame, TablesError> {
     let handle = std::fs::File::open(file).map_err(|e| TablesError::io(file, e))?;
     let mut frame =
         DataFrame::empty_with_schema(&R::schema().map_err(|e| TablesError::table(file, e))?);
-    let mut batch: Vec<R> = Vec::with_capacity(crate::writer::ROW_GROUP_ROWS);
+    let mut batch: Vec<R> = Vec::with_capacity(ROW_GROUP_ROWS);
     let flush = |batch: &mut Vec<R>, frame: &mut DataFrame| -> Result<(), TablesError> {
         if !batch.is_empty() {
             let part = R::frame(batch).map_err(|e| TablesError::table(file, e))?;
@@ -244,10 +259,13 @@ fn read_ndjson<R: TableRow>(file: &Path) -> Result<DataFrame, TablesError> {
         if line.trim().is_empty() {
             continue;
         }
-        let row: R = serde_json::from_str(&line)
-            .map_err(|e| TablesError::table(file, format!("line {}: {e}", number + 1)))?;
+        let row: R = serde_json::from_str(&line).map_err(|source| TablesError::Line {
+            path: file.to_path_buf(),
+            line: number + 1,
+            source,
+        })?;
         batch.push(row);
-        if batch.len() >= crate::writer::ROW_GROUP_ROWS {
+        if batch.len() >= ROW_GROUP_ROWS {
             flush(&mut batch, &mut frame)?;
         }
     }

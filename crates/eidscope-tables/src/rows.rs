@@ -5,9 +5,12 @@
 //! The field names are the column names (cli-contract.md, "scan output tables"); NDJSON is
 //! these structs serialised, Parquet and CSV are built from them by [`crate::frame`].
 
-use crate::redact::{Domain, Redactor, normalise_document_number};
+use crate::redact::{Domain, Redactor, Scrubber, normalise_document_number};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use eidscope_model::{BundleReport, EntryKind, Finding, FindingScope, MediaInfo, Severity};
+use eidscope_model::{
+    BundleReport, Decision, EntryKind, ErrorKind, Finding, FindingCode, FindingScope, ImageInfo,
+    MediaInfo, PerceptualHash, Severity, Shape, Status,
+};
 use eidscope_pipeline::Level;
 use serde::{Deserialize, Serialize};
 
@@ -23,7 +26,7 @@ pub struct BundleRow {
     /// Number of zip entries.
     pub entries: u32,
     /// The `ocr.json` shape (`signicat`, `eid-raw`), null without OCR data.
-    pub shape: Option<String>,
+    pub shape: Option<Shape>,
     /// `processId` (a pseudonym under `--redact`).
     pub process_id: Option<String>,
     /// `provider`.
@@ -35,11 +38,11 @@ pub struct BundleRow {
     /// The capture date the rules used.
     pub capture_date: Option<NaiveDate>,
     /// The status of the process beside the bundle.
-    pub reported_status: Option<String>,
+    pub reported_status: Option<Status>,
     /// The status the evidence implies.
-    pub derived_status: String,
+    pub derived_status: Status,
     /// The reported status where known, else the derived one.
-    pub status: String,
+    pub status: Status,
     /// The similarity level.
     pub similarity_score: Option<String>,
     /// Whether liveness was detected.
@@ -72,7 +75,7 @@ pub struct BundleRow {
     /// `failReason.type` of the process.
     pub fail_reason_type: Option<String>,
     /// The agent's decision (`accepted`, `rejected`), where recognisable.
-    pub manual_decision: Option<String>,
+    pub manual_decision: Option<Decision>,
     /// Number of security checks not valid.
     pub checks_failed: u32,
     /// Number of features not found.
@@ -80,7 +83,7 @@ pub struct BundleRow {
     /// Number of single-bundle findings.
     pub findings: u32,
     /// The severity of the worst finding.
-    pub max_severity: Option<String>,
+    pub max_severity: Option<Severity>,
     /// Why the derived status is what it is, most decisive first, joined with `; `.
     pub reasons: String,
     /// SHA-256 of `front.jpeg`.
@@ -94,15 +97,15 @@ pub struct BundleRow {
     /// SHA-256 of `video.mp4`.
     pub video_sha256: Option<String>,
     /// Difference hash of the selfie.
-    pub selfie_dhash: Option<String>,
+    pub selfie_dhash: Option<PerceptualHash>,
     /// Perceptual hash of the selfie.
-    pub selfie_phash: Option<String>,
+    pub selfie_phash: Option<PerceptualHash>,
     /// Difference hash of the portrait.
-    pub portrait_dhash: Option<String>,
+    pub portrait_dhash: Option<PerceptualHash>,
     /// Perceptual hash of the portrait.
-    pub portrait_phash: Option<String>,
+    pub portrait_phash: Option<PerceptualHash>,
     /// The `--level` of the scan.
-    pub level: String,
+    pub level: Level,
     /// The `--shard` of the scan (`3/8`), null without sharding.
     pub shard: Option<String>,
     /// Whether personal values are pseudonyms.
@@ -142,12 +145,12 @@ pub struct FeatureRow {
 }
 
 /// A row of `media`: one media entry of a bundle (facts and hashes, never pixels).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MediaRow {
     /// The bundle.
     pub path: String,
     /// `front`, `back`, `selfie`, `portrait` or `video`.
-    pub kind: String,
+    pub kind: EntryKind,
     /// The entry name in the zip.
     pub entry: String,
     /// Uncompressed size, bytes.
@@ -181,9 +184,9 @@ pub struct MediaRow {
     /// Bytes after the JPEG end marker.
     pub trailing_bytes: Option<u64>,
     /// 64-bit difference hash, 16 hex digits.
-    pub dhash: Option<String>,
+    pub dhash: Option<PerceptualHash>,
     /// 64-bit DCT perceptual hash, 16 hex digits.
-    pub phash: Option<String>,
+    pub phash: Option<PerceptualHash>,
     /// Whether the video was probed (`--level full`).
     pub probed: Option<bool>,
     /// Container format.
@@ -204,11 +207,11 @@ pub struct FindingRow {
     /// The bundle (for a batch finding: the first bundle of the group).
     pub path: String,
     /// The catalogue code.
-    pub code: String,
+    pub code: FindingCode,
     /// Its severity.
-    pub severity: String,
+    pub severity: Severity,
     /// `bundle` or `batch`.
-    pub scope: String,
+    pub scope: FindingScope,
     /// What was found, one sentence.
     pub message: String,
     /// The evidence, as a JSON text.
@@ -225,7 +228,7 @@ pub struct ErrorRow {
     /// The input path as given.
     pub path: String,
     /// The class of problem (`not-zip`, `limit`, `io`, ...).
-    pub error_kind: String,
+    pub error_kind: ErrorKind,
     /// What went wrong, one line.
     pub message: String,
 }
@@ -260,34 +263,96 @@ pub struct RowContext<'a> {
 
 impl Rows {
     /// The rows of an input that could not be read.
-    pub fn from_error(path: &str, kind: &str, message: &str) -> Rows {
+    pub fn from_error(path: &str, kind: ErrorKind, message: String) -> Rows {
         Rows {
             error: Some(ErrorRow {
                 path: path.to_owned(),
-                error_kind: kind.to_owned(),
-                message: message.to_owned(),
+                error_kind: kind,
+                message,
             }),
             ..Rows::default()
         }
     }
 
-    /// The rows of one bundle report.
+    /// The rows of one bundle report. Under `--redact` the findings are scrubbed first, so
+    /// that no row of any table holds a raw personal value.
     pub fn from_report(report: &BundleReport, ctx: &RowContext<'_>) -> Rows {
-        let path = report.path.clone();
+        let path = &report.path;
+        let process_id = report
+            .process
+            .as_ref()
+            .and_then(|p| p.process_id.as_deref());
+        let scrubber = ctx
+            .redactor
+            .map(|r| r.scrubber(&report.identity, process_id));
+        let findings: Vec<Finding> = match &scrubber {
+            Some(s) => report.findings.iter().map(|f| s.finding(f)).collect(),
+            None => report.findings.clone(),
+        };
+        Rows {
+            bundle: Some(BundleRow::of(report, ctx, &findings, scrubber.as_ref())),
+            checks: report
+                .security_checks
+                .iter()
+                .map(|(check, valid)| CheckRow {
+                    path: path.clone(),
+                    check: check.clone(),
+                    valid: *valid,
+                })
+                .collect(),
+            features: report
+                .features
+                .iter()
+                .map(|f| FeatureRow {
+                    path: path.clone(),
+                    name: f.name.clone(),
+                    side: f.side.clone(),
+                    found: f.found,
+                    x: f.bbox.map(|b| b.x),
+                    y: f.bbox.map(|b| b.y),
+                    width: f.bbox.map(|b| b.width),
+                    height: f.bbox.map(|b| b.height),
+                })
+                .collect(),
+            media: report
+                .media
+                .iter()
+                .map(|(kind, info)| MediaRow::of(path, *kind, info))
+                .collect(),
+            findings: findings
+                .iter()
+                .map(|f| FindingRow::of_finding(path, f))
+                .collect(),
+            error: None,
+        }
+    }
+
+    /// The severities of this input's findings.
+    pub fn severities(&self) -> impl Iterator<Item = Severity> + '_ {
+        self.findings.iter().map(|f| f.severity)
+    }
+}
+
+/// The personal values of a `bundles` row: as the bundle holds them, or keyed pseudonyms
+/// (and no date of birth) under `--redact`.
+struct Personal {
+    process_id: Option<String>,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    date_of_birth: Option<NaiveDate>,
+    document_number: Option<String>,
+    document_key: Option<String>,
+    personal_identification_number: Option<String>,
+}
+
+impl Personal {
+    fn of(report: &BundleReport, redactor: Option<&Redactor>) -> Personal {
         let id = &report.identity;
-        let process = report.process.as_ref();
-        let redactor = ctx.redactor;
         let pseudo = |domain: Domain, value: &Option<String>| -> Option<String> {
             match (redactor, value) {
                 (Some(r), Some(v)) => Some(r.pseudonym(domain, v)),
                 (_, v) => v.clone(),
             }
-        };
-        let process_id = process.and_then(|p| p.process_id.clone());
-        let scrubber = redactor.map(|r| r.scrubber(id, process_id.as_deref()));
-        let findings: Vec<Finding> = match &scrubber {
-            Some(s) => report.findings.iter().map(|f| s.finding(f)).collect(),
-            None => report.findings.clone(),
         };
         let document_key = match (&id.issuing_country, &id.document_number) {
             (Some(country), Some(number)) => {
@@ -299,133 +364,117 @@ impl Rows {
             }
             _ => None,
         };
-        let image = |kind: EntryKind| match report.media.get(&kind) {
-            Some(MediaInfo::Image(info)) => Some(info),
-            _ => None,
-        };
-        let media_sha = |kind: EntryKind| match report.media.get(&kind) {
-            Some(MediaInfo::Image(info)) => Some(info.sha256.clone()),
-            Some(MediaInfo::Video(info)) => Some(info.sha256.clone()),
-            None => None,
-        };
-        let reported = report
-            .reported_status
-            .as_ref()
-            .map(|s| s.as_str().to_owned());
-        let derived = report.derived_status.as_str().to_owned();
-        let bundle = BundleRow {
-            path: path.clone(),
-            sha256: report.sha256.clone(),
-            size_bytes: report.size_bytes,
-            entries: u32::try_from(report.entries.len()).unwrap_or(u32::MAX),
-            shape: report.shape.map(|s| s.as_str().to_owned()),
-            process_id: pseudo(Domain::ProcessId, &process_id),
-            provider: process.and_then(|p| p.provider.clone()),
-            process_type: process.and_then(|p| p.process_type.clone()),
-            created_at: process.and_then(|p| p.created_at),
-            capture_date: report.capture_date,
-            status: reported.clone().unwrap_or_else(|| derived.clone()),
-            reported_status: reported,
-            derived_status: derived,
-            similarity_score: report.similarity_score.clone(),
-            liveness_detected: report.liveness_detected,
-            document_type: id.document_type.clone(),
-            issuing_country: id.issuing_country.clone(),
-            nationality: id.nationality.clone(),
-            gender: id.gender.clone(),
-            date_of_birth: if redactor.is_some() {
-                None
-            } else {
-                id.date_of_birth
-            },
-            birth_year: id.date_of_birth.map(|d| d.year()),
-            date_of_expiry: id.date_of_expiry,
+        Personal {
+            process_id: pseudo(
+                Domain::ProcessId,
+                &report.process.as_ref().and_then(|p| p.process_id.clone()),
+            ),
+            first_name: pseudo(Domain::Name, &id.first_name),
+            last_name: pseudo(Domain::Name, &id.last_name),
+            date_of_birth: id.date_of_birth.filter(|_| redactor.is_none()),
             document_number: pseudo(Domain::DocumentNumber, &id.document_number),
             document_key,
             personal_identification_number: pseudo(
                 Domain::PersonalNumber,
                 &id.personal_identification_number,
             ),
-            first_name: pseudo(Domain::Name, &id.first_name),
-            last_name: pseudo(Domain::Name, &id.last_name),
+        }
+    }
+}
+
+/// The facts of a still image of the report.
+fn image(report: &BundleReport, kind: EntryKind) -> Option<&ImageInfo> {
+    match report.media.get(&kind) {
+        Some(MediaInfo::Image(info)) => Some(info),
+        _ => None,
+    }
+}
+
+/// The SHA-256 of a media entry of the report.
+fn media_sha256(report: &BundleReport, kind: EntryKind) -> Option<String> {
+    match report.media.get(&kind) {
+        Some(MediaInfo::Image(info)) => Some(info.sha256.clone()),
+        Some(MediaInfo::Video(info)) => Some(info.sha256.clone()),
+        None => None,
+    }
+}
+
+impl BundleRow {
+    /// The `bundles` row of a report whose findings (scrubbed under `--redact`) are these.
+    fn of(
+        report: &BundleReport,
+        ctx: &RowContext<'_>,
+        findings: &[Finding],
+        scrubber: Option<&Scrubber>,
+    ) -> BundleRow {
+        let id = &report.identity;
+        let process = report.process.as_ref();
+        let personal = Personal::of(report, ctx.redactor);
+        let reasons = report
+            .reasons
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("; ");
+        let hash = |kind, pick: fn(&ImageInfo) -> Option<PerceptualHash>| {
+            image(report, kind).and_then(pick)
+        };
+        BundleRow {
+            path: report.path.clone(),
+            sha256: report.sha256.clone(),
+            size_bytes: report.size_bytes,
+            entries: count(report.entries.iter()),
+            shape: report.shape,
+            process_id: personal.process_id,
+            provider: process.and_then(|p| p.provider.clone()),
+            process_type: process.and_then(|p| p.process_type.clone()),
+            created_at: process.and_then(|p| p.created_at),
+            capture_date: report.capture_date,
+            reported_status: report.reported_status.clone(),
+            derived_status: report.derived_status.clone(),
+            status: report
+                .reported_status
+                .clone()
+                .unwrap_or_else(|| report.derived_status.clone()),
+            similarity_score: report.similarity_score.clone(),
+            liveness_detected: report.liveness_detected,
+            document_type: id.document_type.clone(),
+            issuing_country: id.issuing_country.clone(),
+            nationality: id.nationality.clone(),
+            gender: id.gender.clone(),
+            date_of_birth: personal.date_of_birth,
+            birth_year: id.date_of_birth.map(|d| d.year()),
+            date_of_expiry: id.date_of_expiry,
+            document_number: personal.document_number,
+            document_key: personal.document_key,
+            personal_identification_number: personal.personal_identification_number,
+            first_name: personal.first_name,
+            last_name: personal.last_name,
             fail_reason_type: process
                 .and_then(|p| p.fail_reason.as_ref())
                 .and_then(|f| f.kind.clone()),
-            manual_decision: report
-                .manual_approval
-                .as_ref()
-                .and_then(|m| m.decision.as_ref())
-                .map(|d| match d {
-                    eidscope_model::Decision::Accepted => "accepted".to_owned(),
-                    eidscope_model::Decision::Rejected => "rejected".to_owned(),
-                }),
+            manual_decision: report.manual_approval.as_ref().and_then(|m| m.decision),
             checks_failed: count(report.security_checks.values().filter(|valid| !**valid)),
             features_not_found: count(report.features.iter().filter(|f| f.found == Some(false))),
             findings: count(findings.iter()),
-            max_severity: findings
-                .iter()
-                .map(|f| f.severity)
-                .max()
-                .map(|s| s.as_str().to_owned()),
-            reasons: match &scrubber {
-                Some(s) => s.text(&report.reasons.join("; ")),
-                None => report.reasons.join("; "),
+            max_severity: findings.iter().map(|f| f.severity).max(),
+            reasons: match scrubber {
+                Some(s) => s.text(&reasons),
+                None => reasons,
             },
-            front_sha256: media_sha(EntryKind::Front),
-            back_sha256: media_sha(EntryKind::Back),
-            selfie_sha256: media_sha(EntryKind::Selfie),
-            portrait_sha256: media_sha(EntryKind::Portrait),
-            video_sha256: media_sha(EntryKind::Video),
-            selfie_dhash: image(EntryKind::Selfie).and_then(|i| i.dhash.clone()),
-            selfie_phash: image(EntryKind::Selfie).and_then(|i| i.phash.clone()),
-            portrait_dhash: image(EntryKind::Portrait).and_then(|i| i.dhash.clone()),
-            portrait_phash: image(EntryKind::Portrait).and_then(|i| i.phash.clone()),
-            level: ctx.level.as_str().to_owned(),
+            front_sha256: media_sha256(report, EntryKind::Front),
+            back_sha256: media_sha256(report, EntryKind::Back),
+            selfie_sha256: media_sha256(report, EntryKind::Selfie),
+            portrait_sha256: media_sha256(report, EntryKind::Portrait),
+            video_sha256: media_sha256(report, EntryKind::Video),
+            selfie_dhash: hash(EntryKind::Selfie, |i| i.dhash),
+            selfie_phash: hash(EntryKind::Selfie, |i| i.phash),
+            portrait_dhash: hash(EntryKind::Portrait, |i| i.dhash),
+            portrait_phash: hash(EntryKind::Portrait, |i| i.phash),
+            level: ctx.level,
             shard: ctx.shard.map(|s| s.to_string()),
-            redacted: redactor.is_some(),
-        };
-        let checks = report
-            .security_checks
-            .iter()
-            .map(|(check, valid)| CheckRow {
-                path: path.clone(),
-                check: check.clone(),
-                valid: *valid,
-            })
-            .collect();
-        let features = report
-            .features
-            .iter()
-            .map(|f| FeatureRow {
-                path: path.clone(),
-                name: f.name.clone(),
-                side: f.side.clone(),
-                found: f.found,
-                x: f.bbox.map(|b| b.x),
-                y: f.bbox.map(|b| b.y),
-                width: f.bbox.map(|b| b.width),
-                height: f.bbox.map(|b| b.height),
-            })
-            .collect();
-        let media = report
-            .media
-            .iter()
-            .map(|(kind, info)| media_row(&path, *kind, info))
-            .collect();
-        let findings = findings.iter().map(|f| finding_row(&path, f)).collect();
-        Rows {
-            bundle: Some(bundle),
-            checks,
-            features,
-            media,
-            findings,
-            error: None,
+            redacted: ctx.redactor.is_some(),
         }
-    }
-
-    /// The severities of this input's findings.
-    pub fn severities(&self) -> impl Iterator<Item = Severity> + '_ {
-        self.findings.iter().filter_map(|f| f.severity.parse().ok())
     }
 }
 
@@ -433,72 +482,98 @@ fn count<T>(items: impl Iterator<Item = T>) -> u32 {
     u32::try_from(items.count()).unwrap_or(u32::MAX)
 }
 
-/// The row of a single-bundle finding.
-pub fn finding_row(path: &str, finding: &Finding) -> FindingRow {
-    FindingRow {
-        path: path.to_owned(),
-        code: finding.code.as_str().to_owned(),
-        severity: finding.severity.as_str().to_owned(),
-        scope: scope_word(finding.code.spec().scope).to_owned(),
-        message: finding.message.clone(),
-        evidence: finding.evidence.to_string(),
-        key: None,
-        paths: None,
-    }
-}
-
-/// The word of a finding scope, as in the `scope` column.
-pub fn scope_word(scope: FindingScope) -> &'static str {
-    match scope {
-        FindingScope::Bundle => "bundle",
-        FindingScope::Batch => "batch",
-    }
-}
-
-fn media_row(path: &str, kind: EntryKind, info: &MediaInfo) -> MediaRow {
-    match info {
-        MediaInfo::Image(i) => MediaRow {
+impl FindingRow {
+    /// The row of a single-bundle finding.
+    pub fn of_finding(path: &str, finding: &Finding) -> FindingRow {
+        FindingRow {
             path: path.to_owned(),
-            kind: kind.as_str().to_owned(),
-            entry: i.entry.clone(),
-            size_bytes: i.size_bytes,
-            sha256: i.sha256.clone(),
-            format: Some(i.format.clone()),
-            width: i.width,
-            height: i.height,
-            quality: i.quality.as_ref().and_then(|q| q.quality).map(u32::from),
-            quality_standard: i.quality.as_ref().map(|q| q.standard),
-            editor_marks: (!i.editor_marks.is_empty()).then(|| i.editor_marks.join("; ")),
-            exif_make: i.exif.as_ref().and_then(|e| e.make.clone()),
-            exif_model: i.exif.as_ref().and_then(|e| e.model.clone()),
-            exif_software: i.exif.as_ref().and_then(|e| e.software.clone()),
-            decoded: i.decoded,
-            decode_error: i.decode_error.clone(),
-            structure_error: i.structure_error.clone(),
-            trailing_bytes: i.trailing_bytes,
-            dhash: i.dhash.clone(),
-            phash: i.phash.clone(),
-            ..MediaRow::default()
-        },
-        MediaInfo::Video(v) => {
-            let stream = v.streams.iter().find(|s| s.kind == "video");
-            MediaRow {
-                path: path.to_owned(),
-                kind: kind.as_str().to_owned(),
-                entry: v.entry.clone(),
-                size_bytes: v.size_bytes,
-                sha256: v.sha256.clone(),
-                width: stream.and_then(|s| s.width),
-                height: stream.and_then(|s| s.height),
-                decoded: v.probed.then(|| v.error.is_none() && v.decode_errors == 0),
-                decode_error: v.error.clone(),
-                probed: Some(v.probed),
-                container: v.container.clone(),
-                codec: stream.and_then(|s| s.codec.clone()),
-                duration_seconds: v.best_duration(),
-                frames_decoded: v.frames_decoded,
-                motion: v.motion,
-                ..MediaRow::default()
+            code: finding.code,
+            severity: finding.severity,
+            scope: finding.code.spec().scope,
+            message: finding.message.clone(),
+            evidence: finding.evidence.to_string(),
+            key: None,
+            paths: None,
+        }
+    }
+}
+
+impl MediaRow {
+    /// A row of this entry with no fact filled in.
+    fn blank(path: &str, kind: EntryKind) -> MediaRow {
+        MediaRow {
+            path: path.to_owned(),
+            kind,
+            entry: String::new(),
+            size_bytes: 0,
+            sha256: String::new(),
+            format: None,
+            width: None,
+            height: None,
+            quality: None,
+            quality_standard: None,
+            editor_marks: None,
+            exif_make: None,
+            exif_model: None,
+            exif_software: None,
+            decoded: None,
+            decode_error: None,
+            structure_error: None,
+            trailing_bytes: None,
+            dhash: None,
+            phash: None,
+            probed: None,
+            container: None,
+            codec: None,
+            duration_seconds: None,
+            frames_decoded: None,
+            motion: None,
+        }
+    }
+
+    /// The row of one media entry: the facts of an image, or of the video.
+    fn of(path: &str, kind: EntryKind, info: &MediaInfo) -> MediaRow {
+        let row = MediaRow::blank(path, kind);
+        match info {
+            MediaInfo::Image(i) => MediaRow {
+                entry: i.entry.clone(),
+                size_bytes: i.size_bytes,
+                sha256: i.sha256.clone(),
+                format: Some(i.format.clone()),
+                width: i.width,
+                height: i.height,
+                quality: i.quality.as_ref().and_then(|q| q.quality).map(u32::from),
+                quality_standard: i.quality.as_ref().map(|q| q.standard),
+                editor_marks: (!i.editor_marks.is_empty()).then(|| i.editor_marks.join("; ")),
+                exif_make: i.exif.as_ref().and_then(|e| e.make.clone()),
+                exif_model: i.exif.as_ref().and_then(|e| e.model.clone()),
+                exif_software: i.exif.as_ref().and_then(|e| e.software.clone()),
+                decoded: i.decoded,
+                decode_error: i.decode_error.clone(),
+                structure_error: i.structure_error.clone(),
+                trailing_bytes: i.trailing_bytes,
+                dhash: i.dhash,
+                phash: i.phash,
+                ..row
+            },
+            MediaInfo::Video(v) => {
+                let stream = v.streams.iter().find(|s| s.kind == "video");
+                MediaRow {
+                    entry: v.entry.clone(),
+                    size_bytes: v.size_bytes,
+                    sha256: v.sha256.clone(),
+                    width: stream.and_then(|s| s.width),
+                    height: stream.and_then(|s| s.height),
+                    decoded: v.probed.then(|| v.error.is_none() && v.decode_errors == 0),
+                    decode_error: v.error.clone(),
+                    probed: Some(v.probed),
+                    container: v.container.clone(),
+                    codec: stream.and_then(|s| s.codec.clone()),
+                    duration_seconds: v.best_duration(),
+                    frames_decoded: v.frames_decoded,
+                    motion: v.motion,
+                    ..row
+                }
             }
         }
     }

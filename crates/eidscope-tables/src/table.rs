@@ -23,8 +23,11 @@ pub enum Table {
 }
 
 impl Table {
+    /// How many tables a scan writes.
+    pub const COUNT: usize = 6;
+
     /// Every table, in the order they are listed in cli-contract.md.
-    pub const ALL: [Table; 6] = [
+    pub const ALL: [Table; Table::COUNT] = [
         Table::Bundles,
         Table::Checks,
         Table::Features,

@@ -184,8 +184,10 @@ impl TableFiles {
             }
             Some(Sink::Ndjson(w)) => {
                 for row in rows {
-                    serde_json::to_writer(&mut *w, row)
-                        .map_err(|e| TablesError::table(&partial, e))?;
+                    serde_json::to_writer(&mut *w, row).map_err(|source| TablesError::Json {
+                        path: partial.clone(),
+                        source,
+                    })?;
                     w.write_all(b"\n")
                         .map_err(|e| TablesError::io(&partial, e))?;
                 }
@@ -268,7 +270,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let row = ErrorRow {
             path: "x.zip".into(),
-            error_kind: "not-zip".into(),
+            error_kind: eidscope_model::ErrorKind::NotZip,
             message: "no".into(),
         };
         for format in Format::ALL {

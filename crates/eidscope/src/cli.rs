@@ -46,12 +46,20 @@ pub enum Command {
     Fetch(FetchArgs),
 }
 
+/// `--fail-on`: the severity at which findings turn into exit code 1. It owns its verdict
+/// ([`FailOn::verdict`], in `cmd`), the one place findings become an exit status.
+#[derive(Debug, Args, Clone, Copy, Default)]
+pub struct FailOn {
+    /// Exit with code 1 when a finding at or above this severity exists (high, medium, low, info).
+    #[arg(long = "fail-on", id = "fail_on", value_name = "SEVERITY")]
+    pub floor: Option<Severity>,
+}
+
 /// Options shared by the commands that judge a bundle.
 #[derive(Debug, Args, Clone)]
 pub struct JudgeArgs {
-    /// Exit with code 1 when a finding at or above this severity exists (high, medium, low, info).
-    #[arg(long, value_name = "SEVERITY")]
-    pub fail_on: Option<Severity>,
+    #[command(flatten)]
+    pub fail_on: FailOn,
     /// Age of majority for the `underage-contradiction` finding.
     #[arg(long, value_name = "YEARS", default_value_t = eidscope_analysis::thresholds::ADULT_AGE)]
     pub adult_age: i32,
@@ -154,9 +162,8 @@ pub struct LinksArgs {
     /// Selfies or portraits whose dHash and pHash both lie within N bits are `face-near-duplicate`.
     #[arg(long, value_name = "N", default_value_t = eidscope_analysis::links::DEFAULT_NEAR_BITS, value_parser = clap::value_parser!(u32).range(0..=16))]
     pub near_bits: u32,
-    /// Exit with code 1 when a finding at or above this severity exists (high, medium, low, info).
-    #[arg(long, value_name = "SEVERITY")]
-    pub fail_on: Option<Severity>,
+    #[command(flatten)]
+    pub fail_on: FailOn,
 }
 
 /// `eidscope scan`.

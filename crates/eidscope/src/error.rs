@@ -1,48 +1,97 @@
-//! The errors a user can act on, each mapped to an exit code. A message is one line that names
-//! the file and the problem.
+//! The errors a user can act on, each mapped to an exit code in one place
+//! ([`CliError::exit_status`]). Each variant says its own part (the file, the problem) and
+//! keeps the library error it comes from as its `source()`; `main` writes the whole chain as
+//! one line ([`eidscope_model::error_line`]) with the hint, if any, on the same line.
 
 use eidscope_bundle::BundleError;
 use eidscope_model::ExitStatus;
-use std::fmt;
-use std::path::{Path, PathBuf};
+use eidscope_tables::TablesError;
+use std::path::PathBuf;
 
 /// Why a command could not run.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum CliError {
     /// The command line is wrong in a way clap cannot see (exit 2).
+    #[error("{0}")]
     Usage(String),
     /// An input given by name is not a readable bundle (exit 3).
-    Bundle { path: PathBuf, error: BundleError },
-    /// Writing an output failed (exit 3: the command could not do its job with these paths).
-    Output {
+    #[error("{}", path.display())]
+    Bundle {
+        /// The bundle as given.
         path: PathBuf,
-        error: std::io::Error,
+        /// Why it cannot be read.
+        source: BundleError,
     },
-    /// Anything else a library reported (exit 3).
-    Other(String),
+    /// A bundle given by name holds no capture video.
+    #[error("{}: the bundle has no video.mp4", path.display())]
+    NoVideo {
+        /// The bundle as given.
+        path: PathBuf,
+    },
+    /// This build cannot do what was asked (a feature left out at compile time).
+    #[cfg_attr(feature = "video", allow(dead_code))]
+    #[error("{}: this eidscope was built without the `{feature}` feature ({what}); rebuild with default features", path.display())]
+    NotBuiltIn {
+        /// The input the command was given.
+        path: PathBuf,
+        /// The cargo feature.
+        feature: &'static str,
+        /// What the feature brings.
+        what: &'static str,
+    },
+    /// Writing an output failed (exit 3: the command could not do its job with these paths).
+    #[error("{}: cannot write", path.display())]
+    Output {
+        /// The file or folder.
+        path: PathBuf,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
+    /// A picture could not be encoded.
+    #[error("cannot encode PNG")]
+    Png(#[from] image::ImageError),
+    /// A report could not be written as JSON.
+    #[error("cannot write JSON")]
+    Json(#[from] serde_json::Error),
+    /// Synthetic bundles could not be written.
+    #[error("{}", out.display())]
+    Synth {
+        /// The output folder.
+        out: PathBuf,
+        /// Why.
+        source: eidscope_synth::SynthError,
+    },
+    /// A batch could not be scanned, read or counted.
+    #[error(transparent)]
+    Tables(#[from] TablesError),
+    /// `fetch` could get no access token (credentials refused, or the token endpoint
+    /// unreachable through every attempt): nothing can be downloaded. The sentence comes from
+    /// eidscope-fetch, scrubbed of every secret.
+    #[error("{0}")]
+    NoToken(String),
 }
 
 impl CliError {
     /// An unreadable bundle.
-    pub fn bundle(path: &Path, error: BundleError) -> Self {
+    pub fn bundle(path: &std::path::Path, source: BundleError) -> Self {
         CliError::Bundle {
             path: path.to_owned(),
-            error,
+            source,
         }
     }
 
     /// A failed write.
-    pub fn output(path: &Path, error: std::io::Error) -> Self {
+    pub fn output(path: &std::path::Path, source: std::io::Error) -> Self {
         CliError::Output {
             path: path.to_owned(),
-            error,
+            source,
         }
     }
 
-    /// The exit code for this error.
+    /// The exit code for this error: usage errors (ours or a library's) exit 2, the rest 3.
     pub fn exit_status(&self) -> ExitStatus {
         match self {
-            CliError::Usage(_) => ExitStatus::Usage,
+            CliError::Usage(_) | CliError::Tables(TablesError::Usage(_)) => ExitStatus::Usage,
             _ => ExitStatus::UnreadableInput,
         }
     }
@@ -50,23 +99,21 @@ impl CliError {
     /// What the user might do next, when there is something to say.
     pub fn hint(&self) -> Option<&'static str> {
         match self {
-            CliError::Bundle { error, .. } if error.kind == eidscope_bundle::ErrorKind::NotZip => {
-                Some("a bundle is the zip from Assure's \"Download full result\"")
-            }
+            CliError::Bundle {
+                source: BundleError::NotZip { .. },
+                ..
+            } => Some("a bundle is the zip from Assure's \"Download full result\""),
             _ => None,
         }
     }
-}
 
-impl fmt::Display for CliError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            CliError::Usage(m) => write!(f, "{m}"),
-            CliError::Bundle { path, error } => write!(f, "{}: {error}", path.display()),
-            CliError::Output { path, error } => {
-                write!(f, "{}: cannot write: {error}", path.display())
-            }
-            CliError::Other(m) => write!(f, "{m}"),
-        }
+    /// The one line that says this error on standard error: the whole cause chain, then the
+    /// hint.
+    pub fn line(&self) -> String {
+        let hint = self
+            .hint()
+            .map(|h| format!(" (hint: {h})"))
+            .unwrap_or_default();
+        format!("{}{hint}", eidscope_model::error_line(self))
     }
 }

@@ -1,6 +1,6 @@
 //! The `eidscope` binary: parses the command line, runs one command, and maps every outcome to
 //! the exit codes of cli-contract.md in one place. Commands live in `cmd/`; each is thin and
-//! calls the libraries.
+//! calls the libraries. An error is written here, once: one line with its whole cause chain.
 
 mod cli;
 mod cmd;
@@ -46,11 +46,7 @@ fn main() -> ExitCode {
     match cmd::run(cli) {
         Ok(status) => ExitCode::from(status.code()),
         Err(e) => {
-            let hint = e
-                .hint()
-                .map(|h| format!(" (hint: {h})"))
-                .unwrap_or_default();
-            eprintln!("eidscope: {}{hint}", output::sanitize(&e.to_string()));
+            eprintln!("eidscope: {}", output::sanitize(&e.line()));
             ExitCode::from(e.exit_status().code())
         }
     }

@@ -1,7 +1,7 @@
 //! Standard output, in one place: text for people is written with every control character an
 //! untrusted value could carry (terminal escape sequences in a name, a feature or an entry)
 //! shown escaped, and a reader that goes away (`eidscope ... | head`) ends the program quietly
-//! instead of a panic.
+//! instead of a panic. Warnings on standard error take one form ([`warning!`]).
 
 use std::io::Write;
 
@@ -57,6 +57,17 @@ macro_rules! outln {
     };
 }
 pub(crate) use outln;
+
+/// A warning on standard error, in one form for every command: `eidscope: warning: ...`.
+macro_rules! warning {
+    ($($arg:tt)*) => {
+        eprintln!(
+            "eidscope: warning: {}",
+            $crate::output::sanitize(&format!($($arg)*))
+        )
+    };
+}
+pub(crate) use warning;
 
 #[cfg(test)]
 mod tests {

@@ -1,7 +1,7 @@
 //! Terminal renderings for people: the `inspect` summary and the `video` probe. Plain text,
 //! aligned labels, most important first; machine readers use `--json`.
 
-use eidscope_model::{BundleReport, MediaInfo, Severity, VideoInfo};
+use eidscope_model::{BundleReport, Feature, MediaInfo, Note, Severity, VideoInfo, Vocabulary};
 use std::fmt::Write;
 
 const LABEL: usize = 10;
@@ -14,7 +14,8 @@ fn or_dash(v: Option<impl ToString>) -> String {
     v.map(|v| v.to_string()).unwrap_or_else(|| "-".to_owned())
 }
 
-/// The `inspect` summary.
+/// The `inspect` summary: a heading, then the process and statuses, the person and
+/// document, what the provider checked and found, what the zip holds, and the findings.
 pub fn summary(r: &BundleReport) -> String {
     let mut out = String::new();
     let _ = writeln!(
@@ -25,9 +26,19 @@ pub fn summary(r: &BundleReport) -> String {
         &r.sha256[..r.sha256.len().min(16)],
         r.shape.map(|s| s.as_str()).unwrap_or("none")
     );
+    decision(&mut out, r);
+    person(&mut out, r);
+    evidence(&mut out, r);
+    contents(&mut out, r);
+    findings(&mut out, r);
+    out
+}
+
+/// `process`, `status`, `reasons`, `failed`.
+fn decision(out: &mut String, r: &BundleReport) {
     match &r.process {
         Some(p) => line(
-            &mut out,
+            out,
             "process",
             format!(
                 "{} · {} · {} · created {} (from {})",
@@ -38,9 +49,13 @@ pub fn summary(r: &BundleReport) -> String {
                 p.source
             ),
         ),
-        None => match r.notes.iter().find(|n| n.starts_with("process file")) {
-            Some(note) => line(&mut out, "process", note),
-            None => line(&mut out, "process", "none beside the bundle"),
+        None => match r
+            .notes
+            .iter()
+            .find(|n| matches!(n, Note::ProcessIgnored { .. }))
+        {
+            Some(note) => line(out, "process", note.to_string()),
+            None => line(out, "process", "none beside the bundle"),
         },
     }
     let mismatch = r
@@ -48,7 +63,7 @@ pub fn summary(r: &BundleReport) -> String {
         .as_ref()
         .is_some_and(|s| *s != r.derived_status);
     line(
-        &mut out,
+        out,
         "status",
         format!(
             "reported {} · derived {}{}",
@@ -57,18 +72,19 @@ pub fn summary(r: &BundleReport) -> String {
             if mismatch { "  << MISMATCH" } else { "" }
         ),
     );
+    let reasons: Vec<String> = r.reasons.iter().map(ToString::to_string).collect();
     line(
-        &mut out,
+        out,
         "reasons",
-        if r.reasons.is_empty() {
+        if reasons.is_empty() {
             "-".to_owned()
         } else {
-            r.reasons.join(", ")
+            reasons.join(", ")
         },
     );
     if let Some(p) = r.process.as_ref().and_then(|p| p.fail_reason.as_ref()) {
         line(
-            &mut out,
+            out,
             "failed",
             format!(
                 "{} {}",
@@ -77,6 +93,10 @@ pub fn summary(r: &BundleReport) -> String {
             ),
         );
     }
+}
+
+/// `identity`, `document`, `face`.
+fn person(out: &mut String, r: &BundleReport) {
     let id = &r.identity;
     let name = [id.first_name.as_deref(), id.last_name.as_deref()]
         .into_iter()
@@ -84,7 +104,7 @@ pub fn summary(r: &BundleReport) -> String {
         .collect::<Vec<_>>()
         .join(" ");
     line(
-        &mut out,
+        out,
         "identity",
         format!(
             "{} · born {} · {} · {}",
@@ -95,7 +115,7 @@ pub fn summary(r: &BundleReport) -> String {
         ),
     );
     line(
-        &mut out,
+        out,
         "document",
         format!(
             "{} {} {} · expires {}{}",
@@ -110,7 +130,7 @@ pub fn summary(r: &BundleReport) -> String {
         ),
     );
     line(
-        &mut out,
+        out,
         "face",
         format!(
             "similarity {} · liveness {}",
@@ -122,50 +142,29 @@ pub fn summary(r: &BundleReport) -> String {
             }
         ),
     );
+}
+
+/// `checks`, `features`, `agent`.
+fn evidence(out: &mut String, r: &BundleReport) {
     if !r.security_checks.is_empty() {
         let checks: Vec<String> = r
             .security_checks
             .iter()
             .map(|(k, v)| format!("{}{k}", if *v { "✓ " } else { "✗ " }))
             .collect();
-        line(&mut out, "checks", checks.join("  "));
+        line(out, "checks", checks.join("  "));
     }
     if !r.features.is_empty() {
-        let features: Vec<String> = r
-            .features
-            .iter()
-            .map(|f| {
-                let mark = match f.found {
-                    Some(true) => "✓ ",
-                    Some(false) => "✗ ",
-                    None => "? ",
-                };
-                match &f.bbox {
-                    Some(b) => format!(
-                        "{mark}{} [{} {},{} {}x{}]",
-                        f.name,
-                        or_dash(f.side.as_deref()),
-                        b.x,
-                        b.y,
-                        b.width,
-                        b.height
-                    ),
-                    None => format!("{mark}{} [{}]", f.name, or_dash(f.side.as_deref())),
-                }
-            })
-            .collect();
-        line(&mut out, "features", features.join("  "));
+        let features: Vec<String> = r.features.iter().map(feature_word).collect();
+        line(out, "features", features.join("  "));
     }
     if let Some(m) = &r.manual_approval {
         line(
-            &mut out,
+            out,
             "agent",
             format!(
                 "{} by {} at {}{}",
-                m.decision
-                    .as_ref()
-                    .map(|d| format!("{d:?}").to_lowercase())
-                    .unwrap_or_else(|| "no decision found".to_owned()),
+                m.decision.map_or("no decision found", |d| d.as_str()),
                 or_dash(m.agent.as_deref()),
                 or_dash(m.decided_at.as_deref()),
                 if m.reasons.is_empty() {
@@ -176,13 +175,38 @@ pub fn summary(r: &BundleReport) -> String {
             ),
         );
     }
+}
+
+/// One feature: found or not, its name, side and box.
+fn feature_word(f: &Feature) -> String {
+    let mark = match f.found {
+        Some(true) => "✓ ",
+        Some(false) => "✗ ",
+        None => "? ",
+    };
+    match &f.bbox {
+        Some(b) => format!(
+            "{mark}{} [{} {},{} {}x{}]",
+            f.name,
+            or_dash(f.side.as_deref()),
+            b.x,
+            b.y,
+            b.width,
+            b.height
+        ),
+        None => format!("{mark}{} [{}]", f.name, or_dash(f.side.as_deref())),
+    }
+}
+
+/// `entries`, one line per media entry, and the notes.
+fn contents(out: &mut String, r: &BundleReport) {
     let entries: Vec<String> = r
         .entries
         .iter()
         .map(|e| format!("{} ({} B)", e.name.escape_debug(), e.size))
         .collect();
     line(
-        &mut out,
+        out,
         "entries",
         if entries.is_empty() {
             "none".to_owned()
@@ -191,33 +215,36 @@ pub fn summary(r: &BundleReport) -> String {
         },
     );
     for (kind, info) in &r.media {
-        line(&mut out, &format!("{kind}"), media_line(info));
+        line(out, kind.as_str(), media_line(info));
     }
     for note in &r.notes {
-        line(&mut out, "note", note);
+        line(out, "note", note.to_string());
     }
+}
+
+/// `findings`: counts by severity, then one line each.
+fn findings(out: &mut String, r: &BundleReport) {
     if r.findings.is_empty() {
-        line(&mut out, "findings", "none");
-    } else {
-        let counts: Vec<String> = Severity::ALL
-            .iter()
-            .filter_map(|s| {
-                let n = r.findings.iter().filter(|f| f.severity == *s).count();
-                (n > 0).then(|| format!("{n} {s}"))
-            })
-            .collect();
-        line(&mut out, "findings", counts.join(", "));
-        for f in &r.findings {
-            let _ = writeln!(
-                out,
-                "  {:<6} {:<22} {}",
-                f.severity.as_str().to_uppercase(),
-                f.code.as_str(),
-                f.message
-            );
-        }
+        line(out, "findings", "none");
+        return;
     }
-    out
+    let counts: Vec<String> = Severity::ALL
+        .iter()
+        .filter_map(|s| {
+            let n = r.findings.iter().filter(|f| f.severity == *s).count();
+            (n > 0).then(|| format!("{n} {s}"))
+        })
+        .collect();
+    line(out, "findings", counts.join(", "));
+    for f in &r.findings {
+        let _ = writeln!(
+            out,
+            "  {:<6} {:<22} {}",
+            f.severity.as_str().to_uppercase(),
+            f.code.as_str(),
+            f.message
+        );
+    }
 }
 
 fn media_line(info: &MediaInfo) -> String {

@@ -5,7 +5,7 @@
 
 use crate::thresholds::Thresholds;
 use eidscope_bundle::Bundle;
-use eidscope_model::{EntryKind, Finding, FindingCode, ImageInfo, MediaInfo, hamming_hex};
+use eidscope_model::{EntryKind, Finding, FindingCode, ImageInfo, MediaInfo};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -121,8 +121,8 @@ fn same_picture(a: &ImageInfo, b: &ImageInfo, thresholds: &Thresholds) -> Option
             json!({"entries": [a.entry, b.entry], "match": "identical-bytes", "sha256": a.sha256}),
         );
     }
-    let dhash = hamming_hex(a.dhash.as_deref()?, b.dhash.as_deref()?)?;
-    let phash = hamming_hex(a.phash.as_deref()?, b.phash.as_deref()?)?;
+    let dhash = a.dhash?.distance(b.dhash?);
+    let phash = a.phash?.distance(b.phash?);
     (dhash <= thresholds.same_picture_bits && phash <= thresholds.same_picture_bits).then(|| {
         json!({"entries": [a.entry, b.entry], "match": "perceptual", "dhash_distance": dhash, "phash_distance": phash, "threshold_bits": thresholds.same_picture_bits})
     })

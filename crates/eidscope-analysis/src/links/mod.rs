@@ -23,7 +23,7 @@ pub use identity::{IdentityKey, document_key};
 pub use velocity::VelocityRule;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use eidscope_model::{BundleReport, EntryKind, MediaInfo};
+use eidscope_model::{BundleReport, EntryKind, MediaInfo, PerceptualHash};
 
 /// Selfies or portraits of different identities whose dHash **and** pHash both lie within this
 /// many bits (of 64) are `face-near-duplicate` (`--near-bits`).
@@ -53,10 +53,10 @@ const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495
 pub struct PictureHashes {
     /// SHA-256 of the entry bytes, lower-case hex.
     pub sha256: String,
-    /// 64-bit difference hash, 16 hex digits (absent when the picture did not decode).
-    pub dhash: Option<String>,
-    /// 64-bit DCT hash, 16 hex digits (absent when the picture did not decode).
-    pub phash: Option<String>,
+    /// 64-bit difference hash (absent when the picture did not decode).
+    pub dhash: Option<PerceptualHash>,
+    /// 64-bit DCT hash (absent when the picture did not decode).
+    pub phash: Option<PerceptualHash>,
 }
 
 /// What the cross-bundle rules need to know about one bundle.
@@ -98,8 +98,8 @@ impl LinkRecord {
             Some(MediaInfo::Image(info)) if info.size_bytes > 0 && !info.sha256.is_empty() => {
                 Some(PictureHashes {
                     sha256: info.sha256.clone(),
-                    dhash: info.dhash.clone(),
-                    phash: info.phash.clone(),
+                    dhash: info.dhash,
+                    phash: info.phash,
                 })
             }
             _ => None,

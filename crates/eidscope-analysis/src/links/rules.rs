@@ -165,9 +165,34 @@ impl<'a> Batch<'a> {
     }
 
     pub(super) fn face_near_duplicates(&self, near_bits: u32) -> Vec<LinkFinding> {
-        // One node per distinct picture (byte-identical copies are one node: media-reuse's
-        // business, and it keeps a picture reused a thousand times from costing a million
-        // comparisons).
+        let nodes = self.face_nodes();
+        let mut near = self.link_near_faces(&nodes, near_bits);
+        // The linked nodes of each group, by the group's root.
+        let mut nodes_of: BTreeMap<usize, Vec<&FaceNode>> = BTreeMap::new();
+        for (node, _) in nodes
+            .iter()
+            .zip(&near.linked)
+            .filter(|(_, linked)| **linked)
+        {
+            nodes_of
+                .entry(near.sets.find(node.members[0]))
+                .or_default()
+                .push(node);
+        }
+        let mut findings = Vec::new();
+        for group in near.sets.groups() {
+            let root = near.sets.find(group[0]);
+            let bits = near.bits_of.get(&root).copied().unwrap_or(0);
+            let nodes = nodes_of.get(&root).map_or(&[][..], Vec::as_slice);
+            findings.extend(self.face_finding(&group, nodes, bits, near_bits));
+        }
+        findings
+    }
+
+    /// One node per distinct selfie or portrait with both hashes (byte-identical copies are
+    /// one node: media-reuse's business, and it keeps a picture reused a thousand times from
+    /// costing a million comparisons).
+    fn face_nodes(&self) -> Vec<FaceNode<'a>> {
         let mut nodes: Vec<FaceNode> = Vec::new();
         let mut node_of: BTreeMap<&str, usize> = BTreeMap::new();
         for (i, record) in self.records.iter().enumerate() {
@@ -175,19 +200,14 @@ impl<'a> Batch<'a> {
                 if !matches!(kind, EntryKind::Selfie | EntryKind::Portrait) {
                     continue;
                 }
-                let parse = |h: &Option<String>| {
-                    h.as_deref()
-                        .and_then(|h| u64::from_str_radix(h.trim(), 16).ok())
-                };
-                let (Some(dhash), Some(phash)) = (parse(&picture.dhash), parse(&picture.phash))
-                else {
+                let (Some(dhash), Some(phash)) = (picture.dhash, picture.phash) else {
                     continue;
                 };
                 let node = *node_of.entry(picture.sha256.as_str()).or_insert_with(|| {
                     nodes.push(FaceNode {
                         sha256: &picture.sha256,
-                        dhash,
-                        phash,
+                        dhash: dhash.0,
+                        phash: phash.0,
                         members: Vec::new(),
                     });
                     nodes.len() - 1
@@ -195,14 +215,23 @@ impl<'a> Batch<'a> {
                 nodes[node].members.push(i);
             }
         }
+        nodes
+    }
+
+    /// Links the bundles of nodes whose hashes both lie within `near_bits` and whose holders
+    /// are different people.
+    fn link_near_faces(&self, nodes: &[FaceNode], near_bits: u32) -> NearFaces {
         let node_identities: Vec<Vec<&IdentityKey>> = nodes
             .iter()
             .map(|n| self.identities_of(n.members.iter().copied()))
             .collect();
         let dhashes: Vec<u64> = nodes.iter().map(|n| n.dhash).collect();
-        let mut sets = DisjointSets::new(self.records.len());
+        let mut near = NearFaces {
+            sets: DisjointSets::new(self.records.len()),
+            bits_of: BTreeMap::new(),
+            linked: vec![false; nodes.len()],
+        };
         let mut links: Vec<(usize, u32)> = Vec::new();
-        let mut linked = vec![false; nodes.len()];
         for_each_near_pair(&dhashes, near_bits, |u, v| {
             let (a, b) = (&nodes[u], &nodes[v]);
             let phash_bits = (a.phash ^ b.phash).count_ones();
@@ -211,70 +240,57 @@ impl<'a> Batch<'a> {
                 return;
             }
             for &m in a.members.iter().chain(&b.members) {
-                sets.union(a.members[0], m);
+                near.sets.union(a.members[0], m);
             }
             links.push((
                 a.members[0],
                 (a.dhash ^ b.dhash).count_ones().max(phash_bits),
             ));
-            linked[u] = true;
-            linked[v] = true;
+            near.linked[u] = true;
+            near.linked[v] = true;
         });
-        let mut bits_of: BTreeMap<usize, u32> = BTreeMap::new();
-        for &(member, bits) in &links {
-            let most = bits_of.entry(sets.find(member)).or_default();
+        for (member, bits) in links {
+            let most = near.bits_of.entry(near.sets.find(member)).or_default();
             *most = (*most).max(bits);
         }
-        let mut nodes_of: BTreeMap<usize, Vec<&FaceNode>> = BTreeMap::new();
-        for node in nodes
+        near
+    }
+
+    /// The finding of one group of near-duplicate faces (`bits`: the widest distance inside
+    /// it); the key is the picture of the group's first bundle (by path).
+    fn face_finding(
+        &self,
+        group: &[usize],
+        nodes: &[&FaceNode],
+        bits: u32,
+        near_bits: u32,
+    ) -> Option<LinkFinding> {
+        let paths = self.paths(group.iter().copied());
+        let first = paths.first().map(String::as_str);
+        let key = nodes
             .iter()
-            .zip(&linked)
-            .filter(|(_, linked)| **linked)
-            .map(|(node, _)| node)
-        {
-            nodes_of
-                .entry(sets.find(node.members[0]))
-                .or_default()
-                .push(node);
-        }
-        let mut findings = Vec::new();
-        for group in sets.groups() {
-            let root = sets.find(group[0]);
-            let bits = bits_of.get(&root).copied().unwrap_or(0);
-            let paths = self.paths(group.iter().copied());
-            // The key: the picture of the first bundle (by path) that takes part.
-            let first = paths.first().map(String::as_str);
-            let Some(key) = nodes_of
-                .get(&root)
-                .into_iter()
-                .flatten()
-                .filter(|n| {
-                    n.members
-                        .iter()
-                        .any(|&m| Some(self.records[m].path.as_str()) == first)
-                })
-                .map(|n| n.sha256)
-                .min()
-            else {
-                continue;
-            };
-            let identities = self.identities_of(group.iter().copied());
-            let message = format!(
-                "Selfies or portraits in {} bundles under {} identities ({}) are one picture re-encoded, rescaled or \
-                 cropped (dHash and pHash at most {bits} bits apart; limit {near_bits}): compare the faces side by side \
-                 and review these bundles together.",
-                paths.len(),
-                identities.len(),
-                list(&identities)
-            );
-            findings.push(LinkFinding::new(
-                FindingCode::FaceNearDuplicate,
-                paths,
-                key,
-                message,
-            ));
-        }
-        findings
+            .filter(|n| {
+                n.members
+                    .iter()
+                    .any(|&m| Some(self.records[m].path.as_str()) == first)
+            })
+            .map(|n| n.sha256)
+            .min()?;
+        let identities = self.identities_of(group.iter().copied());
+        let message = format!(
+            "Selfies or portraits in {} bundles under {} identities ({}) are one picture re-encoded, rescaled or \
+             cropped (dHash and pHash at most {bits} bits apart; limit {near_bits}): compare the faces side by side \
+             and review these bundles together.",
+            paths.len(),
+            identities.len(),
+            list(&identities)
+        );
+        Some(LinkFinding::new(
+            FindingCode::FaceNearDuplicate,
+            paths,
+            key,
+            message,
+        ))
     }
 
     pub(super) fn velocity(&self, rule: &VelocityRule) -> Vec<LinkFinding> {
@@ -316,6 +332,14 @@ impl<'a> Batch<'a> {
         }
         findings
     }
+}
+
+/// The near-duplicate links among face nodes: the bundles merged into groups, the widest
+/// distance inside each group (by its root), and which nodes take part.
+struct NearFaces {
+    sets: DisjointSets,
+    bits_of: BTreeMap<usize, u32>,
+    linked: Vec<bool>,
 }
 
 /// A distinct selfie or portrait and the bundles holding it.

@@ -23,8 +23,8 @@ fn person(path: &str, first: &str, last: &str, born: &str, document: &str) -> Li
 fn picture(sha: &str, dhash: u64, phash: u64) -> Option<PictureHashes> {
     Some(PictureHashes {
         sha256: sha.repeat(64 / sha.len()),
-        dhash: Some(format!("{dhash:016x}")),
-        phash: Some(format!("{phash:016x}")),
+        dhash: Some(PerceptualHash(dhash)),
+        phash: Some(PerceptualHash(phash)),
     })
 }
 
@@ -281,19 +281,20 @@ fn hostile_values_do_not_link_or_panic() {
     let mut b = person("b.zip", "B", "Two", "1970-01-02", "");
     a.selfie = Some(PictureHashes {
         sha256: EMPTY_SHA256.to_owned(),
-        dhash: Some("not hex".to_owned()),
+        dhash: Some(PerceptualHash(0)),
         phash: None,
     });
     b.selfie = a.selfie.clone();
+    // Equal hashes but one missing on each side: not a near duplicate.
     a.portrait = Some(PictureHashes {
         sha256: "ab".to_owned(),
-        dhash: Some("ffffffffffffffffff".to_owned()),
-        phash: Some("0".to_owned()),
+        dhash: Some(PerceptualHash(u64::MAX)),
+        phash: None,
     });
     b.portrait = Some(PictureHashes {
         sha256: "cd".to_owned(),
-        dhash: Some("ffffffffffffffffff".to_owned()),
-        phash: Some("0".to_owned()),
+        dhash: None,
+        phash: Some(PerceptualHash(u64::MAX)),
     });
     assert!(find_links(&[a, b], &LinkConfig::default()).is_empty());
     assert!(find_links(&[], &LinkConfig::default()).is_empty());

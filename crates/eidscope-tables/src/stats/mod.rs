@@ -3,19 +3,19 @@
 //! similarity distribution, feature-not-found rates, fail reasons and findings per code;
 //! overall and per group of any `bundles` columns and/or per period of `created_at`.
 //!
-//! The tables come from polars ([`crate::ScanTables`]); the counting walks their columns once.
+//! The tables come from polars ([`crate::ScanTables`]), read back into their row types; the
+//! counting ([`count`]) walks each table once.
 //! Every map is sorted by key, so the same tables give the same JSON byte for byte, and
 //! merged shards give what one scan gives.
 
+mod count;
 pub mod render;
 
 use crate::error::TablesError;
 use crate::read::ScanTables;
 use chrono::{Datelike, NaiveDate};
-use polars::prelude::*;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::str::FromStr;
+use std::collections::BTreeMap;
 
 /// The value of the `schema` key of `stats --json`.
 pub const STATS_SCHEMA: &str = "eidscope.stats/1";
@@ -31,16 +31,9 @@ pub enum Every {
     Month,
 }
 
-impl Every {
-    /// The word on the command line.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Every::Day => "day",
-            Every::Week => "week",
-            Every::Month => "month",
-        }
-    }
+eidscope_model::words!(Every, "period", [Day => "day", Week => "week", Month => "month"]);
 
+impl Every {
     /// The period a date falls in.
     pub fn period(self, date: NaiveDate) -> String {
         match self {
@@ -51,20 +44,6 @@ impl Every {
                 monday.to_string()
             }
             Every::Month => format!("{:04}-{:02}", date.year(), date.month()),
-        }
-    }
-}
-
-impl FromStr for Every {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "day" => Ok(Every::Day),
-            "week" => Ok(Every::Week),
-            "month" => Ok(Every::Month),
-            other => Err(format!(
-                "unknown period `{other}` (expected day, week or month)"
-            )),
         }
     }
 }
@@ -197,253 +176,17 @@ impl Block {
     }
 }
 
-fn polars(e: PolarsError) -> TablesError {
-    TablesError::table("bundles", e)
-}
-
-/// The values of a column as text (categoricals, enums, numbers and dates alike).
-fn texts(frame: &DataFrame, name: &str) -> Result<Vec<Option<String>>, TablesError> {
-    let column = frame
-        .column(name)
-        .map_err(polars)?
-        .cast(&DataType::String)
-        .map_err(polars)?;
-    let values = column.str().map_err(polars)?;
-    Ok(values.iter().map(|v| v.map(str::to_owned)).collect())
-}
-
-fn bools(frame: &DataFrame, name: &str) -> Result<Vec<Option<bool>>, TablesError> {
-    let column = frame
-        .column(name)
-        .map_err(polars)?
-        .cast(&DataType::Boolean)
-        .map_err(polars)?;
-    Ok(column.bool().map_err(polars)?.iter().collect())
-}
-
-fn periods(frame: &DataFrame, every: Every) -> Result<Vec<Option<String>>, TablesError> {
-    let column = frame
-        .column("created_at")
-        .map_err(polars)?
-        .cast(&DataType::Int64)
-        .map_err(polars)?;
-    let ms = column.i64().map_err(polars)?;
-    Ok(ms
-        .iter()
-        .map(|v| {
-            v.and_then(chrono::DateTime::from_timestamp_millis)
-                .map(|t| every.period(t.date_naive()))
-        })
-        .collect())
-}
-
-/// Computes the statistics of the tables.
+/// Computes the statistics of the tables: one pass over each table, read back into its row
+/// type; a batch finding counts once, in the group of its first bundle; errors count overall
+/// only (an unreadable file has no column to group by).
 pub fn compute(tables: &ScanTables, options: &StatsOptions) -> Result<Stats, TablesError> {
-    let bundles = &tables.bundles;
-    let columns: Vec<String> = bundles
-        .get_column_names()
-        .iter()
-        .map(|c| c.to_string())
-        .collect();
-    for by in &options.by {
-        if !columns.contains(by) {
-            return Err(TablesError::Usage(format!(
-                "--by {by}: no such column of the bundles table (columns: {})",
-                columns.join(", ")
-            )));
-        }
-    }
-    let paths = texts(bundles, "path")?;
-    let status = texts(bundles, "status")?;
-    let reported = texts(bundles, "reported_status")?;
-    let derived = texts(bundles, "derived_status")?;
-    let similarity = texts(bundles, "similarity_score")?;
-    let fail_reasons = texts(bundles, "fail_reason_type")?;
-    let digests = texts(bundles, "sha256")?;
-    let mut seen_digests = std::collections::HashSet::new();
-    let duplicate_bundles = digests
-        .iter()
-        .flatten()
-        .filter(|d| !seen_digests.insert(d.as_str()))
-        .count() as u64;
-    let by_values = options
-        .by
-        .iter()
-        .map(|c| texts(bundles, c))
-        .collect::<Result<Vec<_>, _>>()?;
-    let period_values = options.every.map(|e| periods(bundles, e)).transpose()?;
-    let grouping = !options.by.is_empty() || options.every.is_some();
-
-    let mut overall = Block::default();
-    let mut group_keys: BTreeMap<Vec<Option<String>>, usize> = BTreeMap::new();
-    let mut groups: Vec<Block> = Vec::new();
-    let mut group_of_row: Vec<Option<usize>> = Vec::with_capacity(paths.len());
-    let mut row_of_path: HashMap<&str, usize> = HashMap::with_capacity(paths.len());
-
-    for row in 0..paths.len() {
-        if let Some(path) = paths[row].as_deref() {
-            row_of_path.entry(path).or_insert(row);
-        }
-        let group = grouping.then(|| {
-            let mut key: Vec<Option<String>> = by_values.iter().map(|v| v[row].clone()).collect();
-            if let Some(periods) = &period_values {
-                key.push(periods[row].clone());
-            }
-            let next = group_keys.len();
-            let index = *group_keys.entry(key).or_insert(next);
-            if index == groups.len() {
-                groups.push(Block::default());
-            }
-            index
-        });
-        group_of_row.push(group);
-        for block in std::iter::once(&mut overall).chain(group.and_then(|g| groups.get_mut(g))) {
-            block.total += 1;
-            if let Some(s) = status[row].as_deref() {
-                bump(&mut block.status, s);
-            }
-            if let Some(s) = derived[row].as_deref() {
-                bump(&mut block.derived_status, s);
-            }
-            if let Some(r) = reported[row].as_deref() {
-                bump(&mut block.reported_status, r);
-                block.reported_total += 1;
-                // The same comparison as the `status-mismatch` finding: only the four outcomes
-                // the rules derive are compared (a canceled process says nothing of its evidence).
-                if eidscope_model::Status::parse(r).is_outcome()
-                    && derived[row].as_deref() != Some(r)
-                {
-                    block.status_mismatches += 1;
-                }
-            }
-            bump(
-                &mut block.similarity,
-                similarity[row].as_deref().unwrap_or("unknown"),
-            );
-            if let Some(f) = fail_reasons[row].as_deref() {
-                bump(&mut block.fail_reasons, f);
-            }
-        }
-    }
-
-    // Security checks: per bundle, the set of checks not valid.
-    let check_paths = texts(&tables.checks, "path")?;
-    let check_names = texts(&tables.checks, "check")?;
-    let check_valid = bools(&tables.checks, "valid")?;
-    let mut failed: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
-    for i in 0..check_paths.len() {
-        if check_valid[i] == Some(false)
-            && let (Some(row), Some(name)) = (
-                check_paths[i].as_deref().and_then(|p| row_of_path.get(p)),
-                &check_names[i],
-            )
-        {
-            failed.entry(*row).or_default().insert(name.clone());
-        }
-    }
-    for (row, names) in &failed {
-        let combination = names.iter().cloned().collect::<Vec<_>>().join("+");
-        for block in
-            std::iter::once(&mut overall).chain(group_of_row[*row].and_then(|g| groups.get_mut(g)))
-        {
-            for name in names {
-                bump(&mut block.security_check_failures, name);
-            }
-            bump(&mut block.check_failure_combinations, &combination);
-        }
-    }
-
-    // Features: per bundle and feature name, listed and not found.
-    let feature_paths = texts(&tables.features, "path")?;
-    let feature_names = texts(&tables.features, "name")?;
-    let feature_found = bools(&tables.features, "found")?;
-    let mut listed: BTreeSet<(usize, String)> = BTreeSet::new();
-    let mut missing: BTreeSet<(usize, String)> = BTreeSet::new();
-    for i in 0..feature_paths.len() {
-        if let (Some(row), Some(name)) = (
-            feature_paths[i].as_deref().and_then(|p| row_of_path.get(p)),
-            &feature_names[i],
-        ) {
-            listed.insert((*row, name.clone()));
-            if feature_found[i] == Some(false) {
-                missing.insert((*row, name.clone()));
-            }
-        }
-    }
-    for (set, not_found) in [(&listed, false), (&missing, true)] {
-        for (row, name) in set {
-            for block in std::iter::once(&mut overall)
-                .chain(group_of_row[*row].and_then(|g| groups.get_mut(g)))
-            {
-                let map = if not_found {
-                    &mut block.feature_not_found
-                } else {
-                    &mut block.feature_listed
-                };
-                bump(map, name);
-            }
-        }
-    }
-
-    // Findings: per code and severity; a batch finding counts once, in the group of its
-    // first bundle.
-    let finding_paths = texts(&tables.findings, "path")?;
-    let finding_codes = texts(&tables.findings, "code")?;
-    let finding_severities = texts(&tables.findings, "severity")?;
-    for i in 0..finding_paths.len() {
-        let group = finding_paths[i]
-            .as_deref()
-            .and_then(|p| row_of_path.get(p))
-            .and_then(|row| group_of_row[*row]);
-        for block in std::iter::once(&mut overall).chain(group.and_then(|g| groups.get_mut(g))) {
-            if let Some(code) = finding_codes[i].as_deref() {
-                bump(&mut block.findings, code);
-            }
-            if let Some(severity) = finding_severities[i].as_deref() {
-                bump(&mut block.findings_by_severity, severity);
-            }
-        }
-    }
-
-    // Errors: overall only.
-    let mut kinds = BTreeMap::new();
-    for kind in texts(&tables.errors, "error_kind")? {
-        bump(&mut kinds, kind.as_deref().unwrap_or("unknown"));
-    }
-    overall.errors = Some(u64::try_from(tables.errors.height()).unwrap_or(u64::MAX));
-    overall.error_kinds = Some(kinds);
-    overall.finish();
-
-    let groups = grouping.then(|| {
-        let mut names = options.by.clone();
-        if options.every.is_some() {
-            names.push(PERIOD_KEY.to_owned());
-        }
-        group_keys
-            .into_iter()
-            .filter_map(|(key, index)| {
-                let mut stats = groups.get(index)?.clone();
-                stats.finish();
-                let key = names
-                    .iter()
-                    .cloned()
-                    .zip(
-                        key.into_iter()
-                            .map(|v| v.map_or(serde_json::Value::Null, serde_json::Value::String)),
-                    )
-                    .collect();
-                Some(Group { key, stats })
-            })
-            .collect()
-    });
-    Ok(Stats {
-        schema: STATS_SCHEMA,
-        overall,
-        duplicate_bundles,
-        by: options.by.clone(),
-        every: options.every.map(Every::as_str),
-        groups,
-    })
+    let mut counter = count::Counter::new(tables, options)?;
+    counter.bundles(tables)?;
+    counter.checks(tables)?;
+    counter.features(tables)?;
+    counter.findings(tables)?;
+    counter.errors(tables)?;
+    Ok(counter.finish(options))
 }
 
 #[cfg(test)]

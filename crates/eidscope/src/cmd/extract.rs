@@ -5,18 +5,17 @@
 
 use crate::cli::ExtractArgs;
 use crate::error::CliError;
-use eidscope_bundle::archive::visit_entries;
-use eidscope_bundle::{BundleError, ErrorKind, Limits};
+use eidscope_bundle::Limits;
+use eidscope_bundle::archive::{read_file, visit_entries};
 use eidscope_model::ExitStatus;
 use std::collections::BTreeSet;
 use std::fs::OpenOptions;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub fn run(args: &ExtractArgs) -> Result<ExitStatus, CliError> {
     let limits = Limits::default();
-    let bytes = read_capped(&args.bundle, limits.max_file_bytes)
-        .map_err(|e| CliError::bundle(&args.bundle, e))?;
+    let bytes = read_file(&args.bundle, &limits).map_err(|e| CliError::bundle(&args.bundle, e))?;
     std::fs::create_dir_all(&args.out).map_err(|e| CliError::output(&args.out, e))?;
     let mut written = BTreeSet::new();
     let mut count = 0usize;
@@ -62,20 +61,6 @@ pub fn run(args: &ExtractArgs) -> Result<ExitStatus, CliError> {
         skipped.len()
     );
     Ok(ExitStatus::Ok)
-}
-
-fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, BundleError> {
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(cap + 1).read_to_end(&mut bytes))
-        .map_err(|e| BundleError::new(ErrorKind::Io, format!("cannot read: {e}")))?;
-    if bytes.len() as u64 > cap {
-        return Err(BundleError::new(
-            ErrorKind::Limit,
-            format!("file is over the limit of {cap} bytes"),
-        ));
-    }
-    Ok(bytes)
 }
 
 /// The path under `out` for an entry name, from its plain components only.

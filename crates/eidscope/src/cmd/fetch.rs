@@ -5,7 +5,7 @@
 
 use crate::cli::FetchArgs;
 use crate::error::CliError;
-use crate::output::sanitize;
+use crate::output::{sanitize, warning};
 use eidscope_fetch::{
     BundleRecord, BundleState, Credentials, Endpoint, FetchReport, FetchSettings, Observer,
     Outcome, RequestList, Requested, parse_list,
@@ -41,7 +41,7 @@ pub fn run(args: &FetchArgs) -> Result<ExitStatus, CliError> {
             eprintln!("eidscope: interrupted; run the same command again to resume");
             Ok(ExitStatus::Interrupted)
         }
-        Outcome::NoToken(why) => Err(CliError::Other(why)),
+        Outcome::NoToken(why) => Err(CliError::NoToken(why)),
         outcome => {
             if let Some(scan_out) = scan_out {
                 scan(&report, &scan_out)?;
@@ -155,8 +155,8 @@ fn credentials(args: &FetchArgs) -> Result<Credentials, CliError> {
     match &args.credentials_file {
         Some(file) => {
             if Credentials::file_is_shared(file) {
-                eprintln!(
-                    "eidscope: warning: {} can be read by other users (chmod 600 it)",
+                warning!(
+                    "{} can be read by other users (chmod 600 it)",
                     file.display()
                 );
             }
@@ -178,7 +178,7 @@ fn cancel_on_interrupt() -> Arc<AtomicBool> {
         eprintln!("eidscope: stopping; Ctrl-C again to quit at once");
     });
     if let Err(e) = installed {
-        eprintln!("eidscope: warning: cannot catch interruptions ({e})");
+        warning!("cannot catch interruptions ({e})");
     }
     cancel
 }
@@ -268,8 +268,7 @@ fn scan(report: &FetchReport, out: &Path) -> Result<(), CliError> {
         return Ok(());
     }
     let inputs = eidscope_tables::expand(&zips, &mut std::io::empty(), Shard::ALL);
-    let summary = eidscope_tables::scan(&inputs, out, &ScanOptions::default(), &|_| {})
-        .map_err(super::scan::tables_error)?;
+    let summary = eidscope_tables::scan(&inputs, out, &ScanOptions::default(), &|_| {})?;
     eprintln!("scan: {} -> {}", summary.line(), out.display());
     Ok(())
 }

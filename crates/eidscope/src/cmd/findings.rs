@@ -14,17 +14,14 @@ pub fn run(args: &FindingsArgs) -> Result<ExitStatus, CliError> {
             .iter()
             .map(|s| json!({"code": s.code, "severity": s.severity, "scope": s.scope, "when": s.when}))
             .collect();
-        crate::output::outln!(
-            "{}",
-            serde_json::to_string_pretty(&rows).map_err(|e| CliError::Other(e.to_string()))?
-        );
+        crate::output::outln!("{}", serde_json::to_string_pretty(&rows)?);
     } else {
         for spec in CATALOGUE {
             crate::output::outln!(
                 "{:<24} {:<7} {:<7} {}",
                 spec.code.as_str(),
                 spec.severity.as_str(),
-                format!("{:?}", spec.scope).to_lowercase(),
+                spec.scope.as_str(),
                 spec.when.replace('`', "")
             );
         }

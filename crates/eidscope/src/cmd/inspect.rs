@@ -11,11 +11,13 @@ pub fn run(args: &InspectArgs) -> Result<ExitStatus, CliError> {
         .map_err(|e| CliError::bundle(&args.bundle, e))?;
     let report = pipeline::report(&bundle, Level::Full, &thresholds);
     if args.json {
-        let text =
-            serde_json::to_string_pretty(&report).map_err(|e| CliError::Other(e.to_string()))?;
+        let text = serde_json::to_string_pretty(&report)?;
         crate::output::raw(&format!("{text}\n"));
     } else {
         crate::output::text(&crate::render::summary(&report));
     }
-    Ok(args.judge.verdict(&report.findings))
+    Ok(args
+        .judge
+        .fail_on
+        .verdict(report.findings.iter().map(|f| f.severity)))
 }

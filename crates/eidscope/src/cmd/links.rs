@@ -3,14 +3,14 @@
 //! linked group, as a listing or as the contract's JSON object. An unreadable bundle is one
 //! line on standard error and a count, never the end of the batch.
 
-use super::scan::tables_error;
 use crate::cli::LinksArgs;
 use crate::error::CliError;
 use eidscope_analysis::Thresholds;
 use eidscope_analysis::links::{LinkConfig, LinkFinding, LinkRecord, find_links};
-use eidscope_model::{ExitStatus, Severity};
+use eidscope_model::finding::{LinksReport, VelocityWindow};
+use eidscope_model::{ExitStatus, Severity, Vocabulary, error_line};
 use eidscope_pipeline::{self as pipeline, Level};
-use eidscope_tables::{Shard, find_scan_dirs, read_scan};
+use eidscope_tables::{Shard, read_scan, split_inputs};
 use rayon::prelude::*;
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -51,56 +51,46 @@ pub fn run(args: &LinksArgs) -> Result<ExitStatus, CliError> {
         );
     }
     let findings = find_links(&records, &config);
+    let verdict = args.fail_on.verdict(findings.iter().map(|f| f.severity));
     if args.json {
-        let object = serde_json::json!({
-            "findings": findings,
-            "bundles": records.len(),
-            "unreadable": unreadable,
-            "near_bits": config.near_bits,
-            "velocity": { "attempts": config.velocity.attempts, "window_seconds": config.velocity.window.num_seconds() },
-        });
-        let text =
-            serde_json::to_string_pretty(&object).map_err(|e| CliError::Other(e.to_string()))?;
+        let report = LinksReport {
+            findings,
+            bundles: records.len(),
+            unreadable,
+            near_bits: config.near_bits,
+            velocity: VelocityWindow {
+                attempts: config.velocity.attempts,
+                window_seconds: config.velocity.window.num_seconds(),
+            },
+        };
+        let text = serde_json::to_string_pretty(&report)?;
         crate::output::raw(&format!("{text}\n"));
     } else {
         crate::output::text(&listing(&findings, records.len(), unreadable));
     }
-    Ok(match args.fail_on {
-        Some(floor) if findings.iter().any(|f| f.severity >= floor) => {
-            ExitStatus::FindingsAtOrAbove
-        }
-        _ => ExitStatus::Ok,
-    })
+    Ok(verdict)
 }
 
 /// The records of every input: scan output folders (shards merged) are read from their
 /// `bundles` table; everything else is expanded like `scan`'s inputs and read in parallel at
 /// level `media`. An unreadable bundle is one line on standard error and a count.
 fn link_records(inputs: &[PathBuf]) -> Result<(Vec<LinkRecord>, usize), CliError> {
-    let mut scan_dirs: Vec<PathBuf> = Vec::new();
-    let mut others: Vec<PathBuf> = Vec::new();
-    for input in inputs {
-        match find_scan_dirs(input) {
-            Some(dirs) => scan_dirs.extend(dirs),
-            None => others.push(input.clone()),
-        }
-    }
-    let mut records = if scan_dirs.is_empty() {
+    let split = split_inputs(inputs);
+    let mut records = if split.scans.is_empty() {
         Vec::new()
     } else {
-        let tables = read_scan(&scan_dirs).map_err(tables_error)?;
-        eidscope_tables::links::records(&tables).map_err(tables_error)?
+        eidscope_tables::links::records(&read_scan(&split.scans)?)?
     };
-    let bundles = eidscope_tables::expand(&others, &mut std::io::stdin().lock(), Shard::ALL);
+    let bundles = eidscope_tables::expand(&split.bundles, &mut std::io::stdin().lock(), Shard::ALL);
     let thresholds = Thresholds::default();
     let read: Vec<Result<LinkRecord, String>> = bundles
         .par_iter()
         .map(|input| {
             if let Some(error) = &input.error {
-                return Err(format!("{}: {}", input.path, error.message));
+                return Err(format!("{}: {}", input.path, error_line(error)));
             }
             let bundle = pipeline::open(&input.file, None, Level::Media)
-                .map_err(|e| format!("{}: {e}", input.path))?;
+                .map_err(|e| format!("{}: {}", input.path, e.line()))?;
             Ok(LinkRecord::from_report(&pipeline::report(
                 &bundle,
                 Level::Media,

@@ -12,11 +12,12 @@ mod stats;
 mod synth;
 mod video;
 
-use crate::cli::{Cli, Command, JudgeArgs};
+use crate::cli::{Cli, Command, FailOn, JudgeArgs};
 use crate::error::CliError;
+use crate::output::warning;
 use eidscope_analysis::Thresholds;
-use eidscope_model::{ExitStatus, Finding};
-use eidscope_tables::{ScanOptions, ScanTables, Shard, find_scan_dirs, read_scan, scan_to_memory};
+use eidscope_model::{ExitStatus, Severity};
+use eidscope_tables::{ScanOptions, ScanTables, Shard, read_scan, scan_to_memory, split_inputs};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
@@ -57,11 +58,14 @@ impl JudgeArgs {
             ..Thresholds::default()
         })
     }
+}
 
-    /// The exit status for these findings under `--fail-on`.
-    pub fn verdict<'a>(&self, findings: impl IntoIterator<Item = &'a Finding>) -> ExitStatus {
-        match self.fail_on {
-            Some(floor) if findings.into_iter().any(|f| f.severity >= floor) => {
+impl FailOn {
+    /// The exit status for findings of these severities: 1 when one is at or above the
+    /// floor, else 0.
+    pub fn verdict(self, severities: impl IntoIterator<Item = Severity>) -> ExitStatus {
+        match self.floor {
+            Some(floor) if severities.into_iter().any(|s| s >= floor) => {
                 ExitStatus::FindingsAtOrAbove
             }
             _ => ExitStatus::Ok,
@@ -104,31 +108,34 @@ pub fn input_tables(
     inputs: &[PathBuf],
     level: eidscope_pipeline::Level,
 ) -> Result<(ScanTables, bool), CliError> {
-    let mut scan_dirs: Vec<PathBuf> = Vec::new();
-    let mut bundles: Vec<PathBuf> = Vec::new();
-    for input in inputs {
-        match find_scan_dirs(input) {
-            Some(dirs) => scan_dirs.extend(dirs),
-            None => bundles.push(input.clone()),
-        }
-    }
-    let mut tables = if scan_dirs.is_empty() {
-        ScanTables::empty().map_err(scan::tables_error)?
+    let split = split_inputs(inputs);
+    let mut tables = if split.scans.is_empty() {
+        ScanTables::empty()?
     } else {
-        read_scan(&scan_dirs).map_err(scan::tables_error)?
+        read_scan(&split.scans)?
     };
     warn_missing_shards(&tables);
-    if !bundles.is_empty() {
+    if !split.bundles.is_empty() {
         let stdin = std::io::stdin();
-        let inputs = eidscope_tables::expand(&bundles, &mut stdin.lock(), Shard::ALL);
+        let inputs = eidscope_tables::expand(&split.bundles, &mut stdin.lock(), Shard::ALL);
         let options = ScanOptions {
             level,
             ..ScanOptions::default()
         };
-        let (scanned, _) = scan_to_memory(&inputs, &options).map_err(scan::tables_error)?;
-        tables.merge(scanned).map_err(scan::tables_error)?;
+        let (scanned, _) = scan_to_memory(&inputs, &options)?;
+        tables.merge(scanned)?;
     }
-    Ok((tables, !bundles.is_empty()))
+    Ok((tables, !split.bundles.is_empty()))
+}
+
+/// Says on standard error that some rows of the statistics repeat a bundle (`stats` and
+/// `report` count them again; the number is in their output too).
+pub fn warn_duplicate_bundles(duplicates: u64) {
+    if duplicates > 0 {
+        warning!(
+            "{duplicates} row(s) repeat a bundle already counted (same sha256): give each bundle once, as a scan folder or as a file"
+        );
+    }
 }
 
 /// Says on standard error when the shard folders read are not every shard of their run.
@@ -145,8 +152,8 @@ fn warn_missing_shards(tables: &ScanTables) {
             .map(|k| k.to_string())
             .collect();
         if !missing.is_empty() {
-            eprintln!(
-                "eidscope: warning: shard(s) {} of {count} are missing: these statistics cover part of the batch",
+            warning!(
+                "shard(s) {} of {count} are missing: these statistics cover part of the batch",
                 missing.join(", ")
             );
         }

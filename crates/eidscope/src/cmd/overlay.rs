@@ -96,8 +96,6 @@ fn video_tiles(_bundle: &eidscope_bundle::Bundle) -> Vec<(String, DynamicImage)>
 
 pub(crate) fn png_bytes(image: &DynamicImage) -> Result<Vec<u8>, CliError> {
     let mut out = Cursor::new(Vec::new());
-    image
-        .write_to(&mut out, image::ImageFormat::Png)
-        .map_err(|e| CliError::Other(format!("cannot encode PNG: {e}")))?;
+    image.write_to(&mut out, image::ImageFormat::Png)?;
     Ok(out.into_inner())
 }

@@ -3,7 +3,6 @@
 //! `eidscope-report`'s; this module reads the inputs, says whether the data is redacted and
 //! writes the file.
 
-use super::scan::tables_error;
 use crate::cli::ReportArgs;
 use crate::error::CliError;
 use crate::output::outln;
@@ -25,13 +24,8 @@ pub fn run(args: &ReportArgs) -> Result<ExitStatus, CliError> {
             .map(|(_, manifest)| manifest.redacted)
             .chain(scanned_here.then_some(false)),
     );
-    let data = ReportData::compute(&tables).map_err(tables_error)?;
-    if data.stats.duplicate_bundles > 0 {
-        eprintln!(
-            "eidscope: warning: {} row(s) repeat a bundle already counted (same sha256): give each bundle once, as a scan folder or as a file",
-            data.stats.duplicate_bundles
-        );
-    }
+    let data = ReportData::compute(&tables)?;
+    super::warn_duplicate_bundles(data.stats.duplicate_bundles);
     let options = ReportOptions {
         redaction,
         generator: format!("eidscope {}", env!("CARGO_PKG_VERSION")),

@@ -3,9 +3,10 @@
 
 use crate::cli::ScanArgs;
 use crate::error::CliError;
+use crate::output::warning;
 use eidscope_model::ExitStatus;
 use eidscope_tables::writer::WriteOptions;
-use eidscope_tables::{Redactor, ScanOptions, Shard, TablesError};
+use eidscope_tables::{Redactor, ScanOptions, Shard};
 use std::io::IsTerminal;
 
 /// On Ctrl-C or SIGTERM (a Kubernetes or Slurm job preempted), removes the tables being
@@ -29,12 +30,10 @@ fn remove_partials_on_interrupt(
             let _ = std::fs::remove_file(partial);
         }
         eprintln!("eidscope: interrupted; the tables being written were removed");
-        std::process::exit(130);
+        std::process::exit(i32::from(ExitStatus::Interrupted.code()));
     });
     if let Err(e) = installed {
-        eprintln!(
-            "eidscope: warning: cannot catch interruptions ({e}): an interrupted scan leaves .partial files"
-        );
+        warning!("cannot catch interruptions ({e}): an interrupted scan leaves .partial files");
     }
 }
 
@@ -81,17 +80,13 @@ pub fn run(args: &ScanArgs) -> Result<ExitStatus, CliError> {
         }
     };
     remove_partials_on_interrupt(&args.out, shard, args.format);
-    let summary =
-        eidscope_tables::scan(&inputs, &args.out, &options, &progress).map_err(tables_error)?;
+    let summary = eidscope_tables::scan(&inputs, &args.out, &options, &progress)?;
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
     let out = summary.out_dir.as_deref().unwrap_or(&args.out);
     eprintln!("{} -> {}", summary.line(), out.display());
-    Ok(match (args.judge.fail_on, summary.max_severity()) {
-        (Some(floor), Some(worst)) if worst >= floor => ExitStatus::FindingsAtOrAbove,
-        _ => ExitStatus::Ok,
-    })
+    Ok(args.judge.fail_on.verdict(summary.max_severity()))
 }
 
 fn redactor(args: &ScanArgs) -> Result<Redactor, CliError> {
@@ -118,13 +113,4 @@ fn redactor(args: &ScanArgs) -> Result<Redactor, CliError> {
             })?,
     };
     Redactor::new(&key).map_err(|e| CliError::Usage(format!("--redact: {e}")))
-}
-
-/// Maps a batch failure to the CLI's errors: bad options are usage errors (exit 2), the rest
-/// (an output that cannot be written, a folder that is not a scan) exit 3.
-pub fn tables_error(error: TablesError) -> CliError {
-    match error {
-        TablesError::Usage(message) => CliError::Usage(message),
-        other => CliError::Other(other.to_string()),
-    }
 }

@@ -14,8 +14,10 @@ pub fn run(args: &SynthArgs) -> Result<ExitStatus, CliError> {
         out: args.out.clone(),
         ..eidscope_synth::SynthConfig::default()
     };
-    let labels = eidscope_synth::generate(&config)
-        .map_err(|e| CliError::Other(format!("{}: {e}", args.out.display())))?;
+    let labels = eidscope_synth::generate(&config).map_err(|source| CliError::Synth {
+        out: args.out.clone(),
+        source,
+    })?;
     eprintln!(
         "wrote {} bundles, their process files and labels.json to {} in {:.1} s",
         labels.bundles.len(),

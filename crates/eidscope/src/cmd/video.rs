@@ -15,10 +15,9 @@ pub fn run(args: &VideoArgs) -> Result<ExitStatus, CliError> {
     let bundle = pipeline::open(&args.bundle, None, Level::Full)
         .map_err(|e| CliError::bundle(&args.bundle, e))?;
     let Some(data) = bundle.archive.contents.get(&EntryKind::Video) else {
-        return Err(CliError::Other(format!(
-            "{}: the bundle has no video.mp4",
-            args.bundle.display()
-        )));
+        return Err(CliError::NoVideo {
+            path: args.bundle.clone(),
+        });
     };
     let strip = if args.frames.is_some() {
         usize::from(args.count)
@@ -29,10 +28,7 @@ pub fn run(args: &VideoArgs) -> Result<ExitStatus, CliError> {
     let (info, frames) =
         eidscope_media::video::probe_video(&data.name, &data.bytes, &limits, strip);
     if args.json {
-        crate::output::outln!(
-            "{}",
-            serde_json::to_string_pretty(&info).map_err(|e| CliError::Other(e.to_string()))?
-        );
+        crate::output::outln!("{}", serde_json::to_string_pretty(&info)?);
     } else {
         crate::output::text(&crate::render::video(&info));
     }
@@ -49,8 +45,9 @@ pub fn run(args: &VideoArgs) -> Result<ExitStatus, CliError> {
 
 #[cfg(not(feature = "video"))]
 pub fn run(args: &VideoArgs) -> Result<ExitStatus, CliError> {
-    Err(CliError::Other(format!(
-        "{}: this eidscope was built without the `video` feature (FFmpeg); rebuild with default features",
-        args.bundle.display()
-    )))
+    Err(CliError::NotBuiltIn {
+        path: args.bundle.clone(),
+        feature: "video",
+        what: "FFmpeg",
+    })
 }

@@ -2,6 +2,7 @@
 //! names say, and refuses to write through links planted in the folder.
 
 use crate::fixture::*;
+use eidscope_model::ExitStatus;
 use std::path::Path;
 
 fn files_under(dir: &Path) -> Vec<String> {
@@ -30,18 +31,18 @@ fn walkdir(dir: &Path) -> Vec<std::path::PathBuf> {
 fn zip_slip_writes_nothing_outside() {
     let root = tempfile::tempdir().unwrap();
     let out_dir = root.path().join("out");
-    let out = eidscope_paths(&[
+    let out = eidscope(&[
         &"extract",
         &testdata("hostile/zip-slip.zip"),
         &"--out",
         &out_dir,
     ]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    out.ok();
     // Only the safe entries, and only inside the folder.
     assert_eq!(files_under(&out_dir), ["notes/readme.txt", "ocr.json"]);
     assert_eq!(files_under(root.path()).len(), 2);
     assert!(!Path::new("/tmp/eidscope-absolute-evil.txt").exists());
-    let err = stderr(&out);
+    let err = out.stderr();
     assert_eq!(
         err.lines().filter(|l| l.starts_with("skipped")).count(),
         5,
@@ -60,17 +61,17 @@ fn planted_links_are_not_followed() {
     std::os::unix::fs::symlink(elsewhere.join("target.json"), out_dir.join("ocr.json")).unwrap();
     let zip = root.path().join("b.zip");
     write_zip(&zip, &[("result/front.jpeg", b"x"), ("ocr.json", b"{}")]);
-    let out = eidscope_paths(&[&"extract", &zip, &"--out", &out_dir]);
-    assert_eq!(out.status.code(), Some(0));
+    let out = eidscope(&[&"extract", &zip, &"--out", &out_dir]);
+    out.ok();
     assert_eq!(
         std::fs::read_dir(&elsewhere).unwrap().count(),
         0,
         "wrote through a link"
     );
+    let err = out.stderr();
     assert!(
-        stderr(&out).contains("not followed") && stderr(&out).contains("not replaced"),
-        "{}",
-        stderr(&out)
+        err.contains("not followed") && err.contains("not replaced"),
+        "{err}"
     );
 }
 
@@ -78,7 +79,7 @@ fn planted_links_are_not_followed() {
 fn unreadable_bundle_exits_3_and_writes_nothing() {
     let root = tempfile::tempdir().unwrap();
     let out_dir = root.path().join("out");
-    let out = eidscope_paths(&[
+    let out = eidscope(&[
         &"extract",
         &testdata("hostile/bomb.zip"),
         &"--out",
@@ -86,12 +87,12 @@ fn unreadable_bundle_exits_3_and_writes_nothing() {
     ]);
     // The bomb's only entry is refused: the command reports it and writes no file.
     assert!(files_under(&out_dir).is_empty());
-    assert!(stderr(&out).contains("ocr.json"), "{}", stderr(&out));
-    let out = eidscope_paths(&[
+    assert!(out.stderr().contains("ocr.json"), "{}", out.stderr());
+    eidscope(&[
         &"extract",
         &testdata("hostile/not-a-zip.zip"),
         &"--out",
         &out_dir,
-    ]);
-    assert_eq!(out.status.code(), Some(3));
+    ])
+    .assert(ExitStatus::UnreadableInput);
 }

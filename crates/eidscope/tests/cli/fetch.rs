@@ -3,10 +3,10 @@
 //! arrived, the exit codes (4 when something is missing, 3 when the credentials are refused,
 //! 2 for usage), a rerun that resumes, and no secret in any output.
 
-use crate::fixture::{output_with_stdin, stderr, stdout, synth_batch};
+use crate::fixture::{Eidscope, Run, synth_batch};
 use eidscope_fetch::stub::{Fault, Stub, StubBundle, download_path};
+use eidscope_model::ExitStatus;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 const ID: &str = "cli-client-77";
 const SECRET: &str = "cli-secret-xyzzy-4242";
@@ -25,19 +25,21 @@ fn stub() -> Stub {
 }
 
 /// Runs `eidscope fetch` against the stub with the credentials in the environment.
-fn fetch(stub: &Stub, out: &Path, extra: &[&str], stdin: &str, secret: &str) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_eidscope"));
-    command
-        .arg("fetch")
-        .arg("--out")
-        .arg(out)
-        .args([
-            "--base-url",
-            stub.base_url(),
-            "--token-url",
-            &stub.token_url(),
-        ])
-        .args(extra)
+fn fetch(stub: &Stub, out: &Path, extra: &[&str], stdin: &str, secret: &str) -> Run {
+    let token_url = stub.token_url();
+    let mut command = Eidscope::new(&[
+        &"fetch",
+        &"--out",
+        &out,
+        &"--base-url",
+        &stub.base_url(),
+        &"--token-url",
+        &token_url,
+    ]);
+    for arg in extra {
+        command = command.arg(arg);
+    }
+    command = command
         .env("EIDSCOPE_CLIENT_ID", ID)
         .env("EIDSCOPE_CLIENT_SECRET", secret);
     for proxy in [
@@ -48,9 +50,9 @@ fn fetch(stub: &Stub, out: &Path, extra: &[&str], stdin: &str, secret: &str) -> 
         "HTTP_PROXY",
         "http_proxy",
     ] {
-        command.env_remove(proxy);
+        command = command.env_remove(proxy);
     }
-    output_with_stdin(&mut command, stdin)
+    command.stdin(stdin).run()
 }
 
 /// Every file under a folder.
@@ -63,8 +65,8 @@ fn files(dir: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
-fn assert_no_secret(out: &Output, dir: &Path) {
-    let mut texts = vec![stdout(out), stderr(out)];
+fn assert_no_secret(run: &Run, dir: &Path) {
+    let mut texts = vec![run.stdout(), run.stderr()];
     texts.extend(
         files(dir)
             .iter()
@@ -97,8 +99,7 @@ fn fetch_downloads_scans_and_resumes_with_no_secret_in_any_output() {
         list,
         SECRET,
     );
-    let err = stderr(&run);
-    assert_eq!(run.status.code(), Some(4), "{err}");
+    let err = run.assert(ExitStatus::Incomplete).stderr();
     assert!(
         err.contains("fetch: 4 downloaded, 0 already complete, 1 failed of 5 bundles; "),
         "{err}"
@@ -131,9 +132,11 @@ fn fetch_downloads_scans_and_resumes_with_no_secret_in_any_output() {
     assert_no_secret(&run, dir.path());
 
     let again = fetch(&stub, &out, &["--list", "-"], "D1\n", SECRET);
-    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
     assert!(
-        stderr(&again).contains("fetch: 0 downloaded, 4 already complete, 0 failed of 4 bundles")
+        again
+            .ok()
+            .stderr()
+            .contains("fetch: 0 downloaded, 4 already complete, 0 failed of 4 bundles")
     );
     assert_no_secret(&again, dir.path());
 }
@@ -149,8 +152,8 @@ fn refused_credentials_exit_3_with_every_bundle_listed_failed() {
         "",
         "not-the-secret",
     );
-    assert_eq!(run.status.code(), Some(3), "{}", stderr(&run));
-    assert!(stderr(&run).contains("invalid_client"), "{}", stderr(&run));
+    let err = run.assert(ExitStatus::UnreadableInput).stderr();
+    assert!(err.contains("invalid_client"), "{err}");
     let manifest = std::fs::read_to_string(dir.path().join("fetch.json")).unwrap();
     assert!(manifest.contains("\"failed\": 1") && !manifest.contains("not-the-secret"));
     assert_no_secret(&run, dir.path());
@@ -175,35 +178,30 @@ fn usage_errors_exit_2_before_any_request() {
         (&[], "required"),
     ];
     for (args, says) in cases {
-        let run = Command::new(env!("CARGO_BIN_EXE_eidscope"))
-            .args(["fetch", "--out", out])
-            .args(args)
+        let mut command = Eidscope::new(&[&"fetch", &"--out", &out]);
+        for arg in args {
+            command = command.arg(arg);
+        }
+        let run = command
             .env("EIDSCOPE_CLIENT_ID", ID)
             .env("EIDSCOPE_CLIENT_SECRET", SECRET)
-            .output()
-            .unwrap();
-        assert_eq!(run.status.code(), Some(2), "{args:?}: {}", stderr(&run));
-        assert!(stderr(&run).contains(says), "{args:?}: {}", stderr(&run));
+            .run();
+        let err = run.assert(ExitStatus::Usage).stderr();
+        assert!(err.contains(says), "{args:?}: {err}");
     }
-    let missing = Command::new(env!("CARGO_BIN_EXE_eidscope"))
-        .args([
-            "fetch",
-            "--out",
-            out,
-            "--dossier",
-            "D1",
-            "--base-url",
-            stub.base_url(),
-        ])
-        .env_remove("EIDSCOPE_CLIENT_ID")
-        .env_remove("EIDSCOPE_CLIENT_SECRET")
-        .output()
-        .unwrap();
-    assert_eq!(missing.status.code(), Some(2));
-    assert!(
-        stderr(&missing).contains("EIDSCOPE_CLIENT_ID"),
-        "{}",
-        stderr(&missing)
-    );
+    let missing = Eidscope::new(&[
+        &"fetch",
+        &"--out",
+        &out,
+        &"--dossier",
+        &"D1",
+        &"--base-url",
+        &stub.base_url(),
+    ])
+    .env_remove("EIDSCOPE_CLIENT_ID")
+    .env_remove("EIDSCOPE_CLIENT_SECRET")
+    .run();
+    let err = missing.assert(ExitStatus::Usage).stderr();
+    assert!(err.contains("EIDSCOPE_CLIENT_ID"), "{err}");
     assert!(stub.log().is_empty(), "a usage error sends no request");
 }

@@ -1,9 +1,14 @@
-//! Test fixtures built in code: bundles written into temporary folders, the binary run on them,
-//! and snapshot filters that blank machine-specific paths.
+//! Test fixtures built in code: bundles written into temporary folders, the one command builder
+//! that runs the binary ([`Eidscope`], ripgrep's `TestCommand`), its outcome checked with the
+//! model's exit codes and read back into the model's types ([`Run`]), and snapshot filters that
+//! blank machine-specific paths.
 
+use eidscope_model::ExitStatus;
+use serde::de::DeserializeOwned;
+use std::ffi::OsStr;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 /// The repository root.
 pub fn repo() -> PathBuf {
@@ -32,42 +37,130 @@ pub fn write_zip(path: &Path, entries: &[(&str, &[u8])]) {
     zip.finish().unwrap();
 }
 
+/// The `eidscope` binary with arguments, environment and standard input, in one known
+/// environment: no colour, no redaction key unless the test gives one, an empty standard input
+/// unless the test gives one.
+pub struct Eidscope {
+    command: Command,
+    stdin: Option<String>,
+}
+
+impl Eidscope {
+    /// `eidscope` with these arguments.
+    pub fn new(args: &[&dyn AsRef<OsStr>]) -> Eidscope {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_eidscope"));
+        command
+            .args(args.iter().map(|a| a.as_ref()))
+            .env("NO_COLOR", "1")
+            .env_remove("EIDSCOPE_REDACT_KEY");
+        Eidscope {
+            command,
+            stdin: None,
+        }
+    }
+
+    /// One more argument.
+    pub fn arg(mut self, arg: impl AsRef<OsStr>) -> Eidscope {
+        self.command.arg(arg);
+        self
+    }
+
+    /// An environment variable.
+    pub fn env(mut self, key: &str, value: &str) -> Eidscope {
+        self.command.env(key, value);
+        self
+    }
+
+    /// An environment variable removed (the test's own environment may set it).
+    pub fn env_remove(mut self, key: &str) -> Eidscope {
+        self.command.env_remove(key);
+        self
+    }
+
+    /// Text on standard input.
+    pub fn stdin(mut self, text: impl Into<String>) -> Eidscope {
+        self.stdin = Some(text.into());
+        self
+    }
+
+    /// Starts the binary without waiting for it (standard error piped).
+    pub fn spawn(mut self) -> std::process::Child {
+        self.command
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    }
+
+    /// Runs the binary to its end.
+    pub fn run(mut self) -> Run {
+        let mut child = self
+            .command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut input = child.stdin.take().unwrap();
+        if let Some(text) = &self.stdin {
+            input.write_all(text.as_bytes()).unwrap();
+        }
+        drop(input);
+        Run(child.wait_with_output().unwrap())
+    }
+}
+
 /// Runs `eidscope` with these arguments.
-pub fn eidscope(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_eidscope"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
+pub fn eidscope(args: &[&dyn AsRef<OsStr>]) -> Run {
+    Eidscope::new(args).run()
 }
 
-/// Runs `eidscope` with path arguments.
-pub fn eidscope_paths(args: &[&dyn AsRef<std::ffi::OsStr>]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_eidscope"))
-        .args(args.iter().map(|a| a.as_ref()))
-        .output()
-        .unwrap()
-}
+/// What a run of the binary gave.
+pub struct Run(pub Output);
 
-/// Standard output as text.
-pub fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+impl Run {
+    /// The exit code (`None` when a signal ended the process).
+    pub fn code(&self) -> Option<i32> {
+        self.0.status.code()
+    }
 
-/// Standard error as text.
-pub fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
+    /// Asserts the exit status, showing standard error when it differs.
+    pub fn assert(&self, status: ExitStatus) -> &Run {
+        assert_eq!(
+            self.code(),
+            Some(i32::from(status.code())),
+            "expected {status:?}; stderr: {}",
+            self.stderr()
+        );
+        self
+    }
 
-/// Parses standard output as JSON.
-pub fn json(out: &Output) -> serde_json::Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not JSON ({e}): {}\nstderr: {}",
-            stdout(out),
-            stderr(out)
-        )
-    })
+    /// Asserts exit 0 (`ExitStatus::Ok`).
+    pub fn ok(&self) -> &Run {
+        self.assert(ExitStatus::Ok)
+    }
+
+    /// Standard output as text.
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.0.stdout).into_owned()
+    }
+
+    /// Standard error as text.
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.0.stderr).into_owned()
+    }
+
+    /// Standard output read as JSON into `T` (a model type, or `serde_json::Value`).
+    pub fn json<T: DeserializeOwned>(&self) -> T {
+        serde_json::from_slice(&self.0.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not the JSON expected ({e}): {}\nstderr: {}",
+                self.stdout(),
+                self.stderr()
+            )
+        })
+    }
 }
 
 /// Runs `f` with insta filters that replace `dir` by `[DIR]`.
@@ -106,7 +199,7 @@ pub fn synth_batch(count: u32, seed: u64) -> PathBuf {
     // Generation happens outside the map's lock, so different batches are made in parallel.
     slot.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
-        let out = eidscope_paths(&[
+        eidscope(&[
             &"synth",
             &"--count",
             &count.to_string(),
@@ -114,37 +207,25 @@ pub fn synth_batch(count: u32, seed: u64) -> PathBuf {
             &seed.to_string(),
             &"--out",
             &dir.path(),
-        ]);
-        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        ])
+        .ok();
         dir
     })
     .path()
     .to_path_buf()
 }
 
-/// The finding codes of an `inspect --json` report, in report order.
-pub fn finding_codes(report: &serde_json::Value) -> Vec<String> {
-    report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap().to_owned())
-        .collect()
+/// The labels of a synthetic batch.
+pub fn labels(dir: &Path) -> eidscope_synth::Labels {
+    eidscope_synth::read_labels(dir.join("labels.json")).unwrap()
 }
 
-/// Runs a prepared command with `stdin` as its standard input, capturing both outputs.
-pub fn output_with_stdin(command: &mut Command, stdin: &str) -> Output {
-    let mut child = command
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+/// The report of `inspect --json` on a bundle, which must read.
+pub fn inspect(bundle: &Path) -> eidscope_model::BundleReport {
+    eidscope(&[&"inspect", &bundle, &"--json"]).ok().json()
+}
+
+/// The finding codes of a report, in report order.
+pub fn finding_codes(report: &eidscope_model::BundleReport) -> Vec<eidscope_model::FindingCode> {
+    report.findings.iter().map(|f| f.code).collect()
 }

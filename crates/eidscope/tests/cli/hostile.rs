@@ -3,6 +3,7 @@
 //! bounded (the bombs are refused while decompressing, not after).
 
 use crate::fixture::*;
+use eidscope_model::{BundleReport, ExitStatus, FindingCode};
 
 #[test]
 fn unreadable_bundles_exit_3_with_one_line() {
@@ -30,9 +31,8 @@ fn unreadable_bundles_exit_3_with_one_line() {
             for a in &args[1..] {
                 argv.push(a);
             }
-            let out = eidscope_paths(&argv);
-            let err = stderr(&out);
-            assert_eq!(out.status.code(), Some(3), "{name} {args:?}: {err}");
+            let out = eidscope(&argv);
+            let err = out.assert(ExitStatus::UnreadableInput).stderr();
             let first = err.lines().next().unwrap_or_default();
             assert!(
                 first.starts_with("eidscope: ") && first.contains(name),
@@ -50,7 +50,7 @@ fn unreadable_bundles_exit_3_with_one_line() {
                 err.lines().filter(|l| !l.starts_with("hint:")).count() == 1,
                 "{name}: {err}"
             );
-            assert!(out.stdout.is_empty(), "{name}: wrote to stdout");
+            assert!(out.0.stdout.is_empty(), "{name}: wrote to stdout");
         }
         assert!(!std::path::Path::new("/nonexistent-never-written").exists());
     }
@@ -58,15 +58,12 @@ fn unreadable_bundles_exit_3_with_one_line() {
 
 #[test]
 fn zip_slip_names_are_findings_not_paths() {
-    let out = eidscope_paths(&[&"inspect", &testdata("hostile/zip-slip.zip"), &"--json"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let report = json(&out);
-    let unsafe_entries: Vec<&str> = report["findings"]
-        .as_array()
-        .unwrap()
+    let report = inspect(&testdata("hostile/zip-slip.zip"));
+    let unsafe_entries: Vec<&str> = report
+        .findings
         .iter()
-        .filter(|f| f["code"] == "unsafe-entry")
-        .map(|f| f["evidence"]["entry"].as_str().unwrap())
+        .filter(|f| f.code == FindingCode::UnsafeEntry)
+        .map(|f| f.evidence["entry"].as_str().unwrap())
         .collect();
     assert_eq!(
         unsafe_entries,
@@ -78,40 +75,34 @@ fn zip_slip_names_are_findings_not_paths() {
             "link"
         ]
     );
-    let unexpected = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["code"] == "unexpected-entry")
+    let unexpected = finding_codes(&report)
+        .into_iter()
+        .filter(|c| *c == FindingCode::UnexpectedEntry)
         .count();
     assert_eq!(unexpected, 1);
     // --fail-on high turns the high findings into exit code 1.
-    let out = eidscope_paths(&[
+    eidscope(&[
         &"inspect",
         &testdata("hostile/zip-slip.zip"),
         &"--fail-on",
         &"high",
-    ]);
-    assert_eq!(out.status.code(), Some(1));
+    ])
+    .assert(ExitStatus::FindingsAtOrAbove);
 }
 
 #[test]
 fn usage_errors_exit_2() {
-    assert_eq!(eidscope(&["inspect"]).status.code(), Some(2));
-    assert_eq!(eidscope(&["no-such-command"]).status.code(), Some(2));
-    assert_eq!(
-        eidscope(&["inspect", "x.zip", "--fail-on", "severe"])
-            .status
-            .code(),
-        Some(2)
+    eidscope(&[&"inspect"]).assert(ExitStatus::Usage);
+    eidscope(&[&"no-such-command"]).assert(ExitStatus::Usage);
+    eidscope(&[&"synth", &"--count", &"0", &"--out", &"/tmp/x"]).assert(ExitStatus::Usage);
+    let severe = eidscope(&[&"inspect", &"x.zip", &"--fail-on", &"severe"])
+        .assert(ExitStatus::Usage)
+        .stderr();
+    assert!(
+        severe.contains("unknown severity `severe` (expected high, medium, low or info)"),
+        "{severe}"
     );
-    assert_eq!(
-        eidscope(&["synth", "--count", "0", "--out", "/tmp/x"])
-            .status
-            .code(),
-        Some(2)
-    );
-    assert_eq!(eidscope(&["--help"]).status.code(), Some(0));
+    eidscope(&[&"--help"]).ok();
 }
 
 #[test]
@@ -129,8 +120,8 @@ fn bombs_are_refused_within_bounded_memory() {
             ))
             .output()
             .unwrap();
-        let err = stderr(&out);
-        assert_eq!(out.status.code(), Some(3), "{name}: {err}");
+        let out = Run(out);
+        let err = out.assert(ExitStatus::UnreadableInput).stderr();
         assert!(
             err.contains("more than") || err.contains("decompression bomb"),
             "{name}: {err}"
@@ -167,25 +158,21 @@ fn extreme_boxes_and_terminal_escapes_are_data_not_crashes() {
             ("front.jpeg", &jpeg),
         ],
     );
-    let out = eidscope_paths(&[&"inspect", &zip]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let text = stdout(&out);
+    let text = eidscope(&[&"inspect", &zip]).ok().stdout();
     assert!(
         !text.contains('\u{1b}') && !text.contains('\u{7}'),
         "control characters reached the terminal"
     );
     assert!(text.contains("EVIL\\u{1b}[2J"), "{text}");
-    let report = json(&eidscope_paths(&[&"inspect", &zip, &"--json"]));
-    let outside: Vec<bool> = report["findings"]
-        .as_array()
-        .unwrap()
+    let report: BundleReport = inspect(&zip);
+    let outside: Vec<bool> = report
+        .findings
         .iter()
-        .filter(|f| f["code"] == "bbox-out-of-bounds")
-        .map(|f| f["evidence"]["wholly_outside"].as_bool().unwrap())
+        .filter(|f| f.code == FindingCode::BboxOutOfBounds)
+        .map(|f| f.evidence["wholly_outside"].as_bool().unwrap())
         .collect();
     assert_eq!(outside, [false, true]);
-    let overlay = eidscope_paths(&[&"overlay", &zip, &"--out", &dir.path().join("overlay")]);
-    assert_eq!(overlay.status.code(), Some(0), "{}", stderr(&overlay));
+    eidscope(&[&"overlay", &zip, &"--out", &dir.path().join("overlay")]).ok();
 }
 
 #[test]
@@ -203,11 +190,10 @@ fn a_closed_pipe_ends_quietly() {
             ))
             .output()
             .unwrap();
-        let err = stderr(&out);
+        let err = Run(out).ok().stderr();
         assert!(
             !err.contains("panicked") && !err.contains("Broken pipe"),
             "{command}: {err}"
         );
-        assert_eq!(out.status.code(), Some(0), "{command}: {err}");
     }
 }

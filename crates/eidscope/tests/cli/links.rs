@@ -4,6 +4,8 @@
 
 use crate::fixture::*;
 use eidscope_media::hash::{dhash, phash};
+use eidscope_model::finding::LinksReport;
+use eidscope_model::{ExitStatus, FindingCode, FindingScope, LinkFinding, PerceptualHash};
 use image::DynamicImage;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
@@ -18,8 +20,8 @@ fn entry(zip: &Path, name: &str) -> Option<Vec<u8>> {
     Some(bytes)
 }
 
-fn bits(a: &str, b: &str) -> u32 {
-    eidscope_model::hamming_hex(a, b).unwrap()
+fn bits(a: &PerceptualHash, b: &PerceptualHash) -> u32 {
+    a.distance(*b)
 }
 
 fn jpeg(image: &DynamicImage, quality: u8) -> DynamicImage {
@@ -111,7 +113,7 @@ fn near_duplicate_threshold_separates_copies_from_distinct_faces() {
     );
 
     // Distinct people: every pair of pictures (selfie or portrait) of two different people.
-    let hashes: Vec<Vec<(String, String)>> = faces
+    let hashes: Vec<Vec<(PerceptualHash, PerceptualHash)>> = faces
         .values()
         .map(|pictures| pictures.iter().map(|p| (dhash(p), phash(p))).collect())
         .collect();
@@ -194,13 +196,11 @@ fn batch() -> &'static Path {
     .path()
 }
 
-fn file_names(paths: &serde_json::Value) -> BTreeSet<String> {
+fn file_names(paths: &[String]) -> BTreeSet<String> {
     paths
-        .as_array()
-        .unwrap()
         .iter()
         .map(|p| {
-            Path::new(p.as_str().unwrap())
+            Path::new(p)
                 .file_name()
                 .unwrap()
                 .to_string_lossy()
@@ -209,31 +209,37 @@ fn file_names(paths: &serde_json::Value) -> BTreeSet<String> {
         .collect()
 }
 
+fn links(args: &[&dyn AsRef<std::ffi::OsStr>]) -> LinksReport {
+    eidscope(args).ok().json()
+}
+
+fn codes(report: &LinksReport) -> Vec<FindingCode> {
+    report.findings.iter().map(|f| f.code).collect()
+}
+
 #[test]
 fn every_labelled_ring_is_found_and_nothing_else_links() {
-    let labels = eidscope_synth::read_labels(batch().join("labels.json")).unwrap();
-    let out = eidscope_paths(&[&"links", &batch(), &"--json"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let report = json(&out);
-    let findings = report["findings"].as_array().unwrap();
-    assert_eq!(report["bundles"], 150);
-    assert_eq!(report["unreadable"], 0);
+    let labels = labels(batch());
+    let report = links(&[&"links", &batch(), &"--json"]);
+    let findings = &report.findings;
+    assert_eq!(report.bundles, 150);
+    assert_eq!(report.unreadable, 0);
     for kind in [
-        "document-reuse",
-        "media-reuse",
-        "face-near-duplicate",
-        "velocity",
+        FindingCode::DocumentReuse,
+        FindingCode::MediaReuse,
+        FindingCode::FaceNearDuplicate,
+        FindingCode::Velocity,
     ] {
         assert!(
-            labels.groups.iter().any(|g| g.code.as_str() == kind),
+            labels.groups.iter().any(|g| g.code == kind),
             "the batch has no {kind} ring"
         );
     }
     for group in &labels.groups {
         let wanted: BTreeSet<String> = group.paths.iter().cloned().collect();
-        let found = findings.iter().any(|f| {
-            f["code"] == group.code.as_str() && file_names(&f["paths"]).is_superset(&wanted)
-        });
+        let found = findings
+            .iter()
+            .any(|f| f.code == group.code && file_names(&f.paths).is_superset(&wanted));
         assert!(
             found,
             "labelled {} ring {:?} not found in {findings:#?}",
@@ -241,13 +247,14 @@ fn every_labelled_ring_is_found_and_nothing_else_links() {
         );
     }
     for finding in findings {
-        let paths = file_names(&finding["paths"]);
-        let labelled = labels.groups.iter().any(|g| {
-            g.code.as_str() == finding["code"] && paths.iter().all(|p| g.paths.contains(p))
-        });
+        let paths = file_names(&finding.paths);
+        let labelled = labels
+            .groups
+            .iter()
+            .any(|g| g.code == finding.code && paths.iter().all(|p| g.paths.contains(p)));
         assert!(
             labelled,
-            "a finding links bundles outside the labelled rings: {finding:#}"
+            "a finding links bundles outside the labelled rings: {finding:#?}"
         );
     }
     assert_eq!(findings.len(), labels.groups.len());
@@ -255,8 +262,8 @@ fn every_labelled_ring_is_found_and_nothing_else_links() {
 
 #[test]
 fn the_json_is_the_contract_shape() {
-    let out = eidscope_paths(&[&"links", &batch(), &"--json"]);
-    let report = json(&out);
+    let out = eidscope(&[&"links", &batch(), &"--json"]);
+    let report: serde_json::Value = out.ok().json();
     assert_eq!(
         report
             .as_object()
@@ -274,26 +281,26 @@ fn the_json_is_the_contract_shape() {
             .map(String::as_str)
             .collect();
         assert_eq!(keys, ["code", "severity", "paths", "key", "message"]);
-        let code: eidscope_model::FindingCode = finding["code"].as_str().unwrap().parse().unwrap();
-        assert_eq!(code.spec().scope, eidscope_model::FindingScope::Batch);
-        assert_eq!(finding["severity"], code.severity().as_str());
-        let paths: Vec<&str> = finding["paths"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|p| p.as_str().unwrap())
-            .collect();
+    }
+    for finding in out.json::<LinksReport>().findings {
+        let LinkFinding {
+            code,
+            severity,
+            paths,
+            key,
+            message,
+        } = finding;
+        assert_eq!(code.spec().scope, FindingScope::Batch);
+        assert_eq!(severity, code.severity());
         assert!(paths.len() >= 2 && paths.is_sorted(), "{paths:?}");
-        assert!(!finding["key"].as_str().unwrap().is_empty());
-        assert!(finding["message"].as_str().unwrap().ends_with('.'));
+        assert!(!key.is_empty());
+        assert!(message.ends_with('.'));
     }
 }
 
 #[test]
 fn the_listing_names_each_group_and_fail_on_sets_the_exit_code() {
-    let out = eidscope_paths(&[&"links", &batch()]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let text = stdout(&out);
+    let text = eidscope(&[&"links", &batch()]).ok().stdout();
     for code in [
         "document-reuse",
         "media-reuse",
@@ -303,27 +310,14 @@ fn the_listing_names_each_group_and_fail_on_sets_the_exit_code() {
         assert!(text.contains(code), "{text}");
     }
     assert!(text.contains("linked groups across 150 bundles"), "{text}");
-    assert_eq!(
-        eidscope_paths(&[&"links", &batch(), &"--fail-on", &"medium"])
-            .status
-            .code(),
-        Some(1)
-    );
+    eidscope(&[&"links", &batch(), &"--fail-on", &"medium"]).assert(ExitStatus::FindingsAtOrAbove);
     // A looser velocity rule (2 attempts in 30 days) also catches the ordinary retries.
-    let loose = json(&eidscope_paths(&[
-        &"links",
-        &batch(),
-        &"--json",
-        &"--velocity",
-        &"2/30d",
-    ]));
-    let strict = json(&eidscope_paths(&[&"links", &batch(), &"--json"]));
-    let velocity = |r: &serde_json::Value| {
-        r["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|f| f["code"] == "velocity")
+    let loose = links(&[&"links", &batch(), &"--json", &"--velocity", &"2/30d"]);
+    let strict = links(&[&"links", &batch(), &"--json"]);
+    let velocity = |r: &LinksReport| {
+        codes(r)
+            .into_iter()
+            .filter(|c| *c == FindingCode::Velocity)
             .count()
     };
     assert!(
@@ -342,22 +336,24 @@ fn bad_options_are_usage_errors() {
         vec!["links", "x.zip", "--near-bits", "40"],
         vec!["links"],
     ] {
-        let out = eidscope(&args);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        let args: Vec<&dyn AsRef<std::ffi::OsStr>> = args
+            .iter()
+            .map(|a| a as &dyn AsRef<std::ffi::OsStr>)
+            .collect();
+        eidscope(&args).assert(ExitStatus::Usage);
     }
 }
 
 #[test]
 fn paths_on_stdin_and_unreadable_bundles_are_counted_not_fatal() {
-    use std::io::Write;
     let dir = tempfile::tempdir().unwrap();
     let garbage = dir.path().join("garbage.zip");
     std::fs::write(&garbage, b"not a zip").unwrap();
-    let labels = eidscope_synth::read_labels(batch().join("labels.json")).unwrap();
+    let labels = labels(batch());
     let ring = labels
         .groups
         .iter()
-        .find(|g| g.code == eidscope_model::FindingCode::DocumentReuse)
+        .find(|g| g.code == FindingCode::DocumentReuse)
         .unwrap();
     let mut list: Vec<String> = ring
         .paths
@@ -366,43 +362,27 @@ fn paths_on_stdin_and_unreadable_bundles_are_counted_not_fatal() {
         .collect();
     list.push(garbage.display().to_string());
     list.push(dir.path().join("missing.zip").display().to_string());
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_eidscope"))
-        .args(["links", "-", "--json"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(list.join("\n").as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let err = stderr(&out);
+    let out = Eidscope::new(&[&"links", &"-", &"--json"])
+        .stdin(list.join("\n"))
+        .run();
+    let err = out.ok().stderr();
     assert_eq!(err.lines().count(), 2, "{err}");
     assert!(
         err.contains("garbage.zip") && err.contains("missing.zip"),
         "{err}"
     );
-    let report = json(&out);
-    assert_eq!(report["unreadable"], 2);
-    assert_eq!(report["bundles"], ring.paths.len());
-    let findings = report["findings"].as_array().unwrap();
-    assert_eq!(findings.len(), 1, "{findings:#?}");
-    assert_eq!(findings[0]["code"], "document-reuse");
-    assert_eq!(findings[0]["key"], ring.key.as_str());
+    let report: LinksReport = out.json();
+    assert_eq!(report.unreadable, 2);
+    assert_eq!(report.bundles, ring.paths.len());
+    assert_eq!(codes(&report), [FindingCode::DocumentReuse], "{report:#?}");
+    assert_eq!(report.findings[0].key, ring.key);
 }
 
 #[test]
 fn links_of_a_small_batch_are_stable() {
     let dir = tempfile::tempdir().unwrap();
     eidscope_synth::generate(&eidscope_synth::SynthConfig::new(40, 3, dir.path())).unwrap();
-    let out = eidscope_paths(&[&"links", &dir.path(), &"--json"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let report = json(&out);
+    let report: serde_json::Value = eidscope(&[&"links", &dir.path(), &"--json"]).ok().json();
     with_dir_filter(dir.path(), || {
         insta::assert_json_snapshot!("links-synthetic-40", report)
     });
@@ -410,10 +390,10 @@ fn links_of_a_small_batch_are_stable() {
 
 #[test]
 fn scan_folders_and_their_shards_link_like_the_bundles() {
-    let from_bundles = json(&eidscope_paths(&[&"links", &batch(), &"--json"]));
+    let from_bundles = links(&[&"links", &batch(), &"--json"]);
     let out = tempfile::tempdir().unwrap();
     for shard in ["1/2", "2/2"] {
-        let scanned = eidscope_paths(&[
+        eidscope(&[
             &"scan",
             &batch(),
             &"--out",
@@ -423,52 +403,57 @@ fn scan_folders_and_their_shards_link_like_the_bundles() {
             &"--format",
             &"ndjson",
             &"-q",
-        ]);
-        assert_eq!(scanned.status.code(), Some(0), "{}", stderr(&scanned));
+        ])
+        .ok();
     }
     // The folder of shard folders, as `stats` takes it: the tables of both shards merge.
-    let from_tables = json(&eidscope_paths(&[&"links", &out.path(), &"--json"]));
-    assert_eq!(from_tables["bundles"], from_bundles["bundles"]);
-    assert_eq!(from_tables["findings"], from_bundles["findings"]);
-    assert!(!from_bundles["findings"].as_array().unwrap().is_empty());
+    let from_tables = links(&[&"links", &out.path(), &"--json"]);
+    assert_eq!(from_tables.bundles, from_bundles.bundles);
+    assert_eq!(from_tables.findings, from_bundles.findings);
+    assert!(!from_bundles.findings.is_empty());
     // The scan and the bundles it was made from, together: each attempt counts once.
-    let both = eidscope_paths(&[&"links", &out.path(), &batch(), &"--json"]);
-    assert!(stderr(&both).contains("counted once"), "{}", stderr(&both));
-    let both = json(&both);
-    assert_eq!(both["bundles"], from_bundles["bundles"]);
-    assert_eq!(
-        both["findings"].as_array().unwrap().len(),
-        from_bundles["findings"].as_array().unwrap().len()
+    let both = eidscope(&[&"links", &out.path(), &batch(), &"--json"]);
+    assert!(
+        both.ok().stderr().contains("counted once"),
+        "{}",
+        both.stderr()
     );
+    let both: LinksReport = both.json();
+    assert_eq!(both.bundles, from_bundles.bundles);
+    assert_eq!(both.findings.len(), from_bundles.findings.len());
 }
 
 #[test]
 fn redacted_tables_link_with_keys_of_the_tables() {
     let out = tempfile::tempdir().unwrap();
-    let scanned = std::process::Command::new(env!("CARGO_BIN_EXE_eidscope"))
-        .args(["scan", "--redact", "--format", "ndjson", "-q", "--out"])
-        .arg(out.path())
-        .arg(batch())
-        .env("EIDSCOPE_REDACT_KEY", "test key")
-        .output()
-        .unwrap();
-    assert_eq!(scanned.status.code(), Some(0), "{}", stderr(&scanned));
+    Eidscope::new(&[
+        &"scan",
+        &"--redact",
+        &"--format",
+        &"ndjson",
+        &"-q",
+        &"--out",
+        &out.path(),
+        &batch(),
+    ])
+    .env("EIDSCOPE_REDACT_KEY", "test key")
+    .run()
+    .ok();
     let tables = std::fs::read_to_string(out.path().join("bundles.ndjson")).unwrap();
-    let links = json(&eidscope_paths(&[&"links", &out.path(), &"--json"]));
-    let raw = json(&eidscope_paths(&[&"links", &batch(), &"--json"]));
-    let codes = |v: &serde_json::Value| -> Vec<String> {
-        v["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| f["code"].as_str().unwrap().to_owned())
-            .collect()
-    };
-    assert_eq!(codes(&links), codes(&raw), "redaction changed what links");
-    for finding in links["findings"].as_array().unwrap() {
-        let message = finding["message"].as_str().unwrap();
-        if finding["code"] == "document-reuse" || finding["code"] == "velocity" {
-            let key = finding["key"].as_str().unwrap();
+    let redacted = links(&[&"links", &out.path(), &"--json"]);
+    let raw = links(&[&"links", &batch(), &"--json"]);
+    assert_eq!(
+        codes(&redacted),
+        codes(&raw),
+        "redaction changed what links"
+    );
+    for finding in &redacted.findings {
+        let message = &finding.message;
+        if matches!(
+            finding.code,
+            FindingCode::DocumentReuse | FindingCode::Velocity
+        ) {
+            let key = &finding.key;
             assert!(
                 tables.contains(&format!("\"document_key\":\"{key}\"")),
                 "{key} is not a document_key of the table"

@@ -2,11 +2,8 @@
 //! hostile fixtures: pictures come out, probes tell the known facts, nothing panics.
 
 use crate::fixture::*;
+use eidscope_model::{FindingCode, Status, VideoInfo};
 use std::path::Path;
-
-fn labels(dir: &Path) -> serde_json::Value {
-    serde_json::from_slice(&std::fs::read(dir.join("labels.json")).unwrap()).unwrap()
-}
 
 fn png_size(path: &Path) -> (u32, u32) {
     let img = image::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -16,88 +13,75 @@ fn png_size(path: &Path) -> (u32, u32) {
 #[test]
 fn overlay_and_video_handle_every_kind_of_synthetic_bundle() {
     let dir = synth_batch(45, 3);
-    let labels = labels(dir.as_path());
     let mut shapes_drawn = std::collections::BTreeSet::new();
-    for label in labels["bundles"].as_array().unwrap() {
-        let anomalies = label["anomalies"].as_array().unwrap();
-        let clean = anomalies.is_empty();
+    for label in labels(&dir).bundles {
+        let anomalies = &label.anomalies;
         // Every anomalous bundle, and the first clean bundle of each shape.
-        let shape = label["shape"].as_str().unwrap_or("none").to_owned();
-        if clean && !shapes_drawn.insert(shape.clone()) {
+        if anomalies.is_empty() && !shapes_drawn.insert(label.shape.map(|s| s.as_str())) {
             continue;
         }
-        let bundle = dir.as_path().join(label["path"].as_str().unwrap());
-        let out_dir = dir.join(format!("overlay-{}", label["path"].as_str().unwrap()));
-        let out = eidscope_paths(&[&"overlay", &bundle, &"--out", &out_dir]);
-        let err = stderr(&out);
-        assert_eq!(out.status.code(), Some(0), "{}: {err}", bundle.display());
+        let bundle = dir.as_path().join(&label.path);
+        let out_dir = dir.join(format!("overlay-{}", label.path));
+        let out = eidscope(&[&"overlay", &bundle, &"--out", &out_dir]);
+        let err = out.ok().stderr();
         assert!(!err.contains("panicked"), "{err}");
-        if label["derived_status"] != "failed" {
+        if label.derived_status != Status::Failed {
             let (w, h) = png_size(&out_dir.join("contact-sheet.png"));
             assert!(w > 200 && h > 100, "{w}x{h}");
             assert!(
                 out_dir.join("front.png").exists()
-                    || anomalies
-                        .iter()
-                        .any(|a| a == "media-corrupt" || a == "missing-media")
+                    || anomalies.iter().any(|a| matches!(
+                        a,
+                        FindingCode::MediaCorrupt | FindingCode::MissingMedia
+                    ))
             );
         }
-        let out = eidscope_paths(&[&"video", &bundle, &"--json"]);
-        let err = stderr(&out);
+        let out = eidscope(&[&"video", &bundle, &"--json"]);
+        let err = out.stderr();
         assert!(!err.contains("panicked"), "{err}");
-        if out.status.code() == Some(0) {
-            let probe = json(&out);
-            assert_eq!(probe["probed"], true);
-            if probe["error"].is_null() {
-                let stream = &probe["streams"][0];
-                assert_eq!(
-                    (stream["width"].as_u64(), stream["height"].as_u64()),
-                    (Some(160), Some(120))
-                );
-                let seconds = probe["duration_seconds"].as_f64().unwrap();
-                let expected = if anomalies.iter().any(|a| a == "video-too-short") {
+        if out.code() == Some(0) {
+            let probe: VideoInfo = out.json();
+            assert!(probe.probed);
+            if probe.error.is_none() {
+                let stream = &probe.streams[0];
+                assert_eq!((stream.width, stream.height), (Some(160), Some(120)));
+                let seconds = probe.duration_seconds.unwrap();
+                let expected = if anomalies.contains(&FindingCode::VideoTooShort) {
                     1.0
                 } else {
                     3.0
                 };
                 assert!((seconds - expected).abs() < 0.15, "{seconds} s");
-                assert_eq!(
-                    probe["frames_decoded"].as_u64(),
-                    Some((expected * 10.0) as u64)
-                );
+                assert_eq!(probe.frames_decoded, Some((expected * 10.0) as u64));
             }
         } else {
             assert!(err.contains("has no video.mp4"), "{err}");
         }
     }
-    assert!(shapes_drawn.contains("signicat") && shapes_drawn.contains("eid-raw"));
+    assert!(shapes_drawn.contains(&Some("signicat")) && shapes_drawn.contains(&Some("eid-raw")));
 }
 
 #[test]
 fn video_writes_a_frame_strip() {
     let dir = synth_batch(8, 5);
-    let labels = labels(dir.as_path());
-    let label = labels["bundles"]
-        .as_array()
-        .unwrap()
+    let labels = labels(&dir);
+    let label = labels
+        .bundles
         .iter()
-        .find(|l| l["derived_status"] == "accepted")
+        .find(|l| l.derived_status == Status::Accepted)
         .unwrap();
     let frames = dir.as_path().join("frames");
-    let out = eidscope_paths(&[
+    let text = eidscope(&[
         &"video",
-        &dir.as_path().join(label["path"].as_str().unwrap()),
+        &dir.as_path().join(&label.path),
         &"--frames",
         &frames,
         &"--count",
         &"5",
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(
-        stdout(&out).contains("30 frames, 0 errors"),
-        "{}",
-        stdout(&out)
-    );
+    ])
+    .ok()
+    .stdout();
+    assert!(text.contains("30 frames, 0 errors"), "{text}");
     let mut names: Vec<String> = std::fs::read_dir(&frames)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -145,16 +129,19 @@ fn specimen_document_is_analysed_and_drawn() {
             ("front.jpeg", &front),
         ],
     );
-    let report = json(&eidscope_paths(&[&"inspect", &zip, &"--json"]));
-    assert_eq!(report["media"]["front"]["width"], 1334);
-    assert_eq!(report["media"]["front"]["height"], 880);
+    let report = inspect(&zip);
+    let Some(eidscope_model::MediaInfo::Image(front)) =
+        report.media.get(&eidscope_model::EntryKind::Front)
+    else {
+        panic!("no front image in {:?}", report.media);
+    };
+    assert_eq!((front.width, front.height), (Some(1334), Some(880)));
     let codes = finding_codes(&report);
     // The MRZ box runs past the bottom edge (880 px); the specimen was saved by Paint.NET.
-    assert!(codes.iter().any(|c| c == "bbox-out-of-bounds"), "{codes:?}");
-    assert!(codes.iter().any(|c| c == "edited-image"), "{codes:?}");
+    assert!(codes.contains(&FindingCode::BboxOutOfBounds), "{codes:?}");
+    assert!(codes.contains(&FindingCode::EditedImage), "{codes:?}");
     let out_dir = dir.path().join("overlay");
-    let out = eidscope_paths(&[&"overlay", &zip, &"--out", &out_dir]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    eidscope(&[&"overlay", &zip, &"--out", &out_dir]).ok();
     let (w, _) = png_size(&out_dir.join("front.png"));
     assert!(w >= 1000, "{w}");
 }

@@ -3,32 +3,27 @@
 //! same page from the bundles as from their scan folder.
 
 use crate::fixture::*;
+use eidscope_model::ExitStatus;
+use eidscope_model::finding::LinksReport;
 use std::path::Path;
 
 fn synth(dir: &Path) {
-    let out = eidscope_paths(&[&"synth", &"--count", &"40", &"--seed", &"5", &"--out", &dir]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    eidscope(&[&"synth", &"--count", &"40", &"--seed", &"5", &"--out", &dir]).ok();
 }
 
 fn scan(bundles: &Path, out_dir: &Path, redact: bool) {
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_eidscope"));
-    command
-        .args(["scan", "-q", "--out"])
-        .arg(out_dir)
-        .arg(bundles);
+    let mut command = Eidscope::new(&[&"scan", &"-q", &"--out", &out_dir, &bundles]);
     if redact {
-        command
+        command = command
             .arg("--redact")
             .env("EIDSCOPE_REDACT_KEY", "report test key");
     }
-    let out = command.output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    command.run().ok();
 }
 
 fn report(input: &Path, html: &Path) -> String {
-    let out = eidscope_paths(&[&"report", &input, &"--out", &html]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(stdout(&out).trim(), html.display().to_string());
+    let out = eidscope(&[&"report", &input, &"--out", &html]);
+    assert_eq!(out.ok().stdout().trim(), html.display().to_string());
     std::fs::read_to_string(html).unwrap()
 }
 
@@ -62,7 +57,7 @@ fn report_shows_the_batch_self_contained_and_the_same_from_bundles_and_scan() {
     assert!(page.contains("Not redacted"));
 
     // The total, every finding code of the statistics, every linked group key.
-    let stats = json(&eidscope_paths(&[&"stats", &scanned, &"--json"]));
+    let stats: serde_json::Value = eidscope(&[&"stats", &scanned, &"--json"]).ok().json();
     let total = stats["total"].as_u64().unwrap();
     assert_eq!(total, 40);
     assert!(page.contains(&format!("<dd id=\"total\">{total}</dd>")));
@@ -74,11 +69,11 @@ fn report_shows_the_batch_self_contained_and_the_same_from_bundles_and_scan() {
             "finding code {code} is missing"
         );
     }
-    let links = json(&eidscope_paths(&[&"links", &scanned, &"--json"]));
-    let groups = links["findings"].as_array().unwrap();
+    let links: LinksReport = eidscope(&[&"links", &scanned, &"--json"]).ok().json();
+    let groups = &links.findings;
     assert!(!groups.is_empty(), "synthetic bundles carry linked groups");
     for group in groups {
-        let key = escape(group["key"].as_str().unwrap());
+        let key = escape(&group.key);
         assert!(page.contains(&key), "linked group key {key} is missing");
     }
     assert!(page.contains(&format!("{} linked group(s)", groups.len())));
@@ -103,8 +98,7 @@ fn report_says_when_the_tables_are_redacted() {
     assert!(!page.contains("Not redacted"));
     // The scan folder and the bundles together: partly redacted.
     let html = work.path().join("mixed.html");
-    let out = eidscope_paths(&[&"report", &scanned, &bundles, &"--out", &html]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    eidscope(&[&"report", &scanned, &bundles, &"--out", &html]).ok();
     assert!(
         std::fs::read_to_string(&html)
             .unwrap()
@@ -116,16 +110,16 @@ fn report_says_when_the_tables_are_redacted() {
 fn report_usage_and_output_errors() {
     let work = tempfile::tempdir().unwrap();
     // No --out: usage.
-    let out = eidscope_paths(&[&"report", &work.path()]);
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    eidscope(&[&"report", &work.path()]).assert(ExitStatus::Usage);
     // --out a folder: usage, nothing written.
-    let out = eidscope_paths(&[&"report", &work.path(), &"--out", &work.path()]);
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    eidscope(&[&"report", &work.path(), &"--out", &work.path()]).assert(ExitStatus::Usage);
     // --out in a folder that does not exist: exit 3, one line naming the file.
     let html = work.path().join("missing").join("r.html");
-    let out = eidscope_paths(&[&"report", &work.path(), &"--out", &html]);
-    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
-    assert!(stderr(&out).contains("r.html"), "{}", stderr(&out));
+    let err = eidscope(&[&"report", &work.path(), &"--out", &html])
+        .assert(ExitStatus::UnreadableInput)
+        .stderr();
+    assert!(err.contains("r.html"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
     assert!(!html.exists());
     // An empty folder: a page saying there is nothing, no leftover temporary.
     let empty = work.path().join("empty");

@@ -2,59 +2,37 @@
 //! shards whose statistics equal one scan's, a list of paths on standard input, redaction
 //! options, and a snapshot of `stats --json` for a seeded synthetic batch.
 
-use crate::fixture::{eidscope_paths, json, stderr, stdout, synth_batch, testdata, write_zip};
-use std::io::Write;
+use crate::fixture::{Eidscope, eidscope, labels, synth_batch, testdata, write_zip};
+use eidscope_model::{ExitStatus, FindingCode};
+use eidscope_tables::rows::BundleRow;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
 
 /// One seeded synthetic batch for this module.
 fn batch() -> PathBuf {
     synth_batch(40, 7)
 }
 
-fn run(args: &[&dyn AsRef<std::ffi::OsStr>], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_eidscope"))
-        .args(args.iter().map(|a| a.as_ref()))
-        .env_remove("EIDSCOPE_REDACT_KEY")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    if let Some(text) = stdin {
-        input.write_all(text.as_bytes()).unwrap();
-    }
-    drop(input);
-    child.wait_with_output().unwrap()
-}
-
 fn stats_json(args: &[&dyn AsRef<std::ffi::OsStr>]) -> serde_json::Value {
-    let out = run(args, None);
-    assert!(out.status.success(), "{}", stderr(&out));
-    json(&out)
+    eidscope(args).ok().json()
 }
 
 #[test]
 fn scan_writes_every_table_and_a_closing_summary() {
     let out_dir = tempfile::tempdir().unwrap();
-    let out = run(
-        &[
-            &"scan",
-            &batch(),
-            &testdata("hostile"),
-            &batch().join("labels.json"),
-            &"--out",
-            &out_dir.path(),
-            &"--format",
-            &"csv",
-            &"--level",
-            &"meta",
-        ],
-        None,
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let err = stderr(&out);
+    let err = eidscope(&[
+        &"scan",
+        &batch(),
+        &testdata("hostile"),
+        &batch().join("labels.json"),
+        &"--out",
+        &out_dir.path(),
+        &"--format",
+        &"csv",
+        &"--level",
+        &"meta",
+    ])
+    .ok()
+    .stderr();
     assert!(
         err.contains("42 bundles read, 9 errors; findings: ") && err.contains("bundles/s"),
         "{err}"
@@ -113,59 +91,34 @@ fn scan_writes_every_table_and_a_closing_summary() {
 #[test]
 fn fail_on_and_usage_errors_have_their_exit_codes() {
     let out_dir = tempfile::tempdir().unwrap();
-    let out = run(
-        &[
-            &"scan",
-            &batch(),
-            &"--out",
-            &out_dir.path(),
-            &"--level",
-            &"meta",
-            &"--fail-on",
-            &"info",
-            &"-q",
-        ],
-        None,
-    );
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    let out = run(
-        &[&"scan", &batch(), &"--out", &out_dir.path(), &"--redact"],
-        None,
-    );
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("EIDSCOPE_REDACT_KEY"),
-        "{}",
-        stderr(&out)
-    );
-    let out = run(
-        &[
-            &"scan",
-            &batch(),
-            &"--out",
-            &out_dir.path(),
-            &"--shard",
-            &"3/2",
-        ],
-        None,
-    );
-    assert_eq!(out.status.code(), Some(2));
-    let out = run(
-        &[
-            &"scan",
-            &batch(),
-            &"--out",
-            &out_dir.path(),
-            &"--shard",
-            &"1/2",
-            &"--links",
-        ],
-        None,
-    );
-    assert_eq!(out.status.code(), Some(2));
-    let out = run(&[&"stats", &batch(), &"--by", &"no_such_column"], None);
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(stderr(&out).contains("no_such_column"));
+    eidscope(&[
+        &"scan",
+        &batch(),
+        &"--out",
+        &out_dir.path(),
+        &"--level",
+        &"meta",
+        &"--fail-on",
+        &"info",
+        &"-q",
+    ])
+    .assert(ExitStatus::FindingsAtOrAbove);
+    let err = eidscope(&[&"scan", &batch(), &"--out", &out_dir.path(), &"--redact"])
+        .assert(ExitStatus::Usage)
+        .stderr();
+    assert!(err.contains("EIDSCOPE_REDACT_KEY"), "{err}");
+    for wrong in [&["--shard", "3/2"][..], &["--shard", "1/2", "--links"]] {
+        let command = Eidscope::new(&[&"scan", &batch(), &"--out", &out_dir.path()]);
+        wrong
+            .iter()
+            .fold(command, |command, arg| command.arg(arg))
+            .run()
+            .assert(ExitStatus::Usage);
+    }
+    let err = eidscope(&[&"stats", &batch(), &"--by", &"no_such_column"])
+        .assert(ExitStatus::Usage)
+        .stderr();
+    assert!(err.contains("no_such_column"), "{err}");
 }
 
 #[test]
@@ -174,50 +127,47 @@ fn redaction_key_comes_from_a_file_or_the_environment() {
     let key = dir.path().join("key");
     std::fs::write(&key, "secret\n").unwrap();
     let a = dir.path().join("a");
-    let out = run(
-        &[
-            &"scan",
-            &batch(),
-            &"--out",
-            &a,
-            &"--level",
-            &"meta",
-            &"--format",
-            &"ndjson",
-            &"--redact",
-            &"--redact-key-file",
-            &key,
-        ],
-        None,
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    eidscope(&[
+        &"scan",
+        &batch(),
+        &"--out",
+        &a,
+        &"--level",
+        &"meta",
+        &"--format",
+        &"ndjson",
+        &"--redact",
+        &"--redact-key-file",
+        &key,
+    ])
+    .ok();
     let b = dir.path().join("b");
-    let out = Command::new(env!("CARGO_BIN_EXE_eidscope"))
-        .args([
-            "scan".as_ref(),
-            batch().as_os_str(),
-            "--out".as_ref(),
-            b.as_os_str(),
-            "--level".as_ref(),
-            "meta".as_ref(),
-            "--format".as_ref(),
-            "ndjson".as_ref(),
-            "--redact".as_ref(),
-        ])
-        .env("EIDSCOPE_REDACT_KEY", "secret")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    Eidscope::new(&[
+        &"scan",
+        &batch(),
+        &"--out",
+        &b,
+        &"--level",
+        &"meta",
+        &"--format",
+        &"ndjson",
+        &"--redact",
+    ])
+    .env("EIDSCOPE_REDACT_KEY", "secret")
+    .run()
+    .ok();
+    // The rows as the table holds them, read back into their row type.
     let document_keys = |dir: &Path| -> Vec<String> {
         let mut keys: Vec<String> = std::fs::read_to_string(dir.join("bundles.ndjson"))
             .unwrap()
             .lines()
             .map(|l| {
-                let row: serde_json::Value = serde_json::from_str(l).unwrap();
+                let row: BundleRow = serde_json::from_str(l).unwrap();
+                assert!(row.redacted && row.date_of_birth.is_none());
                 format!(
-                    "{} {}",
-                    row["path"].as_str().unwrap().rsplit('/').next().unwrap(),
-                    row["document_key"]
+                    "{} {:?}",
+                    row.path.rsplit('/').next().unwrap(),
+                    row.document_key
                 )
             })
             .collect();
@@ -236,34 +186,28 @@ fn redaction_key_comes_from_a_file_or_the_environment() {
 fn shards_give_the_statistics_of_one_scan() {
     let dir = tempfile::tempdir().unwrap();
     let whole = dir.path().join("whole");
-    let out = run(
-        &[
+    eidscope(&[
+        &"scan",
+        &batch(),
+        &testdata("hostile"),
+        &"--out",
+        &whole,
+        &"-q",
+    ])
+    .ok();
+    let shards = dir.path().join("shards");
+    for k in ["1/2", "2/2"] {
+        eidscope(&[
             &"scan",
             &batch(),
             &testdata("hostile"),
             &"--out",
-            &whole,
+            &shards,
+            &"--shard",
+            &k,
             &"-q",
-        ],
-        None,
-    );
-    assert!(out.status.success(), "{}", stderr(&out));
-    let shards = dir.path().join("shards");
-    for k in ["1/2", "2/2"] {
-        let out = run(
-            &[
-                &"scan",
-                &batch(),
-                &testdata("hostile"),
-                &"--out",
-                &shards,
-                &"--shard",
-                &k,
-                &"-q",
-            ],
-            None,
-        );
-        assert!(out.status.success(), "{}", stderr(&out));
+        ])
+        .ok();
     }
     assert!(
         shards.join("shard-1-of-2/scan.json").is_file()
@@ -287,34 +231,35 @@ fn shards_give_the_statistics_of_one_scan() {
         assert_eq!(whole_stats, stats_json(&c));
     }
     // One shard alone is said to be partial.
-    let out = run(&[&"stats", &shards.join("shard-1-of-2")], None);
+    let err = eidscope(&[&"stats", &shards.join("shard-1-of-2")])
+        .ok()
+        .stderr();
     assert!(
-        stderr(&out).contains("shard(s) 2 of 2 are missing"),
-        "{}",
-        stderr(&out)
+        err.contains("eidscope: warning: shard(s) 2 of 2 are missing"),
+        "{err}"
     );
 }
 
 #[test]
 fn stats_over_bundles_equal_stats_over_their_scan_and_stdin_lists_work() {
     let dir = tempfile::tempdir().unwrap();
-    let out = run(
-        &[&"scan", &"-", &"--out", &dir.path(), &"-q"],
-        Some(&format!("{}\n", batch().display())),
-    );
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stderr(&out).contains("40 bundles read"), "{}", stderr(&out));
+    let err = Eidscope::new(&[&"scan", &"-", &"--out", &dir.path(), &"-q"])
+        .stdin(format!("{}\n", batch().display()))
+        .run()
+        .ok()
+        .stderr();
+    assert!(err.contains("40 bundles read"), "{err}");
     assert_eq!(
         stats_json(&[&"stats", &dir.path(), &"--json"]),
         stats_json(&[&"stats", &batch(), &"--json"])
     );
-    let csv = run(&[&"stats", &dir.path(), &"--csv", &"--by", &"status"], None);
-    assert!(
-        stdout(&csv).starts_with("status,metric,name,count,rate\n"),
-        "{}",
-        stdout(&csv)
-    );
-    let text = stdout(&run(&[&"stats", &dir.path(), &"--every", &"month"], None));
+    let csv = eidscope(&[&"stats", &dir.path(), &"--csv", &"--by", &"status"])
+        .ok()
+        .stdout();
+    assert!(csv.starts_with("status,metric,name,count,rate\n"), "{csv}");
+    let text = eidscope(&[&"stats", &dir.path(), &"--every", &"month"])
+        .ok()
+        .stdout();
     assert!(
         text.contains("bundles  40") && text.contains("groups ("),
         "{text}"
@@ -324,46 +269,43 @@ fn stats_over_bundles_equal_stats_over_their_scan_and_stdin_lists_work() {
 #[test]
 fn stats_json_of_a_seeded_batch_is_stable() {
     let dir = tempfile::tempdir().unwrap();
-    let out = run(
-        &[
-            &"scan",
-            &batch(),
-            &"--out",
-            &dir.path(),
-            &"--level",
-            &"full",
-            &"--links",
-            &"-q",
-        ],
-        None,
-    );
-    assert!(out.status.success(), "{}", stderr(&out));
+    eidscope(&[
+        &"scan",
+        &batch(),
+        &"--out",
+        &dir.path(),
+        &"--level",
+        &"full",
+        &"--links",
+        &"-q",
+    ])
+    .ok();
     let stats = stats_json(&[&"stats", &dir.path(), &"--json"]);
     // The labels say what the single-bundle findings and statuses must be.
-    let labels: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(batch().join("labels.json")).unwrap())
-            .unwrap();
-    let mut expected = std::collections::BTreeMap::<String, u64>::new();
-    for bundle in labels["bundles"].as_array().unwrap() {
-        for code in bundle["expected_findings"].as_array().unwrap() {
-            *expected
-                .entry(code.as_str().unwrap().to_owned())
-                .or_default() += 1;
-        }
+    let labels = labels(&batch());
+    let mut expected = std::collections::BTreeMap::<FindingCode, u64>::new();
+    for code in labels.bundles.iter().flat_map(|b| &b.expected_findings) {
+        *expected.entry(*code).or_default() += 1;
     }
     for (code, n) in &expected {
-        assert_eq!(stats["findings"][code].as_u64(), Some(*n), "{code}");
+        assert_eq!(
+            stats["findings"][code.as_str()].as_u64(),
+            Some(*n),
+            "{code}"
+        );
     }
     // And the batch groups what the cross-bundle findings (`--links`) must be.
-    let mut groups = std::collections::BTreeMap::<String, u64>::new();
-    for group in labels["groups"].as_array().unwrap() {
-        *groups
-            .entry(group["code"].as_str().unwrap().to_owned())
-            .or_default() += 1;
+    let mut groups = std::collections::BTreeMap::<FindingCode, u64>::new();
+    for group in &labels.groups {
+        *groups.entry(group.code).or_default() += 1;
     }
     assert!(!groups.is_empty());
     for (code, n) in &groups {
-        assert_eq!(stats["findings"][code].as_u64(), Some(*n), "{code}");
+        assert_eq!(
+            stats["findings"][code.as_str()].as_u64(),
+            Some(*n),
+            "{code}"
+        );
     }
     insta::assert_json_snapshot!("stats-seed-7-count-40", stats);
 }
@@ -388,9 +330,8 @@ fn stats_count_mismatches_as_the_finding_does() {
         std::fs::write(dir.path().join(format!("{name}.json")), process.to_string()).unwrap();
     }
     let out = dir.path().join("scan");
-    let scanned = eidscope_paths(&[&"scan", &dir.path(), &"--out", &out, &"-q"]);
-    assert_eq!(scanned.status.code(), Some(0), "{}", stderr(&scanned));
-    let stats = json(&eidscope_paths(&[&"stats", &out, &"--json"]));
+    eidscope(&[&"scan", &dir.path(), &"--out", &out, &"-q"]).ok();
+    let stats = stats_json(&[&"stats", &out, &"--json"]);
     assert_eq!(stats["status_mismatches"], 1, "{stats}");
     assert_eq!(stats["findings"]["status-mismatch"], 1, "{stats}");
 }
@@ -398,15 +339,20 @@ fn stats_count_mismatches_as_the_finding_does() {
 #[test]
 fn an_interrupted_scan_leaves_no_partial_table() {
     let out = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_eidscope"))
-        .args(["scan", "--jobs", "1", "--level", "full", "-q", "--out"])
-        .arg(out.path())
-        .arg(crate::fixture::synth_batch(60, 7))
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = Eidscope::new(&[
+        &"scan",
+        &"--jobs",
+        &"1",
+        &"--level",
+        &"full",
+        &"-q",
+        &"--out",
+        &out.path(),
+        &synth_batch(60, 7),
+    ])
+    .spawn();
     std::thread::sleep(std::time::Duration::from_millis(1500));
-    let _ = Command::new("kill")
+    let _ = std::process::Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status();
     let status = child.wait().unwrap();
@@ -415,12 +361,12 @@ fn an_interrupted_scan_leaves_no_partial_table() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert!(!names.iter().any(|n| n.ends_with(".partial")), "{names:?}");
-    if status.code() == Some(130) {
+    if status.code() == Some(i32::from(ExitStatus::Interrupted.code())) {
         // Interrupted while writing: no table at all, complete or not.
         assert!(names.iter().all(|n| !n.ends_with(".parquet")), "{names:?}");
     } else {
         // The machine was faster than the signal: then the tables are complete.
-        assert_eq!(status.code(), Some(0));
+        assert_eq!(status.code(), Some(i32::from(ExitStatus::Ok.code())));
         assert!(names.contains(&"bundles.parquet".to_owned()), "{names:?}");
     }
 }

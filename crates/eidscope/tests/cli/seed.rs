@@ -2,6 +2,7 @@
 //! verbatim in testdata/seed/, each derive to their own status, with snapshots of the report.
 
 use crate::fixture::*;
+use eidscope_model::{BundleReport, FindingCode, Reason, Status};
 
 const EXAMPLES: [&str; 4] = ["accepted", "rejected", "inconclusive", "failed"];
 
@@ -23,22 +24,24 @@ fn each_example_derives_to_its_own_status() {
     let dir = tempfile::tempdir().unwrap();
     for name in EXAMPLES {
         let zip = bundle_from_example(dir.path(), name);
-        let out = eidscope_paths(&[&"inspect", &zip, &"--json"]);
-        assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr(&out));
-        let report = json(&out);
-        assert_eq!(report["reported_status"], name, "{name}");
+        let out = eidscope(&[&"inspect", &zip, &"--json"]);
+        let report: BundleReport = out.ok().json();
+        let status = Status::parse(name);
+        assert_eq!(report.reported_status.as_ref(), Some(&status), "{name}");
         assert_eq!(
-            report["derived_status"], name,
-            "{name}: reasons {}",
-            report["reasons"]
+            report.derived_status, status,
+            "{name}: reasons {:?}",
+            report.reasons
         );
-        let codes = finding_codes(&report);
         assert!(
-            !codes.iter().any(|c| c == "status-mismatch"),
-            "{name}: {codes:?}"
+            !finding_codes(&report).contains(&FindingCode::StatusMismatch),
+            "{name}: {:?}",
+            finding_codes(&report)
         );
+        // The snapshot is of the JSON as written.
+        let json: serde_json::Value = out.json();
         with_dir_filter(dir.path(), || {
-            insta::assert_json_snapshot!(format!("seed-{name}"), report)
+            insta::assert_json_snapshot!(format!("seed-{name}"), json)
         });
     }
 }
@@ -46,27 +49,30 @@ fn each_example_derives_to_its_own_status() {
 #[test]
 fn reasons_name_the_evidence() {
     let dir = tempfile::tempdir().unwrap();
-    let reasons = |name: &str| {
-        let zip = bundle_from_example(dir.path(), name);
-        json(&eidscope_paths(&[&"inspect", &zip, &"--json"]))["reasons"].clone()
-    };
-    assert_eq!(reasons("accepted"), serde_json::json!([]));
+    let reasons = |name: &str| inspect(&bundle_from_example(dir.path(), name)).reasons;
+    assert_eq!(reasons("accepted"), []);
     assert_eq!(
         reasons("rejected"),
-        serde_json::json!(["security-check:nonExpired"])
+        [Reason::SecurityCheck("nonExpired".into())]
     );
     assert_eq!(
         reasons("inconclusive"),
-        serde_json::json!([
-            "similarity:verylow",
-            "feature-not-found:OVI 2",
-            "feature-not-found:OVI 1"
-        ])
+        [
+            Reason::Similarity(Some("verylow".into())),
+            Reason::FeatureNotFound("OVI 2".into()),
+            Reason::FeatureNotFound("OVI 1".into())
+        ]
     );
     assert_eq!(
         reasons("failed"),
-        serde_json::json!(["fail-reason:InactiveUser.Aborted", "no-ocr-data"])
+        [
+            Reason::FailReason(Some("InactiveUser.Aborted".into())),
+            Reason::NoOcrData
+        ]
     );
+    // As the contract writes them.
+    let words: Vec<String> = reasons("failed").iter().map(ToString::to_string).collect();
+    assert_eq!(words, ["fail-reason:InactiveUser.Aborted", "no-ocr-data"]);
 }
 
 #[test]
@@ -83,31 +89,20 @@ fn ocr_json_in_the_zip_reads_like_the_process_copy() {
         let zip = dir.path().join(format!("{name}-ocr.zip"));
         write_zip(&zip, &[("result/OCR.json", &ocr)]);
         let process_file = testdata(&format!("seed/{name}.json"));
-        let with_entry = json(&eidscope_paths(&[
-            &"inspect",
-            &zip,
-            &"--process",
-            &process_file,
-            &"--json",
-        ]));
-        let from_process = json(&eidscope_paths(&[
-            &"inspect",
-            &bundle_from_example(dir.path(), name),
-            &"--json",
-        ]));
-        for key in [
-            "identity",
-            "similarity_score",
-            "liveness_detected",
-            "security_checks",
-            "features",
-            "derived_status",
-            "reasons",
-            "shape",
-        ] {
-            assert_eq!(with_entry[key], from_process[key], "{name}: {key}");
-        }
-        assert_eq!(with_entry["entries"][0]["kind"], "ocr");
+        let with_entry: BundleReport =
+            eidscope(&[&"inspect", &zip, &"--process", &process_file, &"--json"])
+                .ok()
+                .json();
+        let from_process = inspect(&bundle_from_example(dir.path(), name));
+        assert_eq!(with_entry.identity, from_process.identity, "{name}");
+        assert_eq!(with_entry.similarity_score, from_process.similarity_score);
+        assert_eq!(with_entry.liveness_detected, from_process.liveness_detected);
+        assert_eq!(with_entry.security_checks, from_process.security_checks);
+        assert_eq!(with_entry.features, from_process.features);
+        assert_eq!(with_entry.derived_status, from_process.derived_status);
+        assert_eq!(with_entry.reasons, from_process.reasons);
+        assert_eq!(with_entry.shape, from_process.shape);
+        assert_eq!(with_entry.entries[0].kind, eidscope_model::EntryKind::Ocr);
     }
 }
 
@@ -115,10 +110,25 @@ fn ocr_json_in_the_zip_reads_like_the_process_copy() {
 fn the_text_summary_tells_status_reasons_and_findings() {
     let dir = tempfile::tempdir().unwrap();
     let zip = bundle_from_example(dir.path(), "inconclusive");
-    let out = eidscope_paths(&[&"inspect", &zip]);
-    assert_eq!(out.status.code(), Some(0));
-    let text = stdout(&out);
+    let text = eidscope(&[&"inspect", &zip]).ok().stdout();
     with_dir_filter(dir.path(), || {
         insta::assert_snapshot!("seed-inconclusive-text", text)
     });
+}
+
+#[test]
+fn a_report_reads_back_as_it_was_written() {
+    // Every note and reason of a report survives the trip through JSON: the model's types
+    // are the schema, both ways.
+    let dir = tempfile::tempdir().unwrap();
+    for name in EXAMPLES {
+        let out = eidscope(&[
+            &"inspect",
+            &bundle_from_example(dir.path(), name),
+            &"--json",
+        ]);
+        let report: BundleReport = out.ok().json();
+        let again = serde_json::to_string_pretty(&report).unwrap();
+        assert_eq!(format!("{again}\n"), out.stdout(), "{name}");
+    }
 }

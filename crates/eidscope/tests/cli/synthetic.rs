@@ -3,72 +3,50 @@
 //! labelled, and the reports of one bundle of each shape are snapshots.
 
 use crate::fixture::*;
-use serde_json::Value;
+use eidscope_model::{CATALOGUE, FindingCode, FindingScope, Shape, Status};
+use eidscope_synth::Labels;
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// The synthetic batch of this module.
 fn batch() -> PathBuf {
     synth_batch(60, 7)
 }
 
-fn labels() -> Value {
-    serde_json::from_slice(&std::fs::read(batch().join("labels.json")).unwrap()).unwrap()
-}
-
-fn inspect(path: &Path) -> Value {
-    let out = eidscope_paths(&[&"inspect", &path, &"--json"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}: {}",
-        path.display(),
-        stderr(&out)
-    );
-    json(&out)
-}
-
-fn codes(report: &Value) -> BTreeSet<String> {
-    finding_codes(report).into_iter().collect()
+fn batch_labels() -> Labels {
+    labels(&batch())
 }
 
 #[test]
 fn every_bundle_yields_exactly_its_labelled_findings() {
-    let labels = labels();
     let mut seen_codes = BTreeSet::new();
     let mut failures = Vec::new();
-    for label in labels["bundles"].as_array().unwrap() {
-        let path = batch().join(label["path"].as_str().unwrap());
-        let report = inspect(&path);
-        let expected: BTreeSet<String> = label["expected_findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| c.as_str().unwrap().to_owned())
-            .collect();
-        let got = codes(&report);
+    for label in batch_labels().bundles {
+        let report = inspect(&batch().join(&label.path));
+        let expected: BTreeSet<FindingCode> = label.expected_findings.iter().copied().collect();
+        let got: BTreeSet<FindingCode> = finding_codes(&report).into_iter().collect();
         if got != expected {
             failures.push(format!(
-                "{}: expected {expected:?}, got {got:?} ({})",
-                label["path"], report["findings"]
+                "{}: expected {expected:?}, got {got:?} ({:?})",
+                label.path, report.findings
             ));
         }
-        if report["derived_status"] != label["derived_status"]
-            || report["reported_status"] != label["reported_status"]
+        if report.derived_status != label.derived_status
+            || report.reported_status.as_ref() != Some(&label.reported_status)
         {
             failures.push(format!(
-                "{}: statuses reported {} derived {}, labelled {} / {}",
-                label["path"],
-                report["reported_status"],
-                report["derived_status"],
-                label["reported_status"],
-                label["derived_status"]
+                "{}: statuses reported {:?} derived {}, labelled {} / {}",
+                label.path,
+                report.reported_status,
+                report.derived_status,
+                label.reported_status,
+                label.derived_status
             ));
         }
-        if report["shape"] != label["shape"] && label["derived_status"] != "failed" {
+        if report.shape != label.shape && label.derived_status != Status::Failed {
             failures.push(format!(
-                "{}: shape {} labelled {}",
-                label["path"], report["shape"], label["shape"]
+                "{}: shape {:?} labelled {:?}",
+                label.path, report.shape, label.shape
             ));
         }
         seen_codes.extend(got);
@@ -79,12 +57,9 @@ fn every_bundle_yields_exactly_its_labelled_findings() {
         failures.len(),
         failures.join("\n")
     );
-    for spec in eidscope_model::CATALOGUE
-        .iter()
-        .filter(|s| s.scope == eidscope_model::FindingScope::Bundle)
-    {
+    for spec in CATALOGUE.iter().filter(|s| s.scope == FindingScope::Bundle) {
         assert!(
-            seen_codes.contains(spec.code.as_str()),
+            seen_codes.contains(&spec.code),
             "no synthetic bundle yields {}",
             spec.code
         );
@@ -93,19 +68,22 @@ fn every_bundle_yields_exactly_its_labelled_findings() {
 
 #[test]
 fn one_report_of_each_shape_is_stable() {
-    let labels = labels();
-    for shape in ["signicat", "eid-raw"] {
-        let label = labels["bundles"]
-            .as_array()
-            .unwrap()
+    let labels = batch_labels();
+    for shape in [Shape::Signicat, Shape::EidRaw] {
+        let label = labels
+            .bundles
             .iter()
             .find(|l| {
-                l["shape"] == shape
-                    && l["anomalies"].as_array().unwrap().is_empty()
-                    && l["derived_status"] == "accepted"
+                l.shape == Some(shape)
+                    && l.anomalies.is_empty()
+                    && l.derived_status == Status::Accepted
             })
             .unwrap_or_else(|| panic!("no clean accepted {shape} bundle"));
-        let report = inspect(&batch().join(label["path"].as_str().unwrap()));
+        // The snapshot is of the JSON as written.
+        let report: serde_json::Value =
+            eidscope(&[&"inspect", &batch().join(&label.path), &"--json"])
+                .ok()
+                .json();
         with_dir_filter(&batch(), || {
             // What the machine's FFmpeg and x264 write (encoder tag, bytes, bit rate) is
             // blanked, so that the snapshot holds on another FFmpeg build; what eidscope

@@ -1,0 +1,560 @@
+//! The HTML page: a header (counts, time span, the redaction sentence), then the sections
+//! (statuses, per week, why bundles are not accepted, findings, linked bundles), each a few
+//! charts ([`crate::svg`]) and tables. Every value from the tables is escaped
+//! ([`crate::html::escape`]); the page says no time of its own making.
+
+use crate::data::ReportData;
+use crate::html::escape;
+use crate::style::STYLE;
+use crate::svg::{self, Bar, Series};
+use crate::{
+    MAX_BARS, MAX_FILLED_WEEKS, MAX_FINDINGS, MAX_GROUP_PATHS, MAX_GROUPS, MAX_WEEKS, Redaction,
+    ReportOptions,
+};
+use chrono::NaiveDate;
+use eidscope_model::{Severity, Status, Vocabulary};
+use eidscope_tables::stats::{Block, PERIOD_KEY};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+/// The statuses the weekly chart stacks, and their colours; the rest is `other`.
+const STATUS_SERIES: [(Status, &str); 4] = [
+    (Status::Accepted, "#2e7d32"),
+    (Status::Rejected, "#c62828"),
+    (Status::Inconclusive, "#f9a825"),
+    (Status::Failed, "#616161"),
+];
+
+fn percent(rate: f64) -> String {
+    format!("{:.1} %", rate * 100.0)
+}
+
+#[allow(clippy::cast_precision_loss)] // counts far below 2^52
+fn count_bars(counts: &BTreeMap<String, u64>, rates: Option<&BTreeMap<String, f64>>) -> Vec<Bar> {
+    let mut bars: Vec<Bar> = counts
+        .iter()
+        .map(|(name, n)| Bar {
+            label: name.clone(),
+            value: *n as f64,
+            text: match rates.and_then(|r| r.get(name)) {
+                Some(rate) => format!("{n} ({})", percent(*rate)),
+                None => n.to_string(),
+            },
+        })
+        .collect();
+    // Largest first; ties by name (the map order), so the page is the same every time.
+    bars.sort_by(|a, b| b.value.total_cmp(&a.value));
+    bars
+}
+
+/// A titled bar chart of a count map (largest first, at most [`MAX_BARS`]), or a line saying
+/// there is nothing.
+fn chart(out: &mut String, title: &str, bars: Vec<Bar>, colour: &str) {
+    let _ = write!(out, "<h3>{}</h3>", escape(title));
+    if bars.is_empty() {
+        out.push_str("<p class=\"note\">None.</p>");
+        return;
+    }
+    let shown = bars.len().min(MAX_BARS);
+    out.push_str(&svg::bars(title, &bars[..shown], colour));
+    if bars.len() > shown {
+        let _ = write!(
+            out,
+            "<p class=\"note\">{} more not shown (the {shown} largest are).</p>",
+            bars.len() - shown
+        );
+    }
+}
+
+fn header(out: &mut String, data: &ReportData, options: &ReportOptions) {
+    let o = &data.stats.overall;
+    out.push_str("<h1>eidscope report</h1><dl class=\"summary\">");
+    let _ = write!(
+        out,
+        "<dt>Bundles read</dt><dd id=\"total\">{}</dd>",
+        o.total
+    );
+    let errors = o.errors.unwrap_or(0);
+    let kinds = o
+        .error_kinds
+        .iter()
+        .flatten()
+        .map(|(k, n)| format!("{} {n}", escape(k)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let _ = write!(
+        out,
+        "<dt>Unreadable inputs</dt><dd>{errors}{}</dd>",
+        if kinds.is_empty() {
+            String::new()
+        } else {
+            format!(" ({kinds})")
+        }
+    );
+    let span = match data.span {
+        Some((a, b)) => format!(
+            "{} to {}",
+            a.format("%Y-%m-%d %H:%M UTC"),
+            b.format("%Y-%m-%d %H:%M UTC")
+        ),
+        None => "no bundle has a creation time".to_owned(),
+    };
+    let _ = write!(out, "<dt>Created</dt><dd>{span}</dd>");
+    if data.stats.duplicate_bundles > 0 {
+        let _ = write!(
+            out,
+            "<dt>Repeated bundles</dt><dd>{} row(s) repeat a bundle already counted (same SHA-256) and are counted again</dd>",
+            data.stats.duplicate_bundles
+        );
+    }
+    out.push_str("</dl>");
+    let class = if options.redaction == Redaction::Redacted {
+        "redaction redacted"
+    } else {
+        "redaction"
+    };
+    let _ = write!(
+        out,
+        "<p class=\"{class}\">{}</p>",
+        escape(options.redaction.sentence())
+    );
+}
+
+fn statuses(out: &mut String, o: &Block) {
+    out.push_str("<h2>Statuses</h2>");
+    chart(
+        out,
+        "Status (reported where known, else derived)",
+        count_bars(&o.status, Some(&o.status_rate)),
+        "#1565c0",
+    );
+    chart(
+        out,
+        "Reported status",
+        count_bars(&o.reported_status, None),
+        "#5c6bc0",
+    );
+    chart(
+        out,
+        "Derived status",
+        count_bars(&o.derived_status, None),
+        "#26a69a",
+    );
+    let _ = write!(
+        out,
+        "<p>Status mismatches (reported differs from what the evidence implies): <strong>{}</strong> ({} of the bundles with a reported status).</p>",
+        o.status_mismatches,
+        percent(o.status_mismatch_rate)
+    );
+}
+
+fn weekly(out: &mut String, data: &ReportData) {
+    out.push_str("<h2>Per week</h2>");
+    let (by_week, undated) = blocks_by_week(data);
+    let Some(weeks) = weeks_drawn(&by_week) else {
+        out.push_str("<p class=\"note\">No bundle has a creation time.</p>");
+        return;
+    };
+    // A hostile or very long span: the latest weeks only, so the page stays small.
+    let hidden = weeks.len().saturating_sub(MAX_WEEKS);
+    let weeks = &weeks[hidden..];
+    let (series, rows) = week_series_and_rows(weeks, &by_week);
+    let periods: Vec<String> = weeks.iter().map(ToString::to_string).collect();
+    out.push_str(&svg::stacked(
+        "Bundles per ISO week (named by its Monday) and status",
+        &periods,
+        &series,
+    ));
+    if hidden > 0 {
+        let _ = write!(
+            out,
+            "<p class=\"note\">{hidden} earlier week(s) are not shown (the latest {MAX_WEEKS} are).</p>"
+        );
+    }
+    if undated > 0 {
+        let _ = write!(
+            out,
+            "<p class=\"note\">{undated} bundle(s) without a creation time are not in this chart.</p>"
+        );
+    }
+    out.push_str("<details><summary>The weeks as a table</summary><table><thead><tr><th>Week of</th><th>Bundles</th><th>Accepted</th><th>Rejected</th><th>Inconclusive</th><th>Failed</th><th>Other</th><th>Rejection rate</th></tr></thead><tbody>");
+    out.push_str(&rows);
+    out.push_str("</tbody></table></details>");
+}
+
+/// The statistics of each week (by its Monday), and how many bundles have no creation time.
+fn blocks_by_week(data: &ReportData) -> (BTreeMap<NaiveDate, &Block>, u64) {
+    let mut by_week: BTreeMap<NaiveDate, &Block> = BTreeMap::new();
+    let mut undated = 0;
+    for group in data.stats.groups.as_deref().unwrap_or(&[]) {
+        let week = group
+            .key
+            .get(PERIOD_KEY)
+            .and_then(|v| v.as_str())
+            .and_then(|s| s.parse::<NaiveDate>().ok());
+        match week {
+            Some(week) => {
+                by_week.insert(week, &group.stats);
+            }
+            None => undated += group.stats.total,
+        }
+    }
+    (by_week, undated)
+}
+
+/// The weeks to draw: every week from the first to the last (empty ones too) when the span is
+/// at most [`MAX_FILLED_WEEKS`], else the weeks with bundles; `None` without any week.
+fn weeks_drawn(by_week: &BTreeMap<NaiveDate, &Block>) -> Option<Vec<NaiveDate>> {
+    let first = *by_week.keys().next()?;
+    let last = *by_week.keys().next_back()?;
+    Some(if (last - first).num_weeks() <= MAX_FILLED_WEEKS {
+        std::iter::successors(Some(first), |w| {
+            w.checked_add_signed(chrono::Duration::weeks(1))
+        })
+        .take_while(|w| *w <= last)
+        .collect()
+    } else {
+        by_week.keys().copied().collect()
+    })
+}
+
+/// The stacked series of the chart (one per status, then `other`) and the rows of the table.
+fn week_series_and_rows(
+    weeks: &[NaiveDate],
+    by_week: &BTreeMap<NaiveDate, &Block>,
+) -> (Vec<Series>, String) {
+    let mut series: Vec<Series> = STATUS_SERIES
+        .iter()
+        .map(|(status, colour)| Series {
+            name: status.as_str().to_owned(),
+            colour,
+            values: Vec::with_capacity(weeks.len()),
+        })
+        .collect();
+    series.push(Series {
+        name: "other".to_owned(),
+        colour: "#90a4ae",
+        values: Vec::with_capacity(weeks.len()),
+    });
+    let mut rows = String::new();
+    for week in weeks {
+        let block = by_week.get(week);
+        let get = |s: &Status| {
+            block
+                .and_then(|b| b.status.get(s.as_str()))
+                .copied()
+                .unwrap_or_default()
+        };
+        let total = block.map_or(0, |b| b.total);
+        let named: u64 = STATUS_SERIES.iter().map(|(s, _)| get(s)).sum();
+        for (k, (status, _)) in STATUS_SERIES.iter().enumerate() {
+            series[k].values.push(get(status));
+        }
+        series[STATUS_SERIES.len()]
+            .values
+            .push(total.saturating_sub(named));
+        if let Some(b) = block {
+            let _ = write!(
+                rows,
+                "<tr><td>{week}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                b.total,
+                get(&Status::Accepted),
+                get(&Status::Rejected),
+                get(&Status::Inconclusive),
+                get(&Status::Failed),
+                total.saturating_sub(named),
+                b.status_rate
+                    .get(Status::Rejected.as_str())
+                    .map_or_else(|| percent(0.0), |r| percent(*r)),
+            );
+        }
+    }
+    (series, rows)
+}
+
+fn evidence(out: &mut String, o: &Block) {
+    out.push_str("<h2>Why bundles are not accepted</h2>");
+    chart(
+        out,
+        "Security-check failures (bundles)",
+        count_bars(&o.security_check_failures, None),
+        "#c62828",
+    );
+    chart(
+        out,
+        "Checks failing together (bundles with exactly these failing)",
+        count_bars(&o.check_failure_combinations, None),
+        "#ef6c00",
+    );
+    chart(
+        out,
+        "Similarity (face match level)",
+        count_bars(&o.similarity, None),
+        "#6a1b9a",
+    );
+    #[allow(clippy::cast_precision_loss)]
+    let mut features: Vec<Bar> = o
+        .feature_not_found_rate
+        .iter()
+        .map(|(name, rate)| Bar {
+            label: name.clone(),
+            value: *rate,
+            text: format!(
+                "{} ({})",
+                o.feature_not_found.get(name).copied().unwrap_or(0),
+                percent(*rate)
+            ),
+        })
+        .collect();
+    features.sort_by(|a, b| b.value.total_cmp(&a.value));
+    chart(
+        out,
+        "Feature not found (share of the bundles listing the feature)",
+        features,
+        "#00838f",
+    );
+    chart(
+        out,
+        "Fail reasons (failReason.type)",
+        count_bars(&o.fail_reasons, None),
+        "#4e342e",
+    );
+}
+
+fn findings_section(out: &mut String, data: &ReportData) {
+    let o = &data.stats.overall;
+    out.push_str("<h2>Findings</h2>");
+    chart(
+        out,
+        "Findings per code",
+        count_bars(&o.findings, None),
+        "#ad1457",
+    );
+    let mut severities = count_bars(&o.findings_by_severity, None);
+    severities.sort_by_key(|b| {
+        Severity::ALL
+            .iter()
+            .position(|s| s.as_str() == b.label)
+            .unwrap_or(Severity::ALL.len())
+    });
+    chart(out, "Findings per severity", severities, "#ad1457");
+
+    let _ = write!(
+        out,
+        "<h3>High and medium findings</h3><p>{} finding(s) of severity high or medium.",
+        data.findings.len()
+    );
+    if data.findings.len() > MAX_FINDINGS {
+        let _ = write!(
+            out,
+            " The first {MAX_FINDINGS} are listed (high first, then by code and path); the scan's findings table holds them all."
+        );
+    }
+    out.push_str("</p>");
+    if data.findings.is_empty() {
+        return;
+    }
+    out.push_str("<table><thead><tr><th>Severity</th><th>Code</th><th>Bundle</th><th>Message</th></tr></thead><tbody>");
+    for f in data.findings.iter().take(MAX_FINDINGS) {
+        let severity = f.severity.as_str();
+        let _ = write!(
+            out,
+            "<tr><td class=\"sev-{severity}\">{severity}</td><td>{}</td><td class=\"path\">{}</td><td>{}</td></tr>",
+            f.code,
+            escape(&f.path),
+            escape(&f.message)
+        );
+    }
+    out.push_str("</tbody></table>");
+}
+
+fn links_section(out: &mut String, data: &ReportData) {
+    let _ = write!(
+        out,
+        "<h2>Linked bundles</h2><p>{} linked group(s): the same document under different identities, the same or a near-identical picture under different identities, or one document tried again and again (default rules of <code>eidscope links</code>).",
+        data.links.len()
+    );
+    if data.links.len() > MAX_GROUPS {
+        let _ = write!(out, " The first {MAX_GROUPS} are listed.");
+    }
+    out.push_str("</p>");
+    if data.links.is_empty() {
+        return;
+    }
+    out.push_str("<table><thead><tr><th>Code</th><th>Severity</th><th>Key</th><th>Bundles</th><th>Message</th></tr></thead><tbody>");
+    for link in data.links.iter().take(MAX_GROUPS) {
+        let mut paths = link
+            .paths
+            .iter()
+            .take(MAX_GROUP_PATHS)
+            .map(|p| escape(p))
+            .collect::<Vec<_>>()
+            .join("<br>");
+        if link.paths.len() > MAX_GROUP_PATHS {
+            let _ = write!(paths, "<br>and {} more", link.paths.len() - MAX_GROUP_PATHS);
+        }
+        let severity = link.severity.as_str();
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td class=\"sev-{severity}\">{severity}</td><td class=\"path\">{}</td><td class=\"path\">{paths}</td><td>{}</td></tr>",
+            link.code.as_str(),
+            escape(&link.key),
+            escape(&link.message)
+        );
+    }
+    out.push_str("</tbody></table>");
+}
+
+/// The page for computed data: one HTML document, with the style embedded and the charts as
+/// inline SVG.
+pub fn render_data(data: &ReportData, options: &ReportOptions) -> String {
+    let mut out = String::with_capacity(64 * 1024);
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>eidscope report</title><style>{STYLE}</style></head><body>"
+    );
+    header(&mut out, data, options);
+    let o = &data.stats.overall;
+    if o.total == 0 {
+        out.push_str(
+            "<p class=\"empty\">Nothing to report: the inputs hold no readable bundle.</p>",
+        );
+    } else {
+        statuses(&mut out, o);
+        weekly(&mut out, data);
+        evidence(&mut out, o);
+        findings_section(&mut out, data);
+        links_section(&mut out, data);
+    }
+    let _ = writeln!(
+        out,
+        "<footer>Generated by {}. Statistics as <code>eidscope stats --every week</code> computes them; linked groups as <code>eidscope links</code> finds them with its defaults.</footer></body></html>",
+        escape(&options.generator)
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::FindingLine;
+    use crate::render;
+    use eidscope_model::LinkFinding;
+    use eidscope_tables::ScanTables;
+    use eidscope_tables::stats;
+
+    fn options() -> ReportOptions {
+        ReportOptions {
+            redaction: Redaction::NotRedacted,
+            generator: "eidscope test".to_owned(),
+        }
+    }
+
+    #[test]
+    fn empty_tables_render_a_page_saying_there_is_nothing() {
+        let tables = ScanTables::empty().unwrap();
+        let page = render(&tables, &options()).unwrap();
+        assert!(page.starts_with("<!DOCTYPE html>"));
+        assert!(page.trim_end().ends_with("</html>"));
+        assert!(page.contains("Nothing to report"));
+        assert!(page.contains("<dd id=\"total\">0</dd>"));
+        assert!(page.contains("Not redacted"));
+        assert!(!page.contains("<script"));
+        assert!(!page.contains("http://") && !page.contains("https://"));
+    }
+
+    #[test]
+    fn redaction_of_the_sources() {
+        assert_eq!(Redaction::of([]), Redaction::NotRedacted);
+        assert_eq!(Redaction::of([true, true]), Redaction::Redacted);
+        assert_eq!(Redaction::of([false]), Redaction::NotRedacted);
+        assert_eq!(Redaction::of([true, false]), Redaction::Mixed);
+    }
+
+    fn hostile_data() -> ReportData {
+        let hostile = "</script><script>alert(1)</script>\"><img src=x onerror=alert(1)>";
+        let tables = ScanTables::empty().unwrap();
+        let mut data = ReportData::compute(&tables).unwrap();
+        let o = &mut data.stats.overall;
+        o.total = 3;
+        o.status.insert(hostile.to_owned(), 3);
+        o.status_rate.insert(hostile.to_owned(), 1.0);
+        o.security_check_failures.insert(hostile.to_owned(), 2);
+        o.feature_not_found.insert(hostile.to_owned(), 1);
+        o.feature_not_found_rate.insert(hostile.to_owned(), 0.5);
+        o.fail_reasons.insert(hostile.to_owned(), 1);
+        o.findings.insert("status-mismatch".to_owned(), 1);
+        data.findings.push(FindingLine {
+            severity: eidscope_model::Severity::High,
+            code: eidscope_model::FindingCode::StatusMismatch,
+            path: format!("{hostile}.zip"),
+            message: hostile.to_owned(),
+        });
+        data.links.push(LinkFinding {
+            code: eidscope_model::FindingCode::DocumentReuse,
+            severity: eidscope_model::Severity::High,
+            paths: vec![hostile.to_owned(), "b.zip".to_owned()],
+            key: hostile.to_owned(),
+            message: hostile.to_owned(),
+        });
+        data
+    }
+
+    #[test]
+    fn hostile_strings_are_escaped_everywhere() {
+        let page = render_data(&hostile_data(), &options());
+        assert!(!page.contains("<script"), "a script tag got through");
+        assert!(!page.contains("</script>"));
+        assert!(!page.contains("<img"));
+        assert!(!page.contains("onerror=alert(1)>"));
+        assert!(page.contains("&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;"));
+        assert!(page.contains("&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"));
+        // The path, the key and the message of the link all appear, escaped.
+        assert!(page.matches("&lt;img src=x").count() >= 6);
+    }
+
+    #[test]
+    fn weeks_are_filled_and_capped() {
+        let tables = ScanTables::empty().unwrap();
+        let mut data = ReportData::compute(&tables).unwrap();
+        data.stats.overall.total = 600;
+        let monday = chrono::NaiveDate::from_ymd_opt(2000, 1, 3).unwrap();
+        let group = |week: chrono::NaiveDate| {
+            let mut stats = Block::default();
+            stats.total = 1;
+            stats.status.insert("rejected".to_owned(), 1);
+            stats::Group {
+                key: [(PERIOD_KEY.to_owned(), week.to_string().into())]
+                    .into_iter()
+                    .collect(),
+                stats,
+            }
+        };
+        // Two weeks apart: the gap week is drawn empty.
+        data.stats.groups = Some(vec![
+            group(monday),
+            group(monday + chrono::Duration::weeks(2)),
+        ]);
+        let page = render_data(&data, &options());
+        assert!(page.contains("2000-01-10: none"), "the empty week is drawn");
+        // 600 weeks two weeks apart span 1198 weeks: only weeks with bundles, the latest 520.
+        data.stats.groups = Some(
+            (0..600)
+                .map(|k| group(monday + chrono::Duration::weeks(2 * k)))
+                .collect(),
+        );
+        let page = render_data(&data, &options());
+        assert!(page.contains("80 earlier week(s) are not shown"));
+        assert!(!page.contains(&format!("<td>{monday}</td>")));
+        assert!(!page.contains("2000-01-10: none"));
+    }
+
+    #[test]
+    fn the_page_is_the_same_every_time() {
+        let data = hostile_data();
+        assert_eq!(
+            render_data(&data, &options()),
+            render_data(&data, &options())
+        );
+    }
+}
