@@ -4,14 +4,15 @@
 #   make test   fmt, clippy (-D warnings) and every test
 #   make bench  eidscope scan against a plain-Python script and the floors (benches/RESULTS.md)
 # Both install the Debian packages the build needs (FFmpeg development libraries, libclang,
-# pkg-config, mold) with apt-get when they are missing.
+# pkg-config, mold) and the tests need (chromium: the report is loaded in a real browser) with
+# apt-get when they are missing.
 
 SHELL := /bin/bash
 CARGO ?= cargo
 DEMO_DIR ?= demo-out
 APT_PACKAGES := pkg-config clang libclang-dev mold libturbojpeg0-dev \
 	libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev \
-	libavfilter-dev libavdevice-dev
+	libavfilter-dev libavdevice-dev chromium
 
 .PHONY: deps demo test fmt lint unit build findings-doc clean-demo bench bench-tools bench-hot bench-scaling
 

@@ -21,7 +21,7 @@ pub mod video;
 
 pub use decode::decode_image;
 pub use image_info::analyse_image;
-pub use overlay::{OverlayHeader, contact_sheet, render_side};
+pub use overlay::{OverlayHeader, Tile, TileContent, contact_sheet, render_side};
 
 /// Why a media operation failed. The message is one line, fit for a user.
 #[derive(Debug, thiserror::Error)]

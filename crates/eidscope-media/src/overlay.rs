@@ -1,15 +1,20 @@
 //! Pictures for a human reviewer: the feature boxes of one document side drawn on its image
-//! ([`render_side`]) and all pictures of a bundle side by side ([`contact_sheet`]).
+//! ([`render_side`]) and all pictures of a bundle on one sheet ([`contact_sheet`]), the
+//! document overlay the largest.
 //!
 //! Box style tells the provider's verdict: found is solid green, not found dashed red, unknown
 //! dashed amber. A box edge that runs past the image is drawn dashed magenta along the image
 //! border and the box gets an `OUT` tag. Features without a drawable box (none, zero size,
 //! wholly outside, or a side that names no image) are not drawn but listed in the legend below
 //! the image, with every other feature of the side. The header band shows the similarity level,
-//! liveness and both statuses. Text is the `font8x8` bitmap font, so the output is identical on
+//! liveness and both statuses. Labels never cover each other: each takes the first free place
+//! near its box (above, inside, below). Text is the `font8x8` bitmap font, so the output is identical on
 //! every machine (the golden tests rely on it). Nothing here judges: the findings do.
 
 mod canvas;
+mod sheet;
+
+pub use sheet::{LEAD_HEIGHT, Tile, TileContent, contact_sheet};
 
 use canvas::{GLYPH, Stroke, fill, fit, horizontal, text, text_width, vertical};
 use eidscope_model::{BoundingBox, EntryKind, Feature};
@@ -33,7 +38,7 @@ pub struct OverlayHeader {
 
 /// Images larger than this (either side) are scaled down before drawing.
 pub const MAX_IMAGE_SIDE: u32 = 1600;
-/// The height every contact-sheet tile is scaled to.
+/// The height every contact-sheet tile but the lead is scaled to.
 pub const TILE_HEIGHT: u32 = 240;
 /// A contact sheet shows at most this many tiles.
 pub const MAX_TILES: usize = 64;
@@ -142,6 +147,9 @@ pub fn render_side(
             );
         }
     }
+    // Labels never cover each other: each takes the first free place near its box.
+    let mut placed = Vec::new();
+    let image_area = (header_height, header_height + i64::from(base.height()));
     for item in &order {
         if let Placement::Drawn(rect, clip) = item.placement {
             let name = &item.feature.name;
@@ -150,62 +158,17 @@ pub fn render_side(
                 &mut canvas,
                 &layout,
                 rect,
-                header_height,
+                image_area,
                 name,
                 colour,
                 clip.any(),
+                &mut placed,
             );
         }
     }
     draw_header(&mut canvas, &layout, header);
     let legend_top = header_height + i64::from(base.height());
     draw_legend(&mut canvas, &layout, legend_top, side, &items);
-    canvas
-}
-
-/// Puts the pictures side by side, each scaled to [`TILE_HEIGHT`] and labelled above (at most
-/// [`MAX_TILES`]; extreme aspect ratios are squeezed to four times the height).
-pub fn contact_sheet(tiles: &[(String, DynamicImage)]) -> RgbImage {
-    const GAP: u32 = 8;
-    const SCALE: u32 = 2;
-    let label_height = (GLYPH + 4) * SCALE;
-    let scaled: Vec<(&str, RgbImage)> = tiles
-        .iter()
-        .take(MAX_TILES)
-        .map(|(label, image)| (label.as_str(), to_tile(image)))
-        .collect();
-    if scaled.is_empty() {
-        let mut canvas = RgbImage::from_pixel(MIN_CANVAS_WIDTH, 40, BACKGROUND);
-        text(&mut canvas, 8, 12, SCALE, DIM, "no images");
-        return canvas;
-    }
-    let width = scaled
-        .iter()
-        .map(|(_, tile)| tile.width() + GAP)
-        .sum::<u32>()
-        + GAP;
-    let height = GAP + label_height + TILE_HEIGHT + GAP;
-    let mut canvas = RgbImage::from_pixel(width, height, BACKGROUND);
-    let mut x = GAP;
-    for (label, tile) in &scaled {
-        let chars = (tile.width() / (GLYPH * SCALE)).max(1) as usize;
-        let top = i64::from(GAP);
-        text(
-            &mut canvas,
-            i64::from(x),
-            top,
-            SCALE,
-            TEXT,
-            &fit(label, chars),
-        );
-        imageops::replace(
-            &mut canvas,
-            tile,
-            i64::from(x),
-            top + i64::from(label_height),
-        );
-        x += tile.width() + GAP;
-    }
     canvas
 }
 
@@ -244,15 +207,6 @@ fn fit_within(image: &DynamicImage, max_side: u32) -> RgbImage {
     } else {
         image.to_rgb8()
     }
-}
-
-fn to_tile(image: &DynamicImage) -> RgbImage {
-    let (w, h) = (u64::from(image.width()), u64::from(image.height().max(1)));
-    let width = (w * u64::from(TILE_HEIGHT) + h / 2) / h;
-    let width = u32::try_from(width.clamp(1, u64::from(4 * TILE_HEIGHT))).unwrap_or(TILE_HEIGHT);
-    image
-        .resize_exact(width, TILE_HEIGHT, FilterType::Triangle)
-        .to_rgb8()
 }
 
 /// Maps a provider box (source pixels) to the drawn image, or says why it cannot be drawn.
@@ -331,14 +285,53 @@ fn draw_box(
     vertical(canvas, r.x1 - t, y0, y1, pick(clip.right));
 }
 
+/// A label's rectangle on the canvas: x, y, width, height.
+type LabelRect = (i64, i64, i64, i64);
+
+fn overlaps(a: LabelRect, b: LabelRect) -> bool {
+    a.0 < b.0 + b.2 && b.0 < a.0 + a.2 && a.1 < b.1 + b.3 && b.1 < a.1 + a.3
+}
+
+/// Where a label of `width` x `height` goes: above the box, else just inside its top edge,
+/// below it, inside its bottom edge, then further above or below, line by line; the first
+/// place within `area` (top and bottom of the image) that no label in `placed` covers. When
+/// every place is taken, the first candidate.
+fn label_place(
+    r: Rect,
+    top: i64,
+    area: (i64, i64),
+    size: (i64, i64, i64),
+    placed: &[LabelRect],
+) -> (i64, i64) {
+    let (width, height, t) = size;
+    let x = r.x0.max(0);
+    let above = r.y0 + top - height;
+    let below = r.y1 + top;
+    let mut candidates = vec![above, r.y0 + top + t, below, below - t - height];
+    for k in 1..=6 {
+        candidates.push(above - k * height);
+        candidates.push(below + k * height);
+    }
+    let fits = |y: i64| y >= area.0 && y + height <= area.1;
+    candidates
+        .iter()
+        .copied()
+        .filter(|y| fits(*y))
+        .find(|y| !placed.iter().any(|p| overlaps(*p, (x, *y, width, height))))
+        .or_else(|| candidates.iter().copied().find(|y| fits(*y)))
+        .map_or((x, r.y0 + top + t), |y| (x, y))
+}
+
+#[allow(clippy::too_many_arguments)] // the canvas, where, what and what is already there
 fn draw_label(
     canvas: &mut RgbImage,
     layout: &Layout,
     r: Rect,
-    top: i64,
+    (top, bottom): (i64, i64),
     name: &str,
     colour: Rgb<u8>,
     out: bool,
+    placed: &mut Vec<LabelRect>,
 ) {
     let s = layout.scale;
     let label = fit(name, 24);
@@ -351,15 +344,13 @@ fn draw_label(
         0
     };
     let t = i64::from(layout.stroke);
-    // Above the box when there is room inside the image, else just inside its top edge.
-    let y = if r.y0 + top - height >= top {
-        r.y0 + top - height
-    } else {
-        r.y0 + top + t
+    let width = name_width + tag_width;
+    let r = Rect {
+        x0: r.x0.min(i64::from(layout.width) - width).max(0),
+        ..r
     };
-    let x =
-        r.x0.min(i64::from(layout.width) - name_width - tag_width)
-            .max(0);
+    let (x, y) = label_place(r, top, (top, bottom), (width, height, t), placed);
+    placed.push((x, y, width, height));
     fill(canvas, x, y, name_width, height, colour);
     text(
         canvas,
@@ -540,5 +531,33 @@ fn legend_note(placement: &Placement) -> (String, Rgb<u8>) {
         Placement::BadBox => (" - empty box".into(), DIM),
         Placement::Unplaced(Some(side)) => (format!(" - side '{side}'?"), DIM),
         Placement::Unplaced(None) => (" - no side".into(), DIM),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_of_boxes_at_one_place_do_not_collide() {
+        let r = Rect {
+            x0: 100,
+            y0: 100,
+            x1: 300,
+            y1: 200,
+        };
+        let mut placed: Vec<LabelRect> = Vec::new();
+        for _ in 0..6 {
+            let (x, y) = label_place(r, 40, (40, 640), (120, 20, 2), &placed);
+            let rect = (x, y, 120, 20);
+            assert!(
+                placed.iter().all(|p| !overlaps(*p, rect)),
+                "{placed:?} {rect:?}"
+            );
+            assert!(y >= 40 && y + 20 <= 640);
+            placed.push(rect);
+        }
+        // The first goes above its box.
+        assert_eq!(placed[0], (100, 120, 120, 20));
     }
 }

@@ -5,8 +5,8 @@
 
 use eidscope_media::MediaError;
 use eidscope_media::video::{
-    FROZEN_MOTION_THRESHOLD, MIN_CAPTURE_SECONDS, VideoLimits, encode_mp4, is_frozen, is_too_short,
-    probe_video,
+    FROZEN_MOTION_THRESHOLD, MIN_CAPTURE_SECONDS, StripFrame, VideoLimits, encode_mp4, is_frozen,
+    is_too_short, probe_video,
 };
 use eidscope_model::VideoInfo;
 use image::{Rgb, RgbImage};
@@ -114,7 +114,7 @@ fn numbered_clip(frames: usize) -> Vec<RgbImage> {
         .collect()
 }
 
-fn probe(bytes: &[u8], strip_frames: usize) -> (VideoInfo, Vec<RgbImage>) {
+fn probe(bytes: &[u8], strip_frames: usize) -> (VideoInfo, Vec<StripFrame>) {
     probe_video("video.mp4", bytes, &VideoLimits::default(), strip_frames)
 }
 
@@ -279,14 +279,26 @@ fn frame_strip_returns_evenly_spaced_frames_of_the_right_size() {
     let (info, strip) = probe(&encoded(&numbered_clip(30)), 4);
     assert_eq!(info.error, None);
     assert_eq!(strip.len(), 4);
-    for picture in &strip {
-        assert_eq!(picture.dimensions(), (WIDTH, HEIGHT));
+    for frame in &strip {
+        assert_eq!(frame.picture.dimensions(), (WIDTH, HEIGHT));
     }
+    // Each frame carries its time: index over the frame rate, as the label says.
+    let times: Vec<f64> = strip.iter().map(|f| f.seconds.expect("a time")).collect();
+    for (time, index) in times.iter().zip([0.0, 9.0, 19.0, 29.0]) {
+        assert!(
+            (time - index / f64::from(FPS)).abs() < 1e-3,
+            "times {times:?}"
+        );
+    }
+    assert_eq!(
+        strip[1].label(2),
+        format!("video {:.2} s", 9.0 / f64::from(FPS))
+    );
     // Frames 0, 9, 19 and 29: levels 0, 72, 152 and 232 (give or take the lossy round trip).
     let levels: Vec<f64> = strip
         .iter()
-        .map(|picture| {
-            let sum: u64 = picture.pixels().map(|p| u64::from(p.0[1])).sum();
+        .map(|frame| {
+            let sum: u64 = frame.picture.pixels().map(|p| u64::from(p.0[1])).sum();
             #[allow(clippy::cast_precision_loss)]
             let mean = sum as f64 / f64::from(WIDTH * HEIGHT);
             mean

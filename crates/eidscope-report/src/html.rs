@@ -24,6 +24,24 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// Escapes `text` like [`escape`] and shows the Markdown code spans of the catalogue's and
+/// the rules' sentences (`` `nonExpired` ``) as `<code>` rather than as raw backticks; an
+/// unpaired backtick is dropped.
+pub fn prose(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let pieces: Vec<&str> = text.split('`').collect();
+    let paired = pieces.len() % 2 == 1;
+    for (k, piece) in pieces.iter().enumerate() {
+        let last = k + 1 == pieces.len();
+        if k % 2 == 1 && (paired || !last) {
+            let _ = write!(out, "<code>{}</code>", escape(piece));
+        } else {
+            out.push_str(&escape(piece));
+        }
+    }
+    out
+}
+
 /// The first `max` characters of `text` (with `…` when cut), not yet escaped.
 pub fn shorten(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
@@ -55,6 +73,17 @@ mod tests {
     fn control_characters_are_shown() {
         assert_eq!(escape("a\u{1b}[2Jb"), "a\\u{1b}[2Jb");
         assert_eq!(escape("plain text"), "plain text");
+    }
+
+    #[test]
+    fn prose_shows_code_spans_without_backticks() {
+        assert_eq!(
+            prose("the `nonExpired` check <b>"),
+            "the <code>nonExpired</code> check &lt;b&gt;"
+        );
+        assert_eq!(prose("odd ` tick"), "odd  tick");
+        assert_eq!(prose("`<x>`"), "<code>&lt;x&gt;</code>");
+        assert!(!prose("a `b` c `d").contains('`'));
     }
 
     #[test]

@@ -11,19 +11,22 @@
 
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+mod cases;
 mod data;
 pub mod html;
+pub mod level;
 mod page;
+mod script;
 mod style;
 pub mod svg;
 
-pub use data::{FindingLine, ReportData};
+pub use data::{BREAKDOWNS, Case, FindingLine, Picture, Pictures, ReportData};
 pub use page::render_data;
 
 use eidscope_tables::{ScanTables, TablesError};
 
-/// At most this many high and medium findings are listed; the page says how many were left out.
-pub const MAX_FINDINGS: usize = 500;
+/// At most this many flagged bundles are listed (the worst); the page says how many were left out.
+pub const MAX_CASES: usize = 500;
 /// At most this many linked groups are listed.
 pub const MAX_GROUPS: usize = 500;
 /// At most this many paths are listed per linked group.

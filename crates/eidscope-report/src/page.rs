@@ -3,17 +3,21 @@
 //! charts ([`crate::svg`]) and tables. Every value from the tables is escaped
 //! ([`crate::html::escape`]); the page says no time of its own making.
 
-use crate::data::ReportData;
-use crate::html::escape;
+use crate::cases::{case_id, cases_section, group_id};
+use crate::data::{BREAKDOWNS, ReportData};
+use crate::html::{escape, prose};
+use crate::level::checks_not_run;
+use crate::script::SCRIPT;
 use crate::style::STYLE;
 use crate::svg::{self, Bar, Series};
 use crate::{
-    MAX_BARS, MAX_FILLED_WEEKS, MAX_FINDINGS, MAX_GROUP_PATHS, MAX_GROUPS, MAX_WEEKS, Redaction,
+    MAX_BARS, MAX_CASES, MAX_FILLED_WEEKS, MAX_GROUP_PATHS, MAX_GROUPS, MAX_WEEKS, Redaction,
     ReportOptions,
 };
 use chrono::NaiveDate;
-use eidscope_model::{Severity, Status, Vocabulary};
-use eidscope_tables::stats::{Block, PERIOD_KEY};
+use eidscope_model::{FindingCode, Status, Vocabulary};
+use eidscope_pipeline::Level;
+use eidscope_tables::stats::{self, Block, PERIOD_KEY};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -107,7 +111,25 @@ fn header(out: &mut String, data: &ReportData, options: &ReportOptions) {
             data.stats.duplicate_bundles
         );
     }
+    if let Some(lowest) = data.levels.iter().next() {
+        let missing = checks_not_run(*lowest).len();
+        let _ = write!(
+            out,
+            "<dt>Scan level</dt><dd><a href=\"#level\">{}</a>{}</dd>",
+            data.levels
+                .iter()
+                .map(|l| level_name(*l))
+                .collect::<Vec<_>>()
+                .join(" and "),
+            if missing > 0 {
+                format!(" ({missing} checks could not run)")
+            } else {
+                String::new()
+            }
+        );
+    }
     out.push_str("</dl>");
+    out.push_str("<nav><a href=\"#triage\">Cases</a> · <a href=\"#links\">Linked bundles</a> · <a href=\"#statuses\">Statuses</a> · <a href=\"#weeks\">Per week</a> · <a href=\"#breakdowns\">By country and document type</a> · <a href=\"#why\">Why not accepted</a> · <a href=\"#findings\">Findings</a> · <a href=\"#level\">Scan level</a></nav>");
     let class = if options.redaction == Redaction::Redacted {
         "redaction redacted"
     } else {
@@ -121,35 +143,23 @@ fn header(out: &mut String, data: &ReportData, options: &ReportOptions) {
 }
 
 fn statuses(out: &mut String, o: &Block) {
-    out.push_str("<h2>Statuses</h2>");
+    out.push_str("<h2 id=\"statuses\">Statuses</h2>");
     chart(
         out,
         "Status (reported where known, else derived)",
         count_bars(&o.status, Some(&o.status_rate)),
         "#1565c0",
     );
-    chart(
-        out,
-        "Reported status",
-        count_bars(&o.reported_status, None),
-        "#5c6bc0",
-    );
-    chart(
-        out,
-        "Derived status",
-        count_bars(&o.derived_status, None),
-        "#26a69a",
-    );
     let _ = write!(
         out,
-        "<p>Status mismatches (reported differs from what the evidence implies): <strong>{}</strong> ({} of the bundles with a reported status).</p>",
+        "<p>Status mismatches (reported differs from what the evidence implies): <strong>{}</strong> ({} of the bundles with a reported status); the triage table marks them with ≠.</p>",
         o.status_mismatches,
         percent(o.status_mismatch_rate)
     );
 }
 
 fn weekly(out: &mut String, data: &ReportData) {
-    out.push_str("<h2>Per week</h2>");
+    out.push_str("<h2 id=\"weeks\">Per week</h2>");
     let (by_week, undated) = blocks_by_week(data);
     let Some(weeks) = weeks_drawn(&by_week) else {
         out.push_str("<p class=\"note\">No bundle has a creation time.</p>");
@@ -273,7 +283,7 @@ fn week_series_and_rows(
 }
 
 fn evidence(out: &mut String, o: &Block) {
-    out.push_str("<h2>Why bundles are not accepted</h2>");
+    out.push_str("<h2 id=\"why\">Why bundles are not accepted</h2>");
     chart(
         out,
         "Security-check failures (bundles)",
@@ -323,55 +333,101 @@ fn evidence(out: &mut String, o: &Block) {
 
 fn findings_section(out: &mut String, data: &ReportData) {
     let o = &data.stats.overall;
-    out.push_str("<h2>Findings</h2>");
-    chart(
-        out,
-        "Findings per code",
-        count_bars(&o.findings, None),
-        "#ad1457",
-    );
-    let mut severities = count_bars(&o.findings_by_severity, None);
-    severities.sort_by_key(|b| {
-        Severity::ALL
-            .iter()
-            .position(|s| s.as_str() == b.label)
-            .unwrap_or(Severity::ALL.len())
-    });
-    chart(out, "Findings per severity", severities, "#ad1457");
+    out.push_str("<h2 id=\"findings\">Findings</h2>");
+    // One chart: the severity of a code is fixed, so it is named with the code rather than
+    // charted again.
+    let mut bars = count_bars(&o.findings, None);
+    for bar in &mut bars {
+        if let Some(code) = FindingCode::from_word(&bar.label) {
+            bar.label = format!("{} ({})", bar.label, code.severity().as_str());
+        }
+    }
+    chart(out, "Findings per code (severity)", bars, "#ad1457");
+}
 
+/// The statistics by each column of [`BREAKDOWNS`]: one table each, most bundles first.
+fn breakdowns(out: &mut String, data: &ReportData) {
+    out.push_str("<h2 id=\"breakdowns\">By country and document type</h2>");
+    for ((column, title), groups) in BREAKDOWNS.iter().zip(&data.breakdowns) {
+        let _ = write!(
+            out,
+            "<h3>{title}</h3><table class=\"breakdown\"><thead><tr><th>{title}</th><th>Bundles</th><th>Accepted</th><th>Rejected</th><th>Rejection rate</th><th>Status mismatches</th><th>Findings</th></tr></thead><tbody>"
+        );
+        let mut groups: Vec<&stats::Group> = groups.iter().collect();
+        groups.sort_by_key(|g| std::cmp::Reverse(g.stats.total));
+        for group in groups.iter().take(MAX_BARS) {
+            let b = &group.stats;
+            let key = group
+                .key
+                .get(*column)
+                .and_then(|v| v.as_str())
+                .unwrap_or("unknown");
+            let get = |s: Status| b.status.get(s.as_str()).copied().unwrap_or_default();
+            let rate = b
+                .status_rate
+                .get(Status::Rejected.as_str())
+                .copied()
+                .unwrap_or(0.0);
+            let _ = write!(
+                out,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                escape(key),
+                b.total,
+                get(Status::Accepted),
+                get(Status::Rejected),
+                percent(rate),
+                b.status_mismatches,
+                b.findings.values().sum::<u64>()
+            );
+        }
+        out.push_str("</tbody></table>");
+        if groups.len() > MAX_BARS {
+            let _ = write!(
+                out,
+                "<p class=\"note\">{} more not shown (the {MAX_BARS} largest are).</p>",
+                groups.len() - MAX_BARS
+            );
+        }
+    }
+}
+
+/// The level of the scan and the checks it could not run.
+fn level_section(out: &mut String, data: &ReportData) {
+    out.push_str("<h2 id=\"level\">Scan level</h2>");
+    let Some(lowest) = data.levels.iter().next().copied() else {
+        out.push_str("<p class=\"note\">The level of the scan is not known.</p>");
+        return;
+    };
+    let names: Vec<&str> = data.levels.iter().map(|l| level_name(*l)).collect();
     let _ = write!(
         out,
-        "<h3>High and medium findings</h3><p>{} finding(s) of severity high or medium.",
-        data.findings.len()
+        "<p>Scanned at level <strong>{}</strong>.",
+        names.join("</strong> and <strong>")
     );
-    if data.findings.len() > MAX_FINDINGS {
-        let _ = write!(
-            out,
-            " The first {MAX_FINDINGS} are listed (high first, then by code and path); the scan's findings table holds them all."
-        );
-    }
-    out.push_str("</p>");
-    if data.findings.is_empty() {
+    let missing = checks_not_run(lowest);
+    if missing.is_empty() {
+        out.push_str(" Every check ran.</p>");
         return;
     }
-    out.push_str("<table><thead><tr><th>Severity</th><th>Code</th><th>Bundle</th><th>Message</th></tr></thead><tbody>");
-    for f in data.findings.iter().take(MAX_FINDINGS) {
-        let severity = f.severity.as_str();
-        let _ = write!(
-            out,
-            "<tr><td class=\"sev-{severity}\">{severity}</td><td>{}</td><td class=\"path\">{}</td><td>{}</td></tr>",
-            f.code,
-            escape(&f.path),
-            escape(&f.message)
-        );
+    out.push_str(" These checks could not run, so their counts of zero mean nothing (scan again with a higher <code>--level</code>):</p><ul class=\"not-run\">");
+    for (code, why) in missing {
+        let _ = write!(out, "<li><code>{}</code>: {why}</li>", code.as_str());
     }
-    out.push_str("</tbody></table>");
+    out.push_str("</ul>");
+}
+
+fn level_name(level: Level) -> &'static str {
+    match level {
+        Level::Meta => "meta",
+        Level::Media => "media",
+        Level::Full => "full",
+    }
 }
 
 fn links_section(out: &mut String, data: &ReportData) {
     let _ = write!(
         out,
-        "<h2>Linked bundles</h2><p>{} linked group(s): the same document under different identities, the same or a near-identical picture under different identities, or one document tried again and again (default rules of <code>eidscope links</code>).",
+        "<h2 id=\"links\">Linked bundles</h2><p>{} linked group(s), each listed once with all its bundles: the same document under different identities, the same or a near-identical picture under different identities, or one document tried again and again (default rules of <code>eidscope links</code>).",
         data.links.len()
     );
     if data.links.len() > MAX_GROUPS {
@@ -381,13 +437,23 @@ fn links_section(out: &mut String, data: &ReportData) {
     if data.links.is_empty() {
         return;
     }
+    let by_path: BTreeMap<&str, usize> = data
+        .cases
+        .iter()
+        .take(MAX_CASES)
+        .enumerate()
+        .map(|(k, c)| (c.path.as_str(), k))
+        .collect();
     out.push_str("<table><thead><tr><th>Code</th><th>Severity</th><th>Key</th><th>Bundles</th><th>Message</th></tr></thead><tbody>");
-    for link in data.links.iter().take(MAX_GROUPS) {
+    for (index, link) in data.links.iter().enumerate().take(MAX_GROUPS) {
         let mut paths = link
             .paths
             .iter()
             .take(MAX_GROUP_PATHS)
-            .map(|p| escape(p))
+            .map(|p| match by_path.get(p.as_str()) {
+                Some(k) => format!("<a href=\"#{}\">{}</a>", case_id(*k), escape(p)),
+                None => escape(p),
+            })
             .collect::<Vec<_>>()
             .join("<br>");
         if link.paths.len() > MAX_GROUP_PATHS {
@@ -396,10 +462,11 @@ fn links_section(out: &mut String, data: &ReportData) {
         let severity = link.severity.as_str();
         let _ = write!(
             out,
-            "<tr><td>{}</td><td class=\"sev-{severity}\">{severity}</td><td class=\"path\">{}</td><td class=\"path\">{paths}</td><td>{}</td></tr>",
+            "<tr id=\"{}\"><td>{}</td><td class=\"sev-{severity}\">{severity}</td><td class=\"path\">{}</td><td class=\"path\">{paths}</td><td>{}</td></tr>",
+            group_id(index),
             link.code.as_str(),
             escape(&link.key),
-            escape(&link.message)
+            prose(&link.message)
         );
     }
     out.push_str("</tbody></table>");
@@ -420,15 +487,18 @@ pub fn render_data(data: &ReportData, options: &ReportOptions) -> String {
             "<p class=\"empty\">Nothing to report: the inputs hold no readable bundle.</p>",
         );
     } else {
+        cases_section(&mut out, data, options);
+        links_section(&mut out, data);
         statuses(&mut out, o);
         weekly(&mut out, data);
+        breakdowns(&mut out, data);
         evidence(&mut out, o);
         findings_section(&mut out, data);
-        links_section(&mut out, data);
     }
+    level_section(&mut out, data);
     let _ = writeln!(
         out,
-        "<footer>Generated by {}. Statistics as <code>eidscope stats --every week</code> computes them; linked groups as <code>eidscope links</code> finds them with its defaults.</footer></body></html>",
+        "<footer>Generated by {}. Statistics as <code>eidscope stats --every week</code> computes them; linked groups as <code>eidscope links</code> finds them with its defaults.</footer><script>{SCRIPT}</script></body></html>",
         escape(&options.generator)
     );
     out
@@ -459,7 +529,6 @@ mod tests {
         assert!(page.contains("Nothing to report"));
         assert!(page.contains("<dd id=\"total\">0</dd>"));
         assert!(page.contains("Not redacted"));
-        assert!(!page.contains("<script"));
         assert!(!page.contains("http://") && !page.contains("https://"));
     }
 
@@ -484,12 +553,28 @@ mod tests {
         o.feature_not_found_rate.insert(hostile.to_owned(), 0.5);
         o.fail_reasons.insert(hostile.to_owned(), 1);
         o.findings.insert("status-mismatch".to_owned(), 1);
-        data.findings.push(FindingLine {
-            severity: eidscope_model::Severity::High,
-            code: eidscope_model::FindingCode::StatusMismatch,
+        data.cases.push(crate::Case {
             path: format!("{hostile}.zip"),
-            message: hostile.to_owned(),
+            status: Status::Accepted,
+            reported_status: Some(Status::Accepted),
+            derived_status: Status::Rejected,
+            reasons: format!("{hostile}; `{hostile}`"),
+            country: Some(hostile.to_owned()),
+            document_type: Some(hostile.to_owned()),
+            created_at: None,
+            findings: vec![FindingLine {
+                severity: eidscope_model::Severity::High,
+                code: eidscope_model::FindingCode::StatusMismatch,
+                path: format!("{hostile}.zip"),
+                message: hostile.to_owned(),
+            }],
+            groups: vec![0],
+            worst: eidscope_model::Severity::High,
         });
+        data.pictures.insert(
+            format!("{hostile}.zip"),
+            crate::Pictures::Unreachable(hostile.to_owned()),
+        );
         data.links.push(LinkFinding {
             code: eidscope_model::FindingCode::DocumentReuse,
             severity: eidscope_model::Severity::High,
@@ -503,8 +588,13 @@ mod tests {
     #[test]
     fn hostile_strings_are_escaped_everywhere() {
         let page = render_data(&hostile_data(), &options());
-        assert!(!page.contains("<script"), "a script tag got through");
-        assert!(!page.contains("</script>"));
+        // The page's own script only.
+        assert_eq!(
+            page.matches("<script").count(),
+            1,
+            "a script tag got through"
+        );
+        assert_eq!(page.matches("</script>").count(), 1);
         assert!(!page.contains("<img"));
         assert!(!page.contains("onerror=alert(1)>"));
         assert!(page.contains("&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;"));

@@ -114,10 +114,12 @@ pub struct VideoArgs {
     /// Print the probe as JSON.
     #[arg(long)]
     pub json: bool,
-    /// Write a strip of evenly spaced frames (PNG) into DIR.
+    /// Write --count evenly spaced frames, first and last included, as DIR/frame-01.png,
+    /// frame-02.png, ... (created if absent); each file is named on standard error with its
+    /// time in the video. Fewer when the video has fewer frames or stops decoding (said).
     #[arg(long, value_name = "DIR")]
     pub frames: Option<PathBuf>,
-    /// How many frames the strip holds.
+    /// How many frames the strip holds (1 to 64).
     #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub count: u16,
 }
@@ -242,6 +244,10 @@ pub struct ReportArgs {
     /// The level bundles given directly are scanned at.
     #[arg(long, value_name = "LEVEL", default_value = "media")]
     pub level: eidscope_pipeline::Level,
+    /// Do not re-open the flagged bundles to embed their feature overlay and contact sheet
+    /// (a smaller page without faces; pictures are never embedded from redacted tables).
+    #[arg(long)]
+    pub no_pictures: bool,
 }
 
 /// `eidscope fetch`.

@@ -379,5 +379,43 @@ pub fn video(v: &VideoInfo) -> String {
                 .map(|m| format!("{m:.3} (mean frame-to-frame luma change)")),
         ),
     );
+    line(&mut out, "verdict", video_verdict(v));
     out
+}
+
+/// The video's verdict in one line, with the evidence against its threshold: `frozen: motion
+/// 0.03 < 0.2`, `too short: 1.20 s < 2.0 s`, or `moving: motion 4.10 >= 0.2, 6.00 s >= 2.0 s`.
+pub fn video_verdict(v: &VideoInfo) -> String {
+    use eidscope_model::media::{
+        FROZEN_MOTION_THRESHOLD as STILL, MIN_CAPTURE_SECONDS as SHORT, is_frozen, is_too_short,
+    };
+    if let Some(e) = &v.error {
+        return format!("unreadable: {e}");
+    }
+    if !v.probed {
+        return "not judged: the video was not probed".to_owned();
+    }
+    let mut faults = Vec::new();
+    if is_frozen(v) {
+        faults.push(format!(
+            "frozen: motion {:.2} < {STILL}",
+            v.motion.unwrap_or_default()
+        ));
+    }
+    if is_too_short(v, SHORT) {
+        let seconds = v.best_duration().unwrap_or_default();
+        faults.push(format!("too short: {seconds:.2} s < {SHORT:.1} s"));
+    }
+    if !faults.is_empty() {
+        return faults.join("; ");
+    }
+    let motion = match v.motion {
+        Some(m) => format!("motion {m:.2} >= {STILL}"),
+        None => "motion not measured (fewer than two frames)".to_owned(),
+    };
+    let length = match v.best_duration() {
+        Some(seconds) => format!("{seconds:.2} s >= {SHORT:.1} s"),
+        None => "length unknown".to_owned(),
+    };
+    format!("not frozen, not too short: {motion}, {length}")
 }

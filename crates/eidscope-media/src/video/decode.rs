@@ -12,6 +12,7 @@ use ffmpeg::{Dictionary, Error, Packet};
 use ffmpeg_next as ffmpeg;
 use image::RgbImage;
 
+use super::StripFrame;
 use super::runtime::describe;
 
 /// Frames are shrunk to this many pixels a side, grey, to measure motion cheaply.
@@ -66,7 +67,7 @@ pub(super) struct Decoded {
     /// Why the pass stopped before the end of the stream.
     pub stopped: Option<String>,
     /// The wanted frames, in stream order.
-    pub strip: Vec<RgbImage>,
+    pub strip: Vec<StripFrame>,
 }
 
 /// Decodes the stream `stream_index` of `input` according to `plan`. Fails only when no
@@ -76,15 +77,20 @@ pub(super) fn decode_video(
     stream_index: usize,
     plan: &Plan<'_>,
 ) -> Result<Decoded, String> {
-    let parameters = input
+    let stream = input
         .stream(stream_index)
-        .ok_or_else(|| "the video stream is missing".to_owned())?
-        .parameters();
+        .ok_or_else(|| "the video stream is missing".to_owned())?;
+    let clock = Clock {
+        time_base: f64::from(stream.time_base()),
+        start: stream.start_time(),
+        rate: f64::from(stream.avg_frame_rate()),
+    };
+    let parameters = stream.parameters();
     let mut decoder = open_decoder(parameters, true)
         .and_then(ffmpeg::decoder::Opened::video)
         .map_err(|e| format!("no decoder for the video stream: {}", describe(&e)))?;
 
-    let mut run = Run::new(plan);
+    let mut run = Run::new(plan, clock);
     loop {
         if run.finished() {
             break;
@@ -121,9 +127,43 @@ pub(super) fn decode_video(
     Ok(run.finish())
 }
 
+/// How a frame's timestamp becomes seconds from the start of the stream.
+#[derive(Debug, Clone, Copy)]
+struct Clock {
+    /// Seconds per timestamp tick.
+    time_base: f64,
+    /// The stream's first timestamp (FFmpeg's "no value" when unknown).
+    start: i64,
+    /// Frames per second, used when a frame has no timestamp.
+    rate: f64,
+}
+
+impl Clock {
+    /// The time of a frame: its best-effort timestamp from the stream's start, else its index
+    /// over the frame rate; `None` when neither is known.
+    #[allow(clippy::cast_precision_loss)] // timestamps and indices far below 2^52
+    fn seconds(self, timestamp: Option<i64>, index: u64) -> Option<f64> {
+        // FFmpeg's AV_NOPTS_VALUE: no start time.
+        let start = if self.start == i64::MIN {
+            0
+        } else {
+            self.start
+        };
+        let seconds = match timestamp {
+            Some(t) if self.time_base.is_finite() && self.time_base > 0.0 => {
+                t.saturating_sub(start) as f64 * self.time_base
+            }
+            _ if self.rate.is_finite() && self.rate > 0.0 => index as f64 / self.rate,
+            _ => return None,
+        };
+        (seconds.is_finite() && seconds >= 0.0).then_some(seconds)
+    }
+}
+
 /// The state of one decoding pass.
 struct Run<'a> {
     plan: &'a Plan<'a>,
+    clock: Clock,
     frames: u64,
     errors: u64,
     stopped: Option<String>,
@@ -132,13 +172,14 @@ struct Run<'a> {
     previous: Option<Vec<u8>>,
     difference_sum: f64,
     pairs: u64,
-    strip: Vec<RgbImage>,
+    strip: Vec<StripFrame>,
 }
 
 impl<'a> Run<'a> {
-    fn new(plan: &'a Plan<'a>) -> Self {
+    fn new(plan: &'a Plan<'a>, clock: Clock) -> Self {
         Self {
             plan,
+            clock,
             frames: 0,
             errors: 0,
             stopped: None,
@@ -226,7 +267,10 @@ impl<'a> Run<'a> {
         }
         if self.plan.wanted.contains(&index) {
             match self.picture(frame) {
-                Some(picture) => self.strip.push(picture),
+                Some(picture) => self.strip.push(StripFrame {
+                    seconds: self.clock.seconds(frame.timestamp(), index),
+                    picture,
+                }),
                 None => self.errors += 1,
             }
         }

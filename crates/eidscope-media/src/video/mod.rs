@@ -22,6 +22,26 @@ pub use decode::MAX_PIXELS;
 pub use encode::encode_mp4;
 pub use probe::{MAX_STRIP_FRAMES, probe_video};
 
+/// One frame of a strip: the picture and its time in the video.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StripFrame {
+    /// Seconds from the start of the stream (from the frame's timestamp, else its index over
+    /// the frame rate); `None` when the video says neither.
+    pub seconds: Option<f64>,
+    /// The frame, RGB, at the decoded size (shrunk to fit 1920 pixels a side).
+    pub picture: image::RgbImage,
+}
+
+impl StripFrame {
+    /// The label of the frame on a contact sheet or a file: `video 1.25 s`, `video #3`.
+    pub fn label(&self, number: usize) -> String {
+        match self.seconds {
+            Some(seconds) => format!("video {seconds:.2} s"),
+            None => format!("video #{number}"),
+        }
+    }
+}
+
 /// How much work one video may cost. The caller caps the bytes before calling.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct VideoLimits {

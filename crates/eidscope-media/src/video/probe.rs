@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use super::StripFrame;
 use eidscope_model::VideoInfo;
 use eidscope_model::media::StreamInfo;
 use ffmpeg::format::context::Input;
@@ -12,7 +13,6 @@ use ffmpeg::media::Type as Medium;
 use ffmpeg::packet::side_data::Type as SideDataKind;
 use ffmpeg::{Dictionary, Error, Rational, Stream};
 use ffmpeg_next as ffmpeg;
-use image::RgbImage;
 use sha2::{Digest, Sha256};
 
 use super::VideoLimits;
@@ -38,7 +38,7 @@ const FORMAT_WHITELIST: &str =
 /// `error` set to a one-line reason, the facts gathered before the failure, and
 /// `probed = true`. Along with the facts come up to `strip_frames` (at most
 /// [`MAX_STRIP_FRAMES`]) decoded frames evenly spaced over the decoded part of the video, first
-/// and last included, as RGB pictures at the decoded picture size (shrunk to fit 1920 pixels on
+/// and last included, as RGB pictures with their time at the decoded picture size (shrunk to fit 1920 pixels on
 /// the longer side); the display rotation is not applied.
 ///
 /// `motion` is measured on every decoded frame (see [`super::FROZEN_MOTION_THRESHOLD`]). When
@@ -49,7 +49,7 @@ pub fn probe_video(
     bytes: &[u8],
     limits: &VideoLimits,
     strip_frames: usize,
-) -> (VideoInfo, Vec<RgbImage>) {
+) -> (VideoInfo, Vec<StripFrame>) {
     let mut info = VideoInfo {
         entry: entry.to_owned(),
         size_bytes: u64::try_from(bytes.len()).unwrap_or(u64::MAX),
@@ -73,7 +73,7 @@ fn probe_into(
     bytes: &[u8],
     limits: &VideoLimits,
     strip_frames: usize,
-) -> Result<Vec<RgbImage>, String> {
+) -> Result<Vec<StripFrame>, String> {
     if bytes.is_empty() {
         return Err("empty file".to_owned());
     }

@@ -2,7 +2,9 @@
 
 use crate::golden;
 use crate::support::{drawn_bands, drawn_document};
-use eidscope_media::overlay::{OverlayHeader, TILE_HEIGHT, contact_sheet, render_side};
+use eidscope_media::overlay::{
+    LEAD_HEIGHT, OverlayHeader, TILE_HEIGHT, Tile, contact_sheet, render_side,
+};
 use eidscope_model::{BoundingBox, EntryKind, Feature};
 use image::{DynamicImage, Rgb, RgbImage};
 
@@ -146,20 +148,24 @@ fn contact_sheet_matches_golden() {
             Rgb([30, 30, 30])
         }
     });
+    let lead = Tile::picture(
+        "front: feature overlay",
+        DynamicImage::ImageRgb8(drawn_document(0)),
+    );
     let tiles = vec![
-        (
-            "front".to_string(),
-            DynamicImage::ImageRgb8(drawn_document(0)),
-        ),
-        (
-            "back".to_string(),
-            DynamicImage::ImageRgb8(drawn_document(1)),
-        ),
-        ("selfie".to_string(), DynamicImage::ImageRgb8(selfie)),
-        ("video frame 12".to_string(), DynamicImage::ImageRgb8(frame)),
+        Tile::picture("back", DynamicImage::ImageRgb8(drawn_document(1))),
+        Tile::picture("selfie", DynamicImage::ImageRgb8(selfie)),
+        Tile::undecodable("portrait", "invalid JPEG marker at byte 2"),
+        Tile::picture("video 0.40 s", DynamicImage::ImageRgb8(frame)),
     ];
-    let sheet = contact_sheet(&tiles);
-    assert_eq!(sheet.height(), TILE_HEIGHT + 8 + 24 + 8);
+    let sheet = contact_sheet(Some(&lead), &tiles);
     golden::check("contact_sheet", &sheet);
-    assert_eq!(contact_sheet(&[]).width(), 320);
+    // The lead is the largest tile: drawn at its own height (under the cap), the others at
+    // the tile height below it.
+    let lead_height = drawn_document(0).height().min(LEAD_HEIGHT);
+    assert!(lead_height > TILE_HEIGHT);
+    assert!(sheet.height() >= lead_height + TILE_HEIGHT + 2 * 24);
+    // The undecodable portrait is a tile in red, not a gap.
+    assert!(sheet.pixels().any(|p| p.0 == [48, 20, 20]));
+    assert_eq!(contact_sheet(None, &[]).width(), 320);
 }

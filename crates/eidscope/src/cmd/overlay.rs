@@ -1,37 +1,61 @@
 //! `eidscope overlay`: every feature box drawn on the image of its side, one PNG per side, and a
-//! contact sheet of front, back, portrait, selfie and video frames.
+//! contact sheet of every picture with the front overlay the largest. [`draw`] makes the
+//! pictures of a re-opened bundle; `report` embeds them too.
 
 use crate::cli::OverlayArgs;
 use crate::cmd::write_atomically;
 use crate::error::CliError;
 use eidscope_analysis::Thresholds;
+use eidscope_bundle::Bundle;
 use eidscope_media::decode::decode_image;
-use eidscope_media::overlay::{OverlayHeader, contact_sheet, render_side};
+use eidscope_media::overlay::{OverlayHeader, Tile, render_side};
 use eidscope_model::{EntryKind, ExitStatus};
 use eidscope_pipeline::{self as pipeline, Level};
-use image::DynamicImage;
+use image::{DynamicImage, RgbImage};
 use std::io::Cursor;
+use std::path::Path;
 
-pub fn run(args: &OverlayArgs) -> Result<ExitStatus, CliError> {
-    let bundle = pipeline::open(&args.bundle, args.process.as_deref(), Level::Full)
-        .map_err(|e| CliError::bundle(&args.bundle, e))?;
-    // Read at `full` (the contact sheet takes video frames), judged at `media`: the header
-    // needs no video probe.
-    let report = pipeline::report(&bundle, Level::Media, &Thresholds::default());
-    std::fs::create_dir_all(&args.out).map_err(|e| CliError::output(&args.out, e))?;
+/// The pictures of a bundle for a reviewer.
+pub(crate) struct Drawing {
+    /// The feature overlay of each document side that decodes (front first).
+    pub sides: Vec<(EntryKind, RgbImage)>,
+    /// The other tiles of the contact sheet: the portrait, the selfie (or why they do not
+    /// decode) and video frames with their times.
+    pub tiles: Vec<Tile>,
+}
+
+impl Drawing {
+    /// The lead tile of the contact sheet (the first side's overlay) and every other tile.
+    pub fn sheet_tiles(&self) -> (Option<Tile>, Vec<Tile>) {
+        let mut sides = self.sides.iter().map(|(kind, image)| {
+            Tile::picture(
+                format!("{kind}: feature overlay"),
+                DynamicImage::ImageRgb8(image.clone()),
+            )
+        });
+        let lead = sides.next();
+        (lead, sides.chain(self.tiles.iter().cloned()).collect())
+    }
+}
+
+/// Draws a bundle read at `full` (the video frames need it), judged at `media` (the header
+/// needs no video probe), with `frames` evenly spaced video frames among the tiles.
+pub(crate) fn draw(bundle: &Bundle, path: &Path, frames: usize) -> Drawing {
+    let report = pipeline::report(bundle, Level::Media, &Thresholds::default());
     let header = OverlayHeader {
         similarity: report.similarity_score.clone(),
         liveness: report.liveness_detected,
         reported_status: report.reported_status.as_ref().map(|s| s.to_string()),
         derived_status: report.derived_status.to_string(),
-        title: args
-            .bundle
+        title: path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default(),
     };
-    let mut tiles: Vec<(String, DynamicImage)> = Vec::new();
-    let mut written = 0;
+    let mut drawing = Drawing {
+        sides: Vec::new(),
+        tiles: Vec::new(),
+    };
     for kind in [
         EntryKind::Front,
         EntryKind::Back,
@@ -41,56 +65,73 @@ pub fn run(args: &OverlayArgs) -> Result<ExitStatus, CliError> {
         let Some(data) = bundle.archive.contents.get(&kind) else {
             continue;
         };
-        let image = match decode_image(&data.bytes) {
-            Ok(image) => image,
-            Err(e) => {
-                eprintln!("{}: `{}` not drawn: {e}", args.bundle.display(), data.name);
-                continue;
+        match decode_image(&data.bytes) {
+            Ok(image) if matches!(kind, EntryKind::Front | EntryKind::Back) => {
+                let drawn = render_side(&image, kind, &report.features, &header);
+                drawing.sides.push((kind, drawn));
             }
-        };
-        if matches!(kind, EntryKind::Front | EntryKind::Back) {
-            let drawn = render_side(&image, kind, &report.features, &header);
-            let path = args.out.join(format!("{kind}.png"));
-            write_atomically(&path, &png_bytes(&DynamicImage::ImageRgb8(drawn.clone()))?)?;
-            crate::output::outln!("{}", path.display());
-            written += 1;
-            tiles.push((kind.to_string(), DynamicImage::ImageRgb8(drawn)));
-        } else {
-            tiles.push((kind.to_string(), image));
+            Ok(image) => drawing.tiles.push(Tile::picture(kind.to_string(), image)),
+            Err(e) => drawing
+                .tiles
+                .push(Tile::undecodable(kind.to_string(), e.to_string())),
         }
     }
-    tiles.extend(video_tiles(&bundle));
-    if tiles.is_empty() {
-        eprintln!("{}: no image decodes; nothing drawn", args.bundle.display());
+    drawing.tiles.extend(video_tiles(bundle, frames));
+    drawing
+}
+
+pub fn run(args: &OverlayArgs) -> Result<ExitStatus, CliError> {
+    let bundle = pipeline::open(&args.bundle, args.process.as_deref(), Level::Full)
+        .map_err(|e| CliError::bundle(&args.bundle, e))?;
+    std::fs::create_dir_all(&args.out).map_err(|e| CliError::output(&args.out, e))?;
+    let drawing = draw(&bundle, &args.bundle, 3);
+    for (kind, drawn) in &drawing.sides {
+        let path = args.out.join(format!("{kind}.png"));
+        write_atomically(&path, &png_bytes(&DynamicImage::ImageRgb8(drawn.clone()))?)?;
+        crate::output::outln!("{}", path.display());
+    }
+    let (lead, tiles) = drawing.sheet_tiles();
+    if lead.is_none() && tiles.is_empty() {
+        eprintln!("{}: no picture; nothing drawn", args.bundle.display());
         return Ok(ExitStatus::Ok);
     }
-    let sheet = contact_sheet(&tiles);
+    let sheet = eidscope_media::contact_sheet(lead.as_ref(), &tiles);
     let path = args.out.join("contact-sheet.png");
     write_atomically(&path, &png_bytes(&DynamicImage::ImageRgb8(sheet))?)?;
     crate::output::outln!("{}", path.display());
     eprintln!(
-        "wrote {written} side overlay(s) and a contact sheet to {}",
+        "wrote {} side overlay(s) and a contact sheet to {}",
+        drawing.sides.len(),
         args.out.display()
     );
     Ok(ExitStatus::Ok)
 }
 
 #[cfg(feature = "video")]
-fn video_tiles(bundle: &eidscope_bundle::Bundle) -> Vec<(String, DynamicImage)> {
+fn video_tiles(bundle: &Bundle, count: usize) -> Vec<Tile> {
     let Some(data) = bundle.archive.contents.get(&EntryKind::Video) else {
         return Vec::new();
     };
+    if count == 0 {
+        return Vec::new();
+    }
     let limits = eidscope_media::video::VideoLimits::default();
-    let (_, frames) = eidscope_media::video::probe_video(&data.name, &data.bytes, &limits, 3);
+    let (info, frames) =
+        eidscope_media::video::probe_video(&data.name, &data.bytes, &limits, count);
+    if let Some(error) = info.error
+        && frames.is_empty()
+    {
+        return vec![Tile::undecodable("video", error)];
+    }
     frames
         .into_iter()
         .enumerate()
-        .map(|(i, f)| (format!("video {}", i + 1), DynamicImage::ImageRgb8(f)))
+        .map(|(i, f)| Tile::picture(f.label(i + 1), DynamicImage::ImageRgb8(f.picture)))
         .collect()
 }
 
 #[cfg(not(feature = "video"))]
-fn video_tiles(_bundle: &eidscope_bundle::Bundle) -> Vec<(String, DynamicImage)> {
+fn video_tiles(_bundle: &Bundle, _count: usize) -> Vec<Tile> {
     Vec::new()
 }
 

@@ -1,13 +1,29 @@
-//! `eidscope report`: one self-contained HTML page with charts over scan output folders (shards
-//! merged) or bundles scanned on the way, written atomically to `--out`. The page itself is
-//! `eidscope-report`'s; this module reads the inputs, says whether the data is redacted and
-//! writes the file.
+//! `eidscope report`: one self-contained HTML case-review page over scan output folders
+//! (shards merged) or bundles scanned on the way, written atomically to `--out`. The page
+//! itself is `eidscope-report`'s; this module reads the inputs, says whether the data is
+//! redacted, re-opens the flagged bundles from the paths in the tables to draw their pictures
+//! (never when the tables are redacted: the pictures show faces and names) and writes the file.
 
 use crate::cli::ReportArgs;
+use crate::cmd::overlay::{Drawing, draw};
 use crate::error::CliError;
 use crate::output::outln;
+use eidscope_media::contact_sheet;
 use eidscope_model::ExitStatus;
-use eidscope_report::{Redaction, ReportData, ReportOptions};
+use eidscope_pipeline::{self as pipeline, Level};
+use eidscope_report::{Picture, Pictures, Redaction, ReportData, ReportOptions};
+use image::DynamicImage;
+use image::codecs::jpeg::JpegEncoder;
+use std::path::Path;
+
+/// At most this many cases get pictures (the worst); the page stays a few tens of megabytes.
+const MAX_CASES_DRAWN: usize = 100;
+/// Pictures are embedded as JPEG at this quality.
+const JPEG_QUALITY: u8 = 82;
+/// Embedded pictures are shrunk to fit this many pixels on their longer side.
+const MAX_EMBEDDED_SIDE: u32 = 1400;
+/// Video frames on a case's contact sheet.
+const SHEET_FRAMES: usize = 3;
 
 pub fn run(args: &ReportArgs) -> Result<ExitStatus, CliError> {
     if args.out.as_os_str().is_empty() || args.out.is_dir() {
@@ -24,8 +40,14 @@ pub fn run(args: &ReportArgs) -> Result<ExitStatus, CliError> {
             .map(|(_, manifest)| manifest.redacted)
             .chain(scanned_here.then_some(false)),
     );
-    let data = ReportData::compute(&tables)?;
+    let mut data = ReportData::compute(&tables)?;
+    if scanned_here {
+        data.levels.insert(args.level);
+    }
     super::warn_duplicate_bundles(data.stats.duplicate_bundles);
+    if redaction == Redaction::NotRedacted && !args.no_pictures {
+        draw_cases(&mut data)?;
+    }
     let options = ReportOptions {
         redaction,
         generator: format!("eidscope {}", env!("CARGO_PKG_VERSION")),
@@ -34,4 +56,62 @@ pub fn run(args: &ReportArgs) -> Result<ExitStatus, CliError> {
     super::write_atomically(&args.out, page.as_bytes())?;
     outln!("{}", args.out.display());
     Ok(ExitStatus::Ok)
+}
+
+/// Re-opens the worst cases from their paths and draws their pictures.
+fn draw_cases(data: &mut ReportData) -> Result<(), CliError> {
+    let paths: Vec<String> = data
+        .cases
+        .iter()
+        .take(MAX_CASES_DRAWN)
+        .map(|c| c.path.clone())
+        .collect();
+    for path in paths {
+        let pictures = match pipeline::open(Path::new(&path), None, Level::Full) {
+            Ok(bundle) => Pictures::Drawn(embed(&draw(&bundle, Path::new(&path), SHEET_FRAMES))?),
+            Err(e) => Pictures::Unreachable(e.to_string()),
+        };
+        data.pictures.insert(path, pictures);
+    }
+    Ok(())
+}
+
+/// The front's overlay (or the back's without a front) and the contact sheet of the rest.
+fn embed(drawing: &Drawing) -> Result<Vec<Picture>, CliError> {
+    // The lead of the sheet is the overlay shown on its own, at a larger size.
+    let (_, tiles) = drawing.sheet_tiles();
+    let mut pictures = Vec::new();
+    if let Some((kind, overlay)) = drawing.sides.first() {
+        pictures.push(Picture {
+            caption: format!("Feature overlay of the {kind}"),
+            mime: "image/jpeg",
+            bytes: jpeg(&DynamicImage::ImageRgb8(overlay.clone()))?,
+        });
+    }
+    if !tiles.is_empty() {
+        let sheet = contact_sheet(None, &tiles);
+        pictures.push(Picture {
+            caption: "Contact sheet: the other side's overlay, portrait, selfie and video frames with their times".to_owned(),
+            mime: "image/jpeg",
+            bytes: jpeg(&DynamicImage::ImageRgb8(sheet))?,
+        });
+    }
+    Ok(pictures)
+}
+
+fn jpeg(image: &DynamicImage) -> Result<Vec<u8>, CliError> {
+    let image = if image.width().max(image.height()) > MAX_EMBEDDED_SIDE {
+        image.resize(
+            MAX_EMBEDDED_SIDE,
+            MAX_EMBEDDED_SIDE,
+            image::imageops::FilterType::Triangle,
+        )
+    } else {
+        image.clone()
+    };
+    let mut out = Vec::new();
+    image
+        .to_rgb8()
+        .write_with_encoder(JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY))?;
+    Ok(out)
 }

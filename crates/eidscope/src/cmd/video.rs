@@ -1,5 +1,6 @@
-//! `eidscope video`: the capture video probed and decoded, as text or JSON, with an optional
-//! strip of evenly spaced frames.
+//! `eidscope video`: the capture video probed and decoded, as text (ending in its verdict:
+//! `frozen: motion 0.03 < 0.2`) or JSON, with an optional strip of evenly spaced frames, each
+//! written as a PNG and named on standard error with its time in the video.
 
 use crate::cli::VideoArgs;
 use crate::error::CliError;
@@ -34,10 +35,24 @@ pub fn run(args: &VideoArgs) -> Result<ExitStatus, CliError> {
     }
     if let Some(dir) = &args.frames {
         std::fs::create_dir_all(dir).map_err(|e| CliError::output(dir, e))?;
+        if frames.len() < strip {
+            eprintln!(
+                "{}: {} of {strip} frames written: {}",
+                args.bundle.display(),
+                frames.len(),
+                info.error
+                    .as_deref()
+                    .unwrap_or("the video has no more frames")
+            );
+        }
         for (i, frame) in frames.into_iter().enumerate() {
             let path = dir.join(format!("frame-{:02}.png", i + 1));
-            write_atomically(&path, &png_bytes(&image::DynamicImage::ImageRgb8(frame))?)?;
-            eprintln!("{}", path.display());
+            let image = image::DynamicImage::ImageRgb8(frame.picture);
+            write_atomically(&path, &png_bytes(&image)?)?;
+            match frame.seconds {
+                Some(seconds) => eprintln!("{}\t{seconds:.2} s", path.display()),
+                None => eprintln!("{}", path.display()),
+            }
         }
     }
     Ok(ExitStatus::Ok)

@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod browser;
 mod extract;
 mod fetch;
 mod findings_doc;

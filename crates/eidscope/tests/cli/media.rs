@@ -145,3 +145,46 @@ fn specimen_document_is_analysed_and_drawn() {
     let (w, _) = png_size(&out_dir.join("front.png"));
     assert!(w >= 1000, "{w}");
 }
+
+/// `video` ends with its verdict, the evidence against its threshold: a frozen video, a short
+/// one and a moving one of the synthetic batch.
+#[test]
+fn video_states_its_verdict() {
+    let dir = synth_batch(45, 3);
+    let labels = labels(&dir);
+    let pick = |wanted: Option<FindingCode>| {
+        labels
+            .bundles
+            .iter()
+            .find(|l| match wanted {
+                Some(code) => l.anomalies.contains(&code),
+                None => l.anomalies.is_empty() && l.derived_status == Status::Accepted,
+            })
+            .unwrap()
+    };
+    let mut verdicts = String::new();
+    for (name, wanted) in [
+        ("frozen", Some(FindingCode::VideoFrozen)),
+        ("short", Some(FindingCode::VideoTooShort)),
+        ("moving", None),
+    ] {
+        let text = eidscope(&[&"video", &dir.as_path().join(&pick(wanted).path)])
+            .ok()
+            .stdout();
+        let verdict = text
+            .lines()
+            .find(|l| l.trim_start().starts_with("verdict"))
+            .unwrap_or_else(|| panic!("no verdict line: {text}"));
+        verdicts.push_str(&format!("{name}: {}\n", verdict.trim()));
+    }
+    let lines: Vec<&str> = verdicts.lines().collect();
+    assert!(
+        lines[0].starts_with("frozen: verdict frozen: motion 0.") && lines[0].contains(" < 0.2"),
+        "{verdicts}"
+    );
+    assert!(lines[1].contains("too short: 1.00 s < 2.0 s"), "{verdicts}");
+    assert!(
+        lines[2].starts_with("moving: verdict not frozen, not too short: motion "),
+        "{verdicts}"
+    );
+}

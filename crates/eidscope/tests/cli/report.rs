@@ -1,6 +1,8 @@
 //! `report`: one self-contained HTML page over a scan folder or over bundles, with every
-//! finding code of the statistics and every linked group; nothing external, no script; the
-//! same page from the bundles as from their scan folder.
+//! finding code of the statistics and every linked group; nothing external, one inline
+//! script; the same page from the bundles as from their scan folder; a case per flagged bundle
+//! with its pictures re-opened from the bundle (none when redacted, said when unreachable);
+//! the scan level and the checks it left out. The browser test is `browser.rs`.
 
 use crate::fixture::*;
 use eidscope_model::ExitStatus;
@@ -50,10 +52,17 @@ fn report_shows_the_batch_self_contained_and_the_same_from_bundles_and_scan() {
     assert_eq!(page.matches("</html>").count(), 1);
     assert!(page.trim_end().ends_with("</html>"));
     assert!(page.contains("<svg"));
-    // Nothing external, nothing that runs.
-    for forbidden in ["http://", "https://", "src=", "<script", "url(", "@import"] {
+    // Nothing external: one inline script, pictures as data: URLs only.
+    for forbidden in ["http://", "https://", "url(", "@import", "<script src"] {
         assert!(!page.contains(forbidden), "the page holds {forbidden}");
     }
+    assert_eq!(page.matches("<script").count(), 1);
+    assert_eq!(
+        page.matches("src=").count(),
+        page.matches("src=\"data:image/jpeg;base64,").count()
+    );
+    // No raw Markdown code spans in the text.
+    assert!(!page.contains('`'), "a raw backtick");
     assert!(page.contains("Not redacted"));
 
     // The total, every finding code of the statistics, every linked group key.
@@ -132,4 +141,74 @@ fn report_usage_and_output_errors() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert!(!names.iter().any(|n| n.ends_with(".partial")), "{names:?}");
+}
+
+/// The triage table lists every flagged bundle once, worst first, each with a section holding
+/// its findings, its pictures and the bundles it is linked with.
+#[test]
+fn report_lists_every_flagged_bundle_with_its_case() {
+    let work = tempfile::tempdir().unwrap();
+    let bundles = work.path().join("bundles");
+    let scanned = work.path().join("scan");
+    synth(&bundles);
+    scan(&bundles, &scanned, false);
+    let page = report(&scanned, &work.path().join("r.html"));
+    let links: LinksReport = eidscope(&[&"links", &scanned, &"--json"]).ok().json();
+    // Every bundle of every group has a row and a section.
+    let rows = page.matches("<tr data-code=").count();
+    let sections = page.matches("<section class=\"case\"").count();
+    assert_eq!(rows, sections);
+    for group in &links.findings {
+        for path in &group.paths {
+            let cell = "<td class=\"path\"><a href=\"#case-";
+            assert!(page.contains(cell));
+            assert!(page.contains(&escape(path)), "{path} is missing");
+        }
+    }
+    // Each group is listed once in the linked section, with an anchor the cases point at.
+    for k in 1..=links.findings.len() {
+        assert_eq!(page.matches(&format!("<tr id=\"group-{k}\">")).count(), 1);
+        assert!(page.contains(&format!("href=\"#group-{k}\"")));
+    }
+    // Pictures: an overlay and a contact sheet per drawn case.
+    assert!(page.contains("Feature overlay of the front"));
+    assert!(page.contains("Contact sheet"));
+    // The level and what it left out: the default `media` scan probes no video.
+    assert!(page.contains("Scanned at level <strong>media</strong>"));
+    assert!(page.contains("<code>video-frozen</code>: the video is not probed"));
+    // Breakdowns.
+    assert!(page.contains("<h3>Issuing country</h3>"));
+    assert!(page.contains("<h3>Document type</h3>"));
+}
+
+/// Bundles moved away after the scan: each case says its bundle could not be re-opened. Redacted
+/// tables: no picture at all, and the page says why.
+#[test]
+fn report_pictures_unreachable_and_redacted() {
+    let work = tempfile::tempdir().unwrap();
+    let bundles = work.path().join("bundles");
+    let scanned = work.path().join("scan");
+    synth(&bundles);
+    scan(&bundles, &scanned, false);
+    std::fs::rename(&bundles, work.path().join("moved")).unwrap();
+    let page = report(&scanned, &work.path().join("moved.html"));
+    assert!(!page.contains("<img"));
+    assert_eq!(
+        page.matches("Pictures not drawn: the bundle could not be re-opened from its path")
+            .count(),
+        page.matches("<section class=\"case\"").count().min(100)
+    );
+    std::fs::rename(work.path().join("moved"), &bundles).unwrap();
+
+    let redacted = work.path().join("redacted");
+    scan(&bundles, &redacted, true);
+    let page = report(&redacted, &work.path().join("redacted.html"));
+    assert!(!page.contains("<img"));
+    assert!(page.contains("Pictures are not shown: the tables are redacted"));
+    // --no-pictures: none either.
+    let html = work.path().join("plain.html");
+    eidscope(&[&"report", &scanned, &"--no-pictures", &"--out", &html]).ok();
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(!page.contains("<img"));
+    assert!(page.contains("Pictures are not shown: the bundles were not re-opened"));
 }

@@ -1,0 +1,103 @@
+//! The page's only script, inline: it filters the triage table (and the case sections with it)
+//! by code, severity, country, document type and status, sorts it by a clicked column, and
+//! keeps the filters in the address's fragment (`#code=velocity&status=accepted`), so that a
+//! filtered view can be bookmarked or passed on. It reads nothing but the page, fetches
+//! nothing and writes nothing but the page's own elements and fragment. Without script the
+//! page is whole: every case is shown.
+
+/// The script of the page.
+pub(crate) const SCRIPT: &str = r##"(function () {
+  "use strict";
+  var table = document.getElementById("cases");
+  var form = document.getElementById("filters");
+  if (!table || !form) { return; }
+  var body = table.tBodies[0];
+  var rows = Array.prototype.slice.call(body.rows);
+  var selects = Array.prototype.slice.call(form.querySelectorAll("select[data-filter]"));
+  var shown = document.getElementById("shown");
+
+  function wanted() {
+    var filters = {};
+    selects.forEach(function (s) { if (s.value !== "") { filters[s.dataset.filter] = s.value; } });
+    return filters;
+  }
+
+  function matches(row, filters) {
+    return Object.keys(filters).every(function (key) {
+      var value = filters[key];
+      if (key === "code") { return row.dataset.code.indexOf(" " + value + " ") >= 0; }
+      if (key === "severity") { return Number(row.dataset.severity) >= Number(value); }
+      return row.dataset[key] === value;
+    });
+  }
+
+  function apply() {
+    var filters = wanted();
+    var count = 0;
+    rows.forEach(function (row) {
+      var ok = matches(row, filters);
+      row.hidden = !ok;
+      if (ok) { count += 1; }
+      var link = row.querySelector("a[href^='#case-']");
+      var section = link && document.getElementById(link.getAttribute("href").slice(1));
+      if (section) { section.hidden = !ok; }
+    });
+    shown.textContent = count + " of " + rows.length + " shown";
+    var fragment = Object.keys(filters).map(function (key) {
+      return encodeURIComponent(key) + "=" + encodeURIComponent(filters[key]);
+    }).join("&");
+    if (fragment !== "" || location.hash.indexOf("=") >= 0) {
+      history.replaceState(null, "", fragment === "" ? location.pathname : "#" + fragment);
+    }
+  }
+
+  function fromFragment() {
+    var hash = location.hash.slice(1);
+    if (hash.indexOf("=") < 0) { return; }
+    hash.split("&").forEach(function (pair) {
+      var parts = pair.split("=");
+      var key = decodeURIComponent(parts[0]);
+      var value = decodeURIComponent(parts.slice(1).join("="));
+      selects.forEach(function (s) {
+        if (s.dataset.filter === key) {
+          s.value = value;
+          if (s.value !== value) { s.value = ""; }
+        }
+      });
+    });
+  }
+
+  function sortBy(th) {
+    var column = th.cellIndex;
+    var numeric = th.dataset.sort === "num";
+    var descending = th.getAttribute("aria-sort") !== "descending";
+    Array.prototype.forEach.call(th.parentNode.cells, function (c) { c.removeAttribute("aria-sort"); });
+    th.setAttribute("aria-sort", descending ? "descending" : "ascending");
+    var keyed = rows.map(function (row, index) {
+      var cell = row.cells[column];
+      var key = cell.dataset.value !== undefined ? cell.dataset.value : cell.textContent;
+      return { row: row, key: numeric ? Number(key) : key.toLowerCase(), index: index };
+    });
+    keyed.sort(function (a, b) {
+      var order = a.key < b.key ? -1 : (a.key > b.key ? 1 : 0);
+      return (descending ? -order : order) || a.index - b.index;
+    });
+    keyed.forEach(function (k) { body.appendChild(k.row); });
+  }
+
+  Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th) {
+    if (th.dataset.sort) {
+      th.tabIndex = 0;
+      th.addEventListener("click", function () { sortBy(th); });
+      th.addEventListener("keydown", function (e) { if (e.key === "Enter") { sortBy(th); } });
+    }
+  });
+  selects.forEach(function (s) { s.addEventListener("change", apply); });
+  form.addEventListener("reset", function () { setTimeout(apply, 0); });
+  window.addEventListener("hashchange", function () {
+    if (location.hash.indexOf("=") >= 0) { fromFragment(); apply(); }
+  });
+  fromFragment();
+  apply();
+  document.documentElement.dataset.ready = "true";
+})();"##;
