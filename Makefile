@@ -15,7 +15,7 @@ APT_PACKAGES := pkg-config clang libclang-dev mold \
 	libavfilter-dev libavdevice-dev \
 	libdlib-dev libatlas-base-dev python3-pip
 
-.PHONY: deps demo test fmt lint unit build findings-doc clean-demo models face-photos
+.PHONY: deps demo test fmt lint unit build findings-doc clean-demo models face-photos face-people
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
@@ -34,6 +34,12 @@ models: deps
 # ~/.cache/eidscope/face-photos.
 face-photos: deps
 	scripts/fetch-faces.sh photos
+
+# The fetched photos framed as head-and-shoulders shots, one folder per person, for
+# `eidscope synth --faces $(FACE_PEOPLE)` (a labelled batch with real faces).
+FACE_PEOPLE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/eidscope/face-people
+face-people: models face-photos
+	$(CARGO) run -q -p eidscope-faces --example frame_face_photos -- $(FACE_PEOPLE)
 
 build: deps
 	$(CARGO) build -p eidscope

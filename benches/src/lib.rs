@@ -21,3 +21,39 @@ pub fn planted_hashes(n: usize, seed: u64) -> Vec<u64> {
     }
     hashes
 }
+
+/// The pairs planted by [`planted_embeddings`]: (earlier face, later face) by index.
+pub type PlantedPairs = Vec<(usize, usize)>;
+
+/// `n` synthesised 128-d face embeddings shaped like dlib's: different people lie about 0.83
+/// apart (as measured on real photos, docs/faces.md), and one face in a hundred is a second
+/// photo of an earlier face, planted at a distance drawn from 0.15–0.42 (within the
+/// `same-person` threshold). Gaussian points in 128 dimensions have no low-dimensional structure
+/// for an index to exploit, so the recall measured on them is a pessimistic one.
+pub fn planted_embeddings(n: usize, seed: u64) -> (Vec<[f32; 128]>, PlantedPairs) {
+    let mut rng = SmallRng::seed_from_u64(seed);
+    // Per coordinate sigma such that two people lie sqrt(2 * 128) * sigma = 0.83 apart.
+    let sigma = 0.83 / (2.0f32 * 128.0).sqrt();
+    let gaussian = |rng: &mut SmallRng| {
+        // Box-Muller: two uniforms to one standard normal.
+        let (u, v): (f32, f32) = (rng.random_range(f32::EPSILON..1.0), rng.random());
+        (-2.0 * u.ln()).sqrt() * (std::f32::consts::TAU * v).cos()
+    };
+    let mut faces: Vec<[f32; 128]> = Vec::with_capacity(n);
+    let mut planted = Vec::new();
+    for i in 0..n {
+        let face = if i > 0 && rng.random_ratio(1, 100) {
+            let source = rng.random_range(0..i);
+            let mut step = [0f32; 128];
+            step.iter_mut().for_each(|s| *s = gaussian(&mut rng));
+            let norm = step.iter().map(|s| s * s).sum::<f32>().sqrt();
+            let distance = rng.random_range(0.15..0.42);
+            planted.push((source, i));
+            std::array::from_fn(|k| faces[source][k] + step[k] / norm * distance)
+        } else {
+            std::array::from_fn(|_| gaussian(&mut rng) * sigma)
+        };
+        faces.push(face);
+    }
+    (faces, planted)
+}

@@ -126,8 +126,18 @@ impl Embedding {
 }
 
 /// The squared Euclidean distance of two embeddings (what the index compares).
+///
+/// Eight running sums rather than one: a single f32 sum must add in order, which keeps the
+/// compiler from using vector instructions; eight independent lanes vectorise (the exact
+/// search spends nearly all its time here).
 pub fn squared_distance(a: &[f32; EMBEDDING_DIM], b: &[f32; EMBEDDING_DIM]) -> f32 {
-    a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum()
+    let mut lanes = [0f32; 8];
+    for (xs, ys) in a.chunks_exact(8).zip(b.chunks_exact(8)) {
+        for ((lane, x), y) in lanes.iter_mut().zip(xs).zip(ys) {
+            *lane += (x - y) * (x - y);
+        }
+    }
+    lanes.iter().sum()
 }
 
 /// Everything the engine found in one picture.

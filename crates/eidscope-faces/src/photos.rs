@@ -190,6 +190,24 @@ pub fn print_copy(photo: &RgbImage) -> RgbImage {
     )
 }
 
+/// A head-and-shoulders photo around `face` (3:4, the face centred horizontally at 40 % of the
+/// height and 40 % of the width: the framing `eidscope synth --faces` expects), shrunk to at
+/// most 640 px on its long side.
+pub fn head_and_shoulders(photo: &RgbImage, face: &FaceBox) -> RgbImage {
+    let (width, height) = photo.dimensions();
+    let crop_w = (f64::from(face.width) / 0.4)
+        .min(f64::from(width))
+        .min(f64::from(height) * 0.75);
+    let crop_h = crop_w / 0.75;
+    let centre_x = f64::from(face.left) + f64::from(face.width) / 2.0;
+    let centre_y = f64::from(face.top) + f64::from(face.height) / 2.0;
+    let left = (centre_x - crop_w / 2.0).clamp(0.0, f64::from(width) - crop_w);
+    let top = (centre_y - crop_h * 0.4).clamp(0.0, f64::from(height) - crop_h);
+    let crop =
+        image::imageops::crop_imm(photo, left as u32, top as u32, crop_w as u32, crop_h as u32);
+    fit(&crop.to_image(), 640)
+}
+
 /// `picture` shrunk so that its long side is at most `side`.
 pub fn fit(picture: &RgbImage, side: u32) -> RgbImage {
     let (w, h) = picture.dimensions();
@@ -204,11 +222,18 @@ pub fn fit(picture: &RgbImage, side: u32) -> RgbImage {
 
 /// `picture` through a JPEG encoder at `quality` and back.
 pub fn jpeg(picture: &RgbImage, quality: u8) -> RgbImage {
+    let bytes = jpeg_bytes(picture, quality);
+    image::load(Cursor::new(bytes), ImageFormat::Jpeg)
+        .map_or_else(|_| picture.clone(), |i| i.to_rgb8())
+}
+
+/// `picture` as a JPEG file at `quality` (empty if the encoder fails, which it does not for an
+/// RGB picture of positive size).
+pub fn jpeg_bytes(picture: &RgbImage, quality: u8) -> Vec<u8> {
     let mut bytes = Vec::new();
     let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, quality);
     if picture.write_with_encoder(encoder).is_err() {
-        return picture.clone();
+        bytes.clear();
     }
-    image::load(Cursor::new(bytes), ImageFormat::Jpeg)
-        .map_or_else(|_| picture.clone(), |i| i.to_rgb8())
+    bytes
 }

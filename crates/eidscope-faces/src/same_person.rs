@@ -7,8 +7,9 @@
 //! groups (a person seen under three names is one group, not three pairs).
 //!
 //! The close pairs come from a [`NeighbourSearch`]: exact (every pair, parallel; quadratic, for
-//! small batches and as the reference) or an HNSW index (`instant-distance`: each face asks the
-//! index for its nearest neighbours, so the cost grows as n log n). benches/ measures both and
+//! small batches and as the reference) or an HNSW index (`hnsw_rs`: each face asks the index for
+//! its nearest neighbours, so the cost grows as n log n; the index is built in parallel, so two
+//! runs may differ in the rare pair it misses). benches/ measures both and
 //! the recall of the index (docs/faces.md). The module only computes: it never reads files and
 //! never decides a finding's wording or severity.
 
@@ -190,18 +191,15 @@ fn root(parent: &mut HashMap<usize, usize>, node: usize) -> usize {
     top
 }
 
-/// An embedding borrowed as an index point.
-#[derive(Clone, Copy)]
-struct Point<'a>(&'a [f32; EMBEDDING_DIM]);
-
-impl instant_distance::Point for Point<'_> {
-    fn distance(&self, other: &Self) -> f32 {
-        squared_distance(self.0, other.0).sqrt()
-    }
-}
-
-/// The seed of the index's level draws: the same batch gives the same index and the same pairs.
-const HNSW_SEED: u64 = 0x00E1_D5C0_9E00_0011;
+/// The links per node of the index's layers (hnsw_rs's `max_nb_connection`): 16 rather than
+/// the usual 32 halves the build, and the pairs sought are each other's nearest neighbours by a
+/// wide margin (0.45 against 0.83 between different people), which a sparser graph still finds
+/// (recall measured in docs/faces.md).
+const HNSW_LINKS: usize = 16;
+/// The candidate list while building (hnsw_rs's `ef_construction`).
+const HNSW_EF_CONSTRUCTION: usize = 64;
+/// The most layers of the index.
+const HNSW_LAYERS: usize = 16;
 
 fn hnsw_pairs<I: Sync, K: Sync>(
     faces: &[FaceRecord<I, K>],
@@ -209,31 +207,39 @@ fn hnsw_pairs<I: Sync, K: Sync>(
     neighbours: usize,
     ef_search: usize,
 ) -> Vec<ClosePair> {
-    let points: Vec<Point<'_>> = faces.iter().map(|face| Point(&face.embedding.0)).collect();
-    let values: Vec<usize> = (0..faces.len()).collect();
-    let index = instant_distance::Builder::default()
-        .ef_search(ef_search.max(neighbours))
-        .seed(HNSW_SEED)
-        .build(points, values);
+    if faces.is_empty() {
+        return Vec::new();
+    }
+    let index = hnsw_rs::hnsw::Hnsw::<f32, anndists::dist::DistL2>::new(
+        HNSW_LINKS,
+        faces.len(),
+        HNSW_LAYERS,
+        HNSW_EF_CONSTRUCTION,
+        anndists::dist::DistL2 {},
+    );
+    let points: Vec<(&[f32], usize)> = faces
+        .iter()
+        .enumerate()
+        .map(|(i, face)| (face.embedding.as_slice(), i))
+        .collect();
+    index.parallel_insert_slice(&points);
     (0..faces.len())
         .into_par_iter()
-        .map_init(instant_distance::Search::default, |search, a| {
+        .flat_map_iter(|a| {
             index
-                .search(&Point(&faces[a].embedding.0), search)
-                .take(neighbours)
-                .take_while(|item| item.distance <= max_distance)
-                .filter(|item| *item.value != a)
-                .map(|item| {
-                    let b = *item.value;
-                    ClosePair {
-                        a: a.min(b),
-                        b: a.max(b),
-                        distance: item.distance,
-                    }
+                .search(
+                    faces[a].embedding.as_slice(),
+                    neighbours,
+                    ef_search.max(neighbours),
+                )
+                .into_iter()
+                .filter(move |n| n.d_id != a && n.distance <= max_distance)
+                .map(move |n| ClosePair {
+                    a: a.min(n.d_id),
+                    b: a.max(n.d_id),
+                    distance: n.distance,
                 })
-                .collect::<Vec<_>>()
         })
-        .flatten_iter()
         .collect()
 }
 
