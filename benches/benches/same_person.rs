@@ -4,7 +4,9 @@
 //!
 //! Criterion measures both at 10k faces. Then one timed run of each: exact at 10k and 100k
 //! (1M would take hours), the index at 10k, 100k and 1M, with the recall of the planted pairs
-//! and of the exact search's pairs. `SAME_PERSON_SIZES=10000,100000` limits the sizes.
+//! and of the exact search's pairs. `SAME_PERSON_SIZES=10000,100000` limits the sizes;
+//! `SAME_PERSON_INTRINSIC=16,128` chooses the intrinsic dimensions of the synthesised faces
+//! (default 16; 128 is isotropic noise, the worst case).
 
 use criterion::{BenchmarkId, Criterion, SamplingMode};
 use eidscope_benches::planted_embeddings;
@@ -18,8 +20,11 @@ use std::time::{Duration, Instant};
 /// The exact search takes hours beyond this.
 const EXACT_UP_TO: usize = 100_000;
 
-fn records(n: usize) -> (Vec<FaceRecord<usize, usize>>, Vec<(usize, usize)>) {
-    let (faces, planted) = planted_embeddings(n, 7);
+/// The intrinsic dimension of the synthesised faces (see `planted_embeddings`).
+const INTRINSIC: usize = 16;
+
+fn records(n: usize, intrinsic: usize) -> (Vec<FaceRecord<usize, usize>>, Vec<(usize, usize)>) {
+    let (faces, planted) = planted_embeddings(n, intrinsic, 7);
     let records = faces
         .into_iter()
         .enumerate()
@@ -39,7 +44,7 @@ fn bench(c: &mut Criterion) {
         .sample_size(10)
         .warm_up_time(Duration::from_millis(500));
     let n = 10_000;
-    let (faces, _) = records(n);
+    let (faces, _) = records(n, INTRINSIC);
     group.bench_with_input(BenchmarkId::new("index", n), &faces, |b, f| {
         b.iter(|| close_pairs(black_box(f), SAME_PERSON, NeighbourSearch::HNSW_DEFAULT).len());
     });
@@ -64,11 +69,18 @@ fn summary() {
         rayon::current_num_threads()
     );
     println!(
-        "{:>9} {:>8} {:>9} {:>9} {:>8} {:>12} {:>12}",
-        "faces", "planted", "exact s", "index s", "ratio", "recall/plant", "recall/exact"
+        "{:>9} {:>4} {:>8} {:>9} {:>9} {:>8} {:>12} {:>12}",
+        "faces", "dims", "planted", "exact s", "index s", "ratio", "recall/plant", "recall/exact"
     );
-    for n in sizes {
-        let (faces, planted) = records(n);
+    let intrinsic: Vec<usize> = std::env::var("SAME_PERSON_INTRINSIC")
+        .ok()
+        .map(|s| s.split(',').filter_map(|v| v.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![INTRINSIC]);
+    for (n, dims) in sizes
+        .into_iter()
+        .flat_map(|n| intrinsic.iter().map(move |&d| (n, d)))
+    {
+        let (faces, planted) = records(n, dims);
         let planted: HashSet<(usize, usize)> = planted.into_iter().collect();
         let started = Instant::now();
         let index = close_pairs(&faces, SAME_PERSON, NeighbourSearch::HNSW_DEFAULT);
@@ -89,7 +101,7 @@ fn summary() {
         let show =
             |v: Option<f64>, digits: usize| v.map_or("-".to_string(), |v| format!("{v:.digits$}"));
         println!(
-            "{n:>9} {:>8} {:>9} {:>9.2} {:>8} {:>12.4} {:>12}",
+            "{n:>9} {dims:>4} {:>8} {:>9} {:>9.2} {:>8} {:>12.4} {:>12}",
             planted.len(),
             show(exact_time, 2),
             index_time,

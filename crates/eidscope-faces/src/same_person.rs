@@ -7,9 +7,8 @@
 //! groups (a person seen under three names is one group, not three pairs).
 //!
 //! The close pairs come from a [`NeighbourSearch`]: exact (every pair, parallel; quadratic, for
-//! small batches and as the reference) or an HNSW index (`hnsw_rs`: each face asks the index for
-//! its nearest neighbours, so the cost grows as n log n; the index is built in parallel, so two
-//! runs may differ in the rare pair it misses). benches/ measures both and
+//! small batches and as the reference) or an HNSW index (`instant-distance`: each face asks the
+//! index for its nearest neighbours, so the cost grows as n log n). benches/ measures both and
 //! the recall of the index (docs/faces.md). The module only computes: it never reads files and
 //! never decides a finding's wording or severity.
 
@@ -56,15 +55,18 @@ impl NeighbourSearch {
         }
     }
 
-    /// The index settings measured in docs/faces.md (recall of planted pairs 1.0 at 1M faces).
+    /// The index settings measured in docs/faces.md (recall of the planted pairs 0.99-1.0 at
+    /// 10k faces).
     pub const HNSW_DEFAULT: NeighbourSearch = NeighbourSearch::Hnsw {
         neighbours: 16,
         ef_search: 64,
     };
 }
 
-/// Below this many faces the exact search is both exact and fast (under a second).
-pub const EXACT_UP_TO: usize = 10_000;
+/// Up to this many faces the exact search is used: on two cores it measured 1.3-4 s at 10k
+/// faces (quadratic: some minutes at 100k), while building the index alone took 55-70 s at
+/// 10k (docs/faces.md, "the index"). Beyond it the exact search would take hours.
+pub const EXACT_UP_TO: usize = 100_000;
 
 /// Two faces of different identities within the distance.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -191,15 +193,18 @@ fn root(parent: &mut HashMap<usize, usize>, node: usize) -> usize {
     top
 }
 
-/// The links per node of the index's layers (hnsw_rs's `max_nb_connection`): 16 rather than
-/// the usual 32 halves the build, and the pairs sought are each other's nearest neighbours by a
-/// wide margin (0.45 against 0.83 between different people), which a sparser graph still finds
-/// (recall measured in docs/faces.md).
-const HNSW_LINKS: usize = 16;
-/// The candidate list while building (hnsw_rs's `ef_construction`).
-const HNSW_EF_CONSTRUCTION: usize = 64;
-/// The most layers of the index.
-const HNSW_LAYERS: usize = 16;
+/// An embedding borrowed as an index point.
+#[derive(Clone, Copy)]
+struct Point<'a>(&'a [f32; EMBEDDING_DIM]);
+
+impl instant_distance::Point for Point<'_> {
+    fn distance(&self, other: &Self) -> f32 {
+        squared_distance(self.0, other.0).sqrt()
+    }
+}
+
+/// The seed of the index's level draws: the same batch gives the same index and the same pairs.
+const HNSW_SEED: u64 = 0x00E1_D5C0_9E00_0011;
 
 fn hnsw_pairs<I: Sync, K: Sync>(
     faces: &[FaceRecord<I, K>],
@@ -207,39 +212,31 @@ fn hnsw_pairs<I: Sync, K: Sync>(
     neighbours: usize,
     ef_search: usize,
 ) -> Vec<ClosePair> {
-    if faces.is_empty() {
-        return Vec::new();
-    }
-    let index = hnsw_rs::hnsw::Hnsw::<f32, anndists::dist::DistL2>::new(
-        HNSW_LINKS,
-        faces.len(),
-        HNSW_LAYERS,
-        HNSW_EF_CONSTRUCTION,
-        anndists::dist::DistL2 {},
-    );
-    let points: Vec<(&[f32], usize)> = faces
-        .iter()
-        .enumerate()
-        .map(|(i, face)| (face.embedding.as_slice(), i))
-        .collect();
-    index.parallel_insert_slice(&points);
+    let points: Vec<Point<'_>> = faces.iter().map(|face| Point(&face.embedding.0)).collect();
+    let values: Vec<usize> = (0..faces.len()).collect();
+    let index = instant_distance::Builder::default()
+        .ef_search(ef_search.max(neighbours))
+        .seed(HNSW_SEED)
+        .build(points, values);
     (0..faces.len())
         .into_par_iter()
-        .flat_map_iter(|a| {
+        .map_init(instant_distance::Search::default, |search, a| {
             index
-                .search(
-                    faces[a].embedding.as_slice(),
-                    neighbours,
-                    ef_search.max(neighbours),
-                )
-                .into_iter()
-                .filter(move |n| n.d_id != a && n.distance <= max_distance)
-                .map(move |n| ClosePair {
-                    a: a.min(n.d_id),
-                    b: a.max(n.d_id),
-                    distance: n.distance,
+                .search(&Point(&faces[a].embedding.0), search)
+                .take(neighbours)
+                .take_while(|item| item.distance <= max_distance)
+                .filter(|item| *item.value != a)
+                .map(|item| {
+                    let b = *item.value;
+                    ClosePair {
+                        a: a.min(b),
+                        b: a.max(b),
+                        distance: item.distance,
+                    }
                 })
+                .collect::<Vec<_>>()
         })
+        .flatten_iter()
         .collect()
 }
 
