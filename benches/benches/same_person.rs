@@ -9,7 +9,7 @@
 //! (default 16; 128 is isotropic noise, the worst case).
 
 use criterion::{BenchmarkId, Criterion, SamplingMode};
-use eidscope_benches::planted_embeddings;
+use eidscope_benches::{PlantedPairs, planted_embeddings};
 use eidscope_faces::Embedding;
 use eidscope_faces::same_person::{FaceRecord, NeighbourSearch, close_pairs};
 use eidscope_faces::thresholds::SAME_PERSON;
@@ -23,7 +23,7 @@ const EXACT_UP_TO: usize = 100_000;
 /// The intrinsic dimension of the synthesised faces (see `planted_embeddings`).
 const INTRINSIC: usize = 16;
 
-fn records(n: usize, intrinsic: usize) -> (Vec<FaceRecord<usize, usize>>, Vec<(usize, usize)>) {
+fn records(n: usize, intrinsic: usize) -> (Vec<FaceRecord<usize, usize>>, PlantedPairs) {
     let (faces, planted) = planted_embeddings(n, intrinsic, 7);
     let records = faces
         .into_iter()
