@@ -91,11 +91,13 @@ mod people;
 mod plan;
 mod planner;
 mod recorded;
+mod real_faces;
 mod rng;
 mod spec;
 mod video;
 
 pub use labels::{BundleLabel, GroupLabel, LABELS_SCHEMA, Labels, read_labels};
+pub use real_faces::{FaceGroupLabel, FaceLabel};
 
 use eidscope_model::FindingCode;
 use rayon::prelude::*;
@@ -117,6 +119,9 @@ pub struct SynthConfig {
     pub anomaly_rate: f64,
     /// The share of `ocr.json` files in shape B, raw EID (default 1/3).
     pub eid_raw_share: f64,
+    /// A folder of real face photos, one sub-folder per person: a few clean bundles get real
+    /// selfies, portraits and videos in labelled face cases ([`FaceLabel`]).
+    pub faces: Option<PathBuf>,
 }
 
 impl Default for SynthConfig {
@@ -127,6 +132,7 @@ impl Default for SynthConfig {
             out: PathBuf::from("synth"),
             anomaly_rate: 0.15,
             eid_raw_share: 1.0 / 3.0,
+            faces: None,
         }
     }
 }
@@ -216,18 +222,51 @@ pub fn generate(config: &SynthConfig) -> Result<Labels, SynthError> {
         source,
     })?;
     let plan = plan::plan(config);
+    let faces = match &config.faces {
+        Some(dir) => Some(real_faces::FaceFolder::read(dir)?),
+        None => None,
+    };
+    let assignment = faces
+        .as_ref()
+        .map(|folder| real_faces::assign(&plan.specs, &plan.groups, folder))
+        .unwrap_or_default();
     let videos = video::VideoPool::render(config.seed, VIDEO_POOL_MOVING)?;
     let ctx = bundle::Context::new(config.seed, videos);
     let outputs = plan
         .specs
         .par_iter()
         .map(|spec| {
-            let built = bundle::build(spec, &ctx)?;
+            let mut built = bundle::build(spec, &ctx)?;
+            let mut label = label_of(spec);
+            if let (Some(folder), Some(Some(face))) = (&faces, assignment.by_bundle.get(spec.index))
+            {
+                let (zip, selfie_sha) = real_faces::apply(&built.zip, face, folder)?;
+                built.zip = zip;
+                built.selfie_sha = Some(selfie_sha);
+                label.faces = Some(real_faces::label(face, folder));
+            }
             write_file(&config.out, &spec.zip_name(), &built.zip)?;
             write_file(&config.out, &spec.process_name(), &built.process)?;
-            Ok((label_of(spec), built.selfie_sha))
+            Ok((label, built.selfie_sha))
         })
         .collect::<Result<Vec<_>, SynthError>>()?;
+    let face_groups = faces
+        .as_ref()
+        .map(|folder| {
+            assignment
+                .groups
+                .iter()
+                .map(|(person, members)| FaceGroupLabel {
+                    code: "same-person".into(),
+                    person: real_faces::person_name(folder, *person),
+                    paths: members
+                        .iter()
+                        .filter_map(|idx| outputs.get(*idx).map(|(label, _)| label.path.clone()))
+                        .collect(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let groups = plan
         .groups
         .iter()
@@ -253,6 +292,7 @@ pub fn generate(config: &SynthConfig) -> Result<Labels, SynthError> {
         count: config.count,
         bundles: outputs.into_iter().map(|(label, _)| label).collect(),
         groups,
+        face_groups,
     };
     let mut json = serde_json::to_vec_pretty(&labels)?;
     json.push(b'\n');
@@ -279,5 +319,6 @@ fn label_of(spec: &spec::BundleSpec) -> BundleLabel {
         process_type: spec.process_type.to_string(),
         anomalies,
         expected_findings: expected,
+        faces: None,
     }
 }

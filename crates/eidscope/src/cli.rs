@@ -134,6 +134,10 @@ pub struct SynthArgs {
     /// The seed: the same seed writes the same bytes.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// A folder of real face photos, one sub-folder per person (head-and-shoulders photos):
+    /// a few clean bundles get real selfies, portraits and videos in labelled face cases.
+    #[arg(long, value_name = "DIR")]
+    pub faces: Option<PathBuf>,
 }
 
 /// `eidscope findings`.

@@ -12,6 +12,7 @@ pub fn run(args: &SynthArgs) -> Result<ExitStatus, CliError> {
             .map_err(|_| CliError::Usage("--count is too large".to_owned()))?,
         seed: args.seed,
         out: args.out.clone(),
+        faces: args.faces.clone(),
         ..eidscope_synth::SynthConfig::default()
     };
     let labels = eidscope_synth::generate(&config).map_err(|source| CliError::Synth {
