@@ -32,6 +32,14 @@ fn at(hours: i64) -> Option<chrono::DateTime<chrono::Utc>> {
     Some(chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap() + TimeDelta::hours(hours))
 }
 
+/// The hashes of the picture tests are placed around a near-duplicate radius of 8 bits.
+fn eight_bits() -> LinkConfig {
+    LinkConfig {
+        near_bits: 8,
+        ..LinkConfig::default()
+    }
+}
+
 fn codes(findings: &[LinkFinding]) -> Vec<(FindingCode, Vec<&str>)> {
     findings
         .iter()
@@ -101,7 +109,7 @@ fn a_byte_identical_picture_under_two_identities_is_media_reuse_and_a_chain_is_o
     // a and its own retry share a portrait: the same person, no link.
     a.portrait = picture("cc", 0xf0f0, 0xf0f0);
     a_again.portrait = picture("cc", 0xf0f0, 0xf0f0);
-    let findings = find_links(&[a, b, c, a_again], &LinkConfig::default());
+    let findings = find_links(&[a, b, c, a_again], &eight_bits());
     assert_eq!(
         codes(&findings),
         vec![(FindingCode::MediaReuse, vec!["a.zip", "b.zip", "c.zip"])]
@@ -135,7 +143,7 @@ fn near_copies_are_face_near_duplicates_but_identical_bytes_are_not() {
     e.selfie = picture("d1", !base, !base ^ 0x1ff);
     let mut far = person("f.zip", "F", "Six", "1970-01-06", "D6");
     far.selfie = picture("f1", !base ^ 0x3, !base);
-    let findings = find_links(&[a, b, c, d, e, far], &LinkConfig::default());
+    let findings = find_links(&[a, b, c, d, e, far], &eight_bits());
     assert_eq!(
         codes(&findings),
         vec![
