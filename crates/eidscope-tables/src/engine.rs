@@ -242,7 +242,7 @@ pub fn rows_of(input: &Input, options: &ScanOptions) -> Rows {
         if options.links.is_some() {
             rows.face_embeddings = face_embeddings(&report);
         }
-        Ok::<_, eidscope_bundle::BundleError>(Ok(rows))
+        Ok::<Result<Rows, String>, eidscope_bundle::BundleError>(Ok(rows))
     }));
     match outcome {
         Ok(Ok(Ok(rows))) => rows,

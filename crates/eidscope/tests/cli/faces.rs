@@ -266,10 +266,13 @@ fn redacted_scan_never_writes_embeddings() {
 fn inspect_faces_reports_distances_and_no_face_in_a_blank_selfie() {
     let Some(dir) = real_batch() else { return };
     let batch = dir.join("batch");
+    // A bundle whose selfie and portrait show one person.
     let (path, label) = real_face_bundles(&batch)
         .into_iter()
-        .find(|(_, l)| l.faces.as_ref().unwrap().case == "match")
-        .or_else(|| real_face_bundles(&batch).into_iter().next())
+        .find(|(_, l)| {
+            let faces = l.faces.as_ref().unwrap();
+            faces.selfie_person == faces.portrait_person
+        })
         .unwrap();
     let bundle = batch.join(&path);
     let report: Value = eidscope(&[&"inspect", &bundle, &"--faces", &"--json"])
