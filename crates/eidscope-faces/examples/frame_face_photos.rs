@@ -1,17 +1,17 @@
 //! Frames the fetched real photos for `eidscope synth --faces`: one folder per person, each
 //! independent photograph cut to head and shoulders around its detected face (the face centred,
 //! 40 % of the width; what `synth` expects), written as JPEG. Copies of one photograph (crops,
-//! the PNG copy) are left out: as two selfies they would be near duplicates.
+//! the PNG copy) are left out: as two selfies they would be near duplicates
+//! ([`eidscope_faces::photos::frame_people`]).
 //!
 //! ```sh
 //! scripts/fetch-faces.sh models && scripts/fetch-faces.sh photos
 //! cargo run -p eidscope-faces --example frame_face_photos -- ~/.cache/eidscope/face-people
 //! ```
 
-use std::collections::HashSet;
 use std::path::PathBuf;
 
-use eidscope_faces::photos::{self, PHOTOS};
+use eidscope_faces::photos;
 use eidscope_faces::{EngineOptions, FaceEngine};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -20,33 +20,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .ok_or("usage: frame_face_photos OUT_DIR")?
         .into();
     let engine = FaceEngine::from_env(EngineOptions::default())?;
-    let mut shots = HashSet::new();
-    for photo in PHOTOS {
-        if !shots.insert(photo.shot) {
-            continue;
-        }
-        let picture = image::open(photos::photo_dir().join(photo.file))?.to_rgb8();
-        let analysis = engine.analyse(&picture)?;
-        let face = analysis
-            .chosen()
-            .ok_or_else(|| format!("no face in {}", photo.file))?;
-        let framed = photos::head_and_shoulders(&picture, &face.face_box);
-        let dir = out.join(photo.person);
-        std::fs::create_dir_all(&dir)?;
-        let name = format!(
-            "{}.jpg",
-            photo
-                .file
-                .rsplit_once('.')
-                .map_or(photo.file, |(stem, _)| stem)
-        );
-        std::fs::write(dir.join(&name), photos::jpeg_bytes(&framed, 92))?;
-        println!(
-            "{}/{name}: {}x{}",
-            photo.person,
-            framed.width(),
-            framed.height()
-        );
+    for name in photos::frame_people(&engine, &out)? {
+        println!("{name}");
     }
     Ok(())
 }

@@ -237,3 +237,39 @@ pub fn jpeg_bytes(picture: &RgbImage, quality: u8) -> Vec<u8> {
     }
     bytes
 }
+
+/// Frames the fetched photos for `eidscope synth --faces` into `out`: one folder per person,
+/// each independent photograph (copies of one shot are left out: as two selfies they would be
+/// near duplicates) cut to head and shoulders around its detected face, as JPEG. Returns the
+/// files written, relative to `out`.
+pub fn frame_people(
+    engine: &FaceEngine,
+    out: &std::path::Path,
+) -> Result<Vec<String>, Box<dyn std::error::Error>> {
+    let mut shots = std::collections::HashSet::new();
+    let mut written = Vec::new();
+    for photo in PHOTOS {
+        if !shots.insert(photo.shot) {
+            continue;
+        }
+        let path = photo_dir().join(photo.file);
+        let picture = image::open(&path)
+            .map_err(|e| format!("{}: {e}", path.display()))?
+            .to_rgb8();
+        let analysis = engine.analyse(&picture)?;
+        let face = analysis
+            .chosen()
+            .ok_or_else(|| format!("no face in {}", photo.file))?;
+        let framed = head_and_shoulders(&picture, &face.face_box);
+        let dir = out.join(photo.person);
+        std::fs::create_dir_all(&dir)?;
+        let stem = photo
+            .file
+            .rsplit_once('.')
+            .map_or(photo.file, |(stem, _)| stem);
+        let name = format!("{}/{stem}.jpg", photo.person);
+        std::fs::write(out.join(&name), jpeg_bytes(&framed, 92))?;
+        written.push(name);
+    }
+    Ok(written)
+}

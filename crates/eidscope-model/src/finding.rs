@@ -91,6 +91,14 @@ catalogue! {
         "a zip entry named with an absolute path, `..`, or a link";
     UnexpectedEntry => "unexpected-entry", Info, Bundle,
         "an entry that is not part of the documented bundle";
+    FaceMismatch => "face-mismatch", High, Bundle,
+        "eidscope's face engine (`--faces`) finds the selfie and the document portrait to be different people (distance above 0.60)";
+    FaceMatchContradiction => "face-match-contradiction", Medium, Bundle,
+        "eidscope's face engine (`--faces`) finds selfie and portrait to be one person (distance at most 0.50) while the provider reported a similarity below `high`: a wrongful rejection";
+    VideoFaceMismatch => "video-face-mismatch", High, Bundle,
+        "eidscope's face engine (`--faces`) finds the person in the video frames not to be the selfie's (closest frame above 0.60)";
+    NoFace => "no-face", Medium, Bundle,
+        "eidscope's face engine (`--faces`) finds no face in the selfie, the document portrait or any frame of the video";
     DocumentReuse => "document-reuse", High, Batch,
         "one document (issuing country + normalised document number) under different names or birth dates";
     MediaReuse => "media-reuse", High, Batch,
@@ -99,6 +107,8 @@ catalogue! {
         "perceptually near-identical selfies or portraits in bundles of different identities";
     Velocity => "velocity", Medium, Batch,
         "one document with at least K attempts in a window (defaults: 3 in 24 h)";
+    SamePerson => "same-person", High, Batch,
+        "selfies or portraits of different identities that eidscope's face engine (`--faces`) finds to be one person (distance at most 0.45)";
 }
 
 /// One row of the catalogue.
@@ -251,7 +261,7 @@ mod tests {
             let json = serde_json::to_string(&spec.code).unwrap();
             assert_eq!(json, format!("\"{}\"", spec.code.as_str()));
         }
-        assert_eq!(CATALOGUE.len(), 20);
+        assert_eq!(CATALOGUE.len(), 25);
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //! report of one bundle ([`BundleReport`], the `inspect --json` object), the finding catalogue
 //! ([`FindingCode`], [`CATALOGUE`]), the reasons behind a derived status ([`Reason`]), the
 //! notes of what the reader tolerated ([`Note`]), the classes of unreadable inputs
-//! ([`ErrorKind`]) and the exit codes ([`ExitStatus`]). Every closed set of words is a
+//! ([`ErrorKind`]), the exit codes ([`ExitStatus`]) and what the face engine saw
+//! ([`FaceEvidence`]). Every closed set of words is a
 //! [`Vocabulary`]: the one table its words come from, in JSON, text and Parquet alike.
 //!
 //! This crate never reads files, never parses provider JSON and never decodes media: it holds
@@ -13,6 +14,7 @@
 
 pub mod error;
 pub mod exit;
+pub mod face;
 pub mod finding;
 pub mod media;
 pub mod note;
@@ -23,6 +25,7 @@ pub mod vocabulary;
 
 pub use error::{ErrorKind, error_line};
 pub use exit::ExitStatus;
+pub use face::{FaceEvidence, FacePicture, FaceRect, PictureFaces};
 pub use finding::{
     CATALOGUE, Finding, FindingCode, FindingScope, FindingSpec, LinkFinding, LinksReport, Severity,
     VelocityWindow,

@@ -1,6 +1,7 @@
 //! The report of one bundle: the `inspect --json` object of cli-contract.md. The key names and
 //! the schema string are part of the outside contract: add fields, never rename or drop them.
 
+use crate::face::FaceEvidence;
 use crate::finding::Finding;
 use crate::media::MediaInfo;
 use crate::note::Note;
@@ -170,4 +171,7 @@ pub struct BundleReport {
     /// Things the reader tolerated (an unknown field type, a date it could not read, ...).
     #[serde(default)]
     pub notes: Vec<Note>,
+    /// What eidscope's own face engine saw (`--faces`); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub faces: Option<FaceEvidence>,
 }

@@ -17,12 +17,22 @@ use eidscope_model::{CATALOGUE, FindingCode, FindingScope};
 use rand::Rng;
 use rand::seq::SliceRandom;
 
+/// The findings of eidscope's face engine (`--faces`): drawn faces are not faces to it, so the
+/// planner never injects them; `synth --faces` gives them real faces in labelled face cases.
+const FACE_ENGINE_CODES: [FindingCode; 4] = [
+    FindingCode::FaceMismatch,
+    FindingCode::FaceMatchContradiction,
+    FindingCode::VideoFaceMismatch,
+    FindingCode::NoFace,
+];
+
 /// The single-bundle finding codes, in catalogue order: the anomalies the planner injects.
 pub(crate) fn single_bundle_codes() -> Vec<FindingCode> {
     CATALOGUE
         .iter()
         .filter(|spec| spec.scope == FindingScope::Bundle)
         .map(|spec| spec.code)
+        .filter(|code| !FACE_ENGINE_CODES.contains(code))
         .collect()
 }
 

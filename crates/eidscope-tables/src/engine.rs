@@ -9,6 +9,7 @@
 //! caught and recorded as `internal`.
 
 use crate::error::TablesError;
+use crate::faces::FaceRow;
 use crate::frame::TableRow;
 use crate::inputs::Input;
 use crate::manifest::{MANIFEST_SCHEMA, Manifest};
@@ -47,8 +48,16 @@ pub struct ScanOptions {
     /// The output format and compression.
     pub write: WriteOptions,
     /// Find the cross-bundle findings over the batch after the scan (`--links`); the writer
-    /// then keeps one small link record per bundle.
+    /// then keeps one small link record per bundle (and, with `--faces`, the selfie's and the
+    /// portrait's embeddings, for `same-person`).
     pub links: Option<LinkConfig>,
+    /// Whether the `faces` table carries the embeddings (`--embeddings`; never under
+    /// `--redact`).
+    pub embeddings: crate::faces::Embeddings,
+    /// Run eidscope's face engine on every bundle (`--faces`): the face findings and the
+    /// `faces` table.
+    #[cfg(feature = "faces")]
+    pub faces: Option<std::sync::Arc<eidscope_pipeline::faces::FaceEngines>>,
 }
 
 impl Default for ScanOptions {
@@ -61,6 +70,9 @@ impl Default for ScanOptions {
             thresholds: Thresholds::default(),
             write: WriteOptions::default(),
             links: None,
+            embeddings: crate::faces::Embeddings::default(),
+            #[cfg(feature = "faces")]
+            faces: None,
         }
     }
 }
@@ -162,6 +174,7 @@ struct Batches {
     media: Vec<MediaRow>,
     findings: Vec<FindingRow>,
     errors: Vec<ErrorRow>,
+    faces: Vec<FaceRow>,
 }
 
 fn drain<R: TableRow, S: RowSink>(
@@ -184,6 +197,7 @@ impl Batches {
         self.media.extend(rows.media);
         self.findings.extend(rows.findings);
         self.errors.extend(rows.error);
+        self.faces.extend(rows.faces);
     }
 
     fn flush<S: RowSink>(&mut self, sink: &mut S, at_least: usize) -> Result<(), TablesError> {
@@ -192,7 +206,8 @@ impl Batches {
         drain(&mut self.features, sink, at_least)?;
         drain(&mut self.media, sink, at_least)?;
         drain(&mut self.findings, sink, at_least)?;
-        drain(&mut self.errors, sink, at_least)
+        drain(&mut self.errors, sink, at_least)?;
+        drain(&mut self.faces, sink, at_least)
     }
 }
 
@@ -205,15 +220,37 @@ pub fn rows_of(input: &Input, options: &ScanOptions) -> Rows {
         level: options.level,
         shard: options.shard,
         redactor: options.redactor.as_ref(),
+        embeddings: options.embeddings,
     };
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let bundle = eidscope_pipeline::open(&input.file, None, options.level)?;
+        // The face engine looks at video frames: the video is read whatever the level.
+        let read_level = if faces_wanted(options) {
+            Level::Full
+        } else {
+            options.level
+        };
+        let bundle = eidscope_pipeline::open(&input.file, None, read_level)?;
         let mut report = eidscope_pipeline::report(&bundle, options.level, &options.thresholds);
         report.path.clone_from(&input.path);
-        Ok::<Rows, eidscope_bundle::BundleError>(Rows::from_report(&report, &ctx))
+        #[cfg(feature = "faces")]
+        if let Some(engines) = &options.faces
+            && let Err(error) = eidscope_pipeline::faces::add_faces(&mut report, &bundle, engines)
+        {
+            return Ok(Err(error.to_string()));
+        }
+        let mut rows = Rows::from_report(&report, &ctx);
+        if options.links.is_some() {
+            rows.face_embeddings = face_embeddings(&report);
+        }
+        Ok::<Result<Rows, String>, eidscope_bundle::BundleError>(Ok(rows))
     }));
     match outcome {
-        Ok(Ok(rows)) => rows,
+        Ok(Ok(Ok(rows))) => rows,
+        Ok(Ok(Err(face_error))) => Rows::from_error(
+            &input.path,
+            ErrorKind::Internal,
+            format!("the face engine could not be loaded for this worker: {face_error}"),
+        ),
         Ok(Err(error)) => Rows::from_error(&input.path, error.kind(), error.line()),
         Err(_) => Rows::from_error(
             &input.path,
@@ -222,6 +259,33 @@ pub fn rows_of(input: &Input, options: &ScanOptions) -> Rows {
                 .to_owned(),
         ),
     }
+}
+
+/// Whether the scan runs the face engine.
+#[cfg(feature = "faces")]
+fn faces_wanted(options: &ScanOptions) -> bool {
+    options.faces.is_some()
+}
+
+/// Whether the scan runs the face engine: never without the `faces` feature.
+#[cfg(not(feature = "faces"))]
+fn faces_wanted(_options: &ScanOptions) -> bool {
+    false
+}
+
+/// The selfie's and the portrait's embeddings of a report (none without `--faces`).
+fn face_embeddings(
+    report: &eidscope_model::BundleReport,
+) -> Vec<(eidscope_model::FacePicture, Vec<f32>)> {
+    let Some(evidence) = &report.faces else {
+        return Vec::new();
+    };
+    evidence
+        .pictures
+        .iter()
+        .filter(|p| p.picture != eidscope_model::FacePicture::VideoFrame)
+        .filter_map(|p| Some((p.picture, p.embedding.clone()?)))
+        .collect()
 }
 
 /// Runs the scan into any sink. `progress` is called from the writer thread with the
@@ -257,10 +321,15 @@ pub fn run<S: RowSink>(
         let writer = scope.spawn(move || -> Result<S, TablesError> {
             let mut batches = Batches::default();
             let mut records: Vec<LinkRecord> = Vec::new();
+            let mut faces = crate::faces::FaceLinks::default();
             let result = (|| {
-                for rows in receiver.iter() {
+                for mut rows in receiver.iter() {
                     if options.links.is_some() {
-                        records.extend(rows.bundle.as_ref().map(crate::links::record_of));
+                        let record = rows.bundle.as_ref().map(crate::links::record_of);
+                        if let Some(record) = &record {
+                            faces.add(record, std::mem::take(&mut rows.face_embeddings));
+                        }
+                        records.extend(record);
                     }
                     summary.inputs += 1;
                     if rows.bundle.is_some() {
@@ -276,7 +345,10 @@ pub fn run<S: RowSink>(
                     progress(summary.inputs);
                 }
                 if let Some(config) = &options.links {
-                    for finding in find_links(&records, config) {
+                    for finding in find_links(&records, config)
+                        .into_iter()
+                        .chain(faces.findings())
+                    {
                         *summary.findings.entry(finding.severity).or_insert(0) += 1;
                         batches.findings.push(FindingRow::of_link(&finding));
                         batches.flush(&mut sink, ROW_GROUP_ROWS)?;

@@ -10,11 +10,12 @@
 //! type and one line here.
 
 use crate::columns::{Closed, Codec, Date, Open, Plain, Slot, Text, Timestamp};
+use crate::faces::FaceRow;
 use crate::rows::{BundleRow, CheckRow, ErrorRow, FeatureRow, FindingRow, MediaRow};
 use crate::table::Table;
 use eidscope_model::{
-    Decision, EntryKind, ErrorKind, FindingCode, FindingScope, PerceptualHash, Severity, Shape,
-    Status,
+    Decision, EntryKind, ErrorKind, FacePicture, FindingCode, FindingScope, PerceptualHash,
+    Severity, Shape, Status,
 };
 use eidscope_pipeline::Level;
 use polars::prelude::*;
@@ -184,6 +185,22 @@ table_row!(ErrorRow => Table::Errors, {
     message: Text,
 });
 
+table_row!(FaceRow => Table::Faces, {
+    path: Text,
+    picture: Closed<FacePicture>,
+    frame: Plain<u32>,
+    faces: Plain<u32>,
+    left: Plain<i32>,
+    top: Plain<i32>,
+    width: Plain<u32>,
+    height: Plain<u32>,
+    eye_distance: Plain<f64>,
+    sharpness: Plain<f64>,
+    distance_to_selfie: Plain<f64>,
+    error: Text,
+    embedding: Text,
+});
+
 /// Something to do with the row type of a table named at run time ([`for_row_type`]).
 pub trait RowTypeTask {
     /// What it gives.
@@ -201,6 +218,7 @@ pub fn for_row_type<T: RowTypeTask>(table: Table, task: T) -> T::Output {
         Table::Media => task.run::<MediaRow>(),
         Table::Findings => task.run::<FindingRow>(),
         Table::Errors => task.run::<ErrorRow>(),
+        Table::Faces => task.run::<FaceRow>(),
     }
 }
 

@@ -21,6 +21,7 @@
 pub mod columns;
 pub mod engine;
 pub mod error;
+pub mod faces;
 pub mod frame;
 pub mod inputs;
 pub mod links;
@@ -35,6 +36,7 @@ pub mod writer;
 
 pub use engine::{ScanOptions, ScanSummary, scan, scan_to_memory};
 pub use error::TablesError;
+pub use faces::{Embeddings, FaceRow};
 pub use inputs::{Input, InputError, expand};
 pub use manifest::{MANIFEST_FILE, MANIFEST_SCHEMA, Manifest};
 pub use read::{ScanTables, SplitInputs, find_scan_dirs, read_scan, split_inputs};

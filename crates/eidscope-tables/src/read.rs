@@ -198,6 +198,11 @@ pub fn read_scan(dirs: &[PathBuf]) -> Result<ScanTables, TablesError> {
         }
         let manifest = Manifest::read(dir)?;
         for table in Table::ALL {
+            // A table the manifest does not list (`faces`, in a scan of an older version) is
+            // empty.
+            if !manifest.tables.contains_key(table.name()) {
+                continue;
+            }
             let file = dir.join(table.file_name(manifest.format));
             let frame = read_table(table, &file, manifest.format)?;
             tables.append(table, frame, &file)?;

@@ -248,6 +248,11 @@ pub struct Rows {
     pub findings: Vec<FindingRow>,
     /// The error, when it could not be read.
     pub error: Option<ErrorRow>,
+    /// The pictures the face engine looked at (`--faces`).
+    pub faces: Vec<crate::faces::FaceRow>,
+    /// The selfie's and the portrait's embeddings, kept in memory for `same-person` under
+    /// `scan --faces --links` and never written.
+    pub face_embeddings: Vec<(eidscope_model::FacePicture, Vec<f32>)>,
 }
 
 /// How the rows of a scan are made: its level, shard and redaction.
@@ -259,6 +264,8 @@ pub struct RowContext<'a> {
     pub shard: Option<crate::Shard>,
     /// The redactor, under `--redact`.
     pub redactor: Option<&'a Redactor>,
+    /// Whether the `faces` rows carry embeddings (never under `--redact`).
+    pub embeddings: crate::faces::Embeddings,
 }
 
 impl Rows {
@@ -285,6 +292,11 @@ impl Rows {
         let scrubber = ctx
             .redactor
             .map(|r| r.scrubber(&report.identity, process_id));
+        // Biometric data never goes into redacted tables, whatever the caller asked.
+        let embeddings = match ctx.redactor {
+            Some(_) => crate::faces::Embeddings::Withheld,
+            None => ctx.embeddings,
+        };
         let findings: Vec<Finding> = match &scrubber {
             Some(s) => report.findings.iter().map(|f| s.finding(f)).collect(),
             None => report.findings.clone(),
@@ -324,6 +336,8 @@ impl Rows {
                 .map(|f| FindingRow::of_finding(path, f))
                 .collect(),
             error: None,
+            faces: crate::faces::FaceRow::of_report(report, embeddings),
+            face_embeddings: Vec::new(),
         }
     }
 

@@ -79,6 +79,11 @@ pub struct InspectArgs {
     /// Print the report as one JSON object (schema eidscope.bundle/1).
     #[arg(long)]
     pub json: bool,
+    /// Also run eidscope's own face engine (dlib) on the selfie, the portrait and 3 video
+    /// frames: face-mismatch, face-match-contradiction, video-face-mismatch, no-face. About a
+    /// second per bundle; models from `make models` or EIDSCOPE_MODELS.
+    #[arg(long)]
+    pub faces: bool,
     #[command(flatten)]
     pub judge: JudgeArgs,
 }
@@ -166,6 +171,11 @@ pub struct LinksArgs {
     /// Selfies or portraits whose dHash and pHash both lie within N bits are `face-near-duplicate`.
     #[arg(long, value_name = "N", default_value_t = eidscope_analysis::links::DEFAULT_NEAR_BITS, value_parser = clap::value_parser!(u32).range(0..=16))]
     pub near_bits: u32,
+    /// Run eidscope's face engine on the bundles given (not on scan folders, whose faces table
+    /// is read when it holds embeddings) and find `same-person`: one face under different
+    /// identities. About a second per bundle; models from `make models` or EIDSCOPE_MODELS.
+    #[arg(long)]
+    pub faces: bool,
     #[command(flatten)]
     pub fail_on: FailOn,
 }
@@ -204,6 +214,15 @@ pub struct ScanArgs {
     /// bundle in memory. Not with --shard: run `eidscope links` over the merged shards instead.
     #[arg(long, conflicts_with = "shard")]
     pub links: bool,
+    /// Also run eidscope's own face engine (dlib) on every bundle: the face findings and the
+    /// faces table (with --links, also same-person). About a second per bundle on one core;
+    /// models from `make models` or EIDSCOPE_MODELS.
+    #[arg(long)]
+    pub faces: bool,
+    /// Write the face embeddings (128 numbers per face: biometric data) into the faces table,
+    /// for `links` over the scan folder or a search in DuckDB or Spark. Never with --redact.
+    #[arg(long, requires = "faces", conflicts_with = "redact")]
+    pub embeddings: bool,
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,

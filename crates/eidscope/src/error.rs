@@ -29,7 +29,7 @@ pub enum CliError {
         path: PathBuf,
     },
     /// This build cannot do what was asked (a feature left out at compile time).
-    #[cfg_attr(feature = "video", allow(dead_code))]
+    #[cfg_attr(all(feature = "video", feature = "faces"), allow(dead_code))]
     #[error("{}: this eidscope was built without the `{feature}` feature ({what}); rebuild with default features", path.display())]
     NotBuiltIn {
         /// The input the command was given.
@@ -69,6 +69,11 @@ pub enum CliError {
     /// eidscope-fetch, scrubbed of every secret.
     #[error("{0}")]
     NoToken(String),
+    /// `--faces` was asked and the face engine cannot load (its models are missing or
+    /// damaged): exit 2, the models are part of the set-up.
+    #[cfg(feature = "faces")]
+    #[error("--faces")]
+    Faces(#[from] eidscope_faces::FaceError),
 }
 
 impl CliError {
@@ -92,6 +97,8 @@ impl CliError {
     pub fn exit_status(&self) -> ExitStatus {
         match self {
             CliError::Usage(_) | CliError::Tables(TablesError::Usage(_)) => ExitStatus::Usage,
+            #[cfg(feature = "faces")]
+            CliError::Faces(_) => ExitStatus::Usage,
             _ => ExitStatus::UnreadableInput,
         }
     }

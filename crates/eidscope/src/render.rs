@@ -30,8 +30,41 @@ pub fn summary(r: &BundleReport) -> String {
     person(&mut out, r);
     evidence(&mut out, r);
     contents(&mut out, r);
+    faces(&mut out, r);
     findings(&mut out, r);
     out
+}
+
+/// `faces` (with `--faces`): per picture the engine looked at, the faces found and the chosen
+/// face's box, eye distance and distance to the selfie.
+fn faces(out: &mut String, r: &BundleReport) {
+    let Some(evidence) = &r.faces else {
+        return;
+    };
+    for p in &evidence.pictures {
+        let name = match p.frame {
+            Some(frame) => format!("{} {}", p.picture, frame + 1),
+            None => p.picture.to_string(),
+        };
+        let mut text = match &p.error {
+            Some(error) => format!("{name}: not looked at ({error})"),
+            None => format!(
+                "{name}: {} face{}",
+                p.faces,
+                if p.faces == 1 { "" } else { "s" }
+            ),
+        };
+        if let Some(b) = p.face_box {
+            let _ = write!(text, " [{},{} {}x{}]", b.left, b.top, b.width, b.height);
+        }
+        if let Some(eyes) = p.eye_distance {
+            let _ = write!(text, " · eyes {eyes:.0} px");
+        }
+        if let Some(distance) = p.distance_to_selfie {
+            let _ = write!(text, " · distance to selfie {distance:.3}");
+        }
+        line(out, "faces", text);
+    }
 }
 
 /// `process`, `status`, `reasons`, `failed`.

@@ -1,9 +1,11 @@
 //! The single-bundle findings, one submodule per kind of evidence: the decision against its
-//! evidence, the document data, the zip's entries, the pictures and the video.
+//! evidence, the document data, the zip's entries, the pictures and the video; and the faces
+//! ([`faces`]), decided apart because only `--faces` runs the face engine.
 
 mod decision;
 mod document;
 mod entries;
+pub mod faces;
 mod pictures;
 
 use crate::thresholds::Thresholds;
@@ -23,7 +25,12 @@ pub fn bundle_findings(
     document::findings(bundle, media, &mut out);
     entries::findings(bundle, &mut out);
     pictures::findings(bundle, media, thresholds, &mut out);
-    // Most severe first; within a severity, catalogue order; stable otherwise.
-    out.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.code.cmp(&b.code)));
+    sort_findings(&mut out);
     out
+}
+
+/// The order of a bundle's findings: most severe first; within a severity, catalogue order;
+/// stable otherwise.
+pub fn sort_findings(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.code.cmp(&b.code)));
 }

@@ -56,8 +56,8 @@ pub struct FaceLabel {
     pub portrait_photo: String,
     /// The person in the video.
     pub video_person: String,
-    /// The face finding codes this bundle must yield (phase 2 of issue 11 adds them to the
-    /// catalogue): `face-mismatch`, `face-match-contradiction` or `video-face-mismatch`.
+    /// The face finding codes this bundle must yield under `--faces`: `face-mismatch`,
+    /// `face-match-contradiction` or `video-face-mismatch` (none for a match).
     pub expected_face_findings: Vec<String>,
 }
 

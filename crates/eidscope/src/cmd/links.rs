@@ -7,10 +7,18 @@ use crate::cli::LinksArgs;
 use crate::error::CliError;
 use eidscope_analysis::Thresholds;
 use eidscope_analysis::links::{LinkConfig, LinkFinding, LinkRecord, find_links};
+use eidscope_model::FacePicture;
 use eidscope_model::finding::{LinksReport, VelocityWindow};
 use eidscope_model::{ExitStatus, Severity, Vocabulary, error_line};
 use eidscope_pipeline::{self as pipeline, Level};
+use eidscope_tables::faces::FaceLinks;
 use eidscope_tables::{Shard, read_scan, split_inputs};
+
+#[cfg(feature = "faces")]
+use crate::cmd::faces::FaceEngines;
+/// Without the `faces` feature no engine exists (`--faces` is refused before this).
+#[cfg(not(feature = "faces"))]
+type FaceEngines = std::convert::Infallible;
 use rayon::prelude::*;
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -20,7 +28,8 @@ pub fn run(args: &LinksArgs) -> Result<ExitStatus, CliError> {
         near_bits: args.near_bits,
         velocity: args.velocity,
     };
-    let (mut records, unreadable) = link_records(&args.inputs)?;
+    let engines = crate::cmd::faces::engines(args.faces, std::path::Path::new("links"))?;
+    let (mut records, unreadable, faces) = link_records(&args.inputs, engines.as_deref())?;
     // One order whatever the mix of scan folders and bundles, so that output is reproducible.
     records.sort_by(|a, b| a.path.cmp(&b.path));
     // The same bundle reached twice (a scan folder and the bundles it was made from, two scans
@@ -50,7 +59,8 @@ pub fn run(args: &LinksArgs) -> Result<ExitStatus, CliError> {
             before - records.len()
         );
     }
-    let findings = find_links(&records, &config);
+    let mut findings = find_links(&records, &config);
+    findings.extend(faces.findings());
     let verdict = args.fail_on.verdict(findings.iter().map(|f| f.severity));
     if args.json {
         let report = LinksReport {
@@ -74,16 +84,25 @@ pub fn run(args: &LinksArgs) -> Result<ExitStatus, CliError> {
 /// The records of every input: scan output folders (shards merged) are read from their
 /// `bundles` table; everything else is expanded like `scan`'s inputs and read in parallel at
 /// level `media`. An unreadable bundle is one line on standard error and a count.
-fn link_records(inputs: &[PathBuf]) -> Result<(Vec<LinkRecord>, usize), CliError> {
+/// With `engines` (`--faces`), the bundles are also looked at by the face engine; the faces
+/// of scan folders come from their `faces` table when it holds embeddings.
+fn link_records(
+    inputs: &[PathBuf],
+    engines: Option<&FaceEngines>,
+) -> Result<(Vec<LinkRecord>, usize, FaceLinks), CliError> {
     let split = split_inputs(inputs);
-    let mut records = if split.scans.is_empty() {
-        Vec::new()
+    let (mut records, mut faces) = if split.scans.is_empty() {
+        (Vec::new(), FaceLinks::default())
     } else {
-        eidscope_tables::links::records(&read_scan(&split.scans)?)?
+        let tables = read_scan(&split.scans)?;
+        (
+            eidscope_tables::links::records(&tables)?,
+            FaceLinks::from_tables(&tables)?,
+        )
     };
     let bundles = eidscope_tables::expand(&split.bundles, &mut std::io::stdin().lock(), Shard::ALL);
     let thresholds = Thresholds::default();
-    let read: Vec<Result<LinkRecord, String>> = bundles
+    let read: Vec<Result<(LinkRecord, FaceEmbeddings), String>> = bundles
         .par_iter()
         .map(|input| {
             if let Some(error) = &input.error {
@@ -91,24 +110,56 @@ fn link_records(inputs: &[PathBuf]) -> Result<(Vec<LinkRecord>, usize), CliError
             }
             let bundle = pipeline::open(&input.file, None, Level::Media)
                 .map_err(|e| format!("{}: {}", input.path, e.line()))?;
-            Ok(LinkRecord::from_report(&pipeline::report(
-                &bundle,
-                Level::Media,
-                &thresholds,
-            )))
+            let report = pipeline::report(&bundle, Level::Media, &thresholds);
+            let embeddings =
+                face_embeddings(&bundle, engines).map_err(|e| format!("{}: {e}", input.path))?;
+            Ok((LinkRecord::from_report(&report), embeddings))
         })
         .collect();
     let mut unreadable = 0;
     for result in read {
         match result {
-            Ok(record) => records.push(record),
+            Ok((record, embeddings)) => {
+                faces.add(&record, embeddings);
+                records.push(record);
+            }
             Err(line) => {
                 eprintln!("eidscope: {line}");
                 unreadable += 1;
             }
         }
     }
-    Ok((records, unreadable))
+    Ok((records, unreadable, faces))
+}
+
+/// The selfie's and the portrait's embeddings, by picture.
+type FaceEmbeddings = Vec<(FacePicture, Vec<f32>)>;
+
+/// The selfie's and the portrait's embeddings of a bundle, with the face engine (`--faces`).
+#[cfg(feature = "faces")]
+fn face_embeddings(
+    bundle: &eidscope_bundle::Bundle,
+    engines: Option<&FaceEngines>,
+) -> Result<FaceEmbeddings, String> {
+    let Some(engines) = engines else {
+        return Ok(Vec::new());
+    };
+    let evidence = engines
+        .with(|engine| pipeline::faces::still_faces(bundle, engine))
+        .map_err(|e| e.to_string())?;
+    Ok(evidence
+        .pictures
+        .into_iter()
+        .filter_map(|p| Some((p.picture, p.embedding?)))
+        .collect())
+}
+
+#[cfg(not(feature = "faces"))]
+fn face_embeddings(
+    _bundle: &eidscope_bundle::Bundle,
+    _engines: Option<&FaceEngines>,
+) -> Result<FaceEmbeddings, String> {
+    Ok(Vec::new())
 }
 
 /// The terminal listing: one block per finding (code, severity, key, the sentence, the

@@ -1,6 +1,7 @@
 //! One module per command; [`run`] dispatches.
 
 mod extract;
+mod faces;
 mod fetch;
 mod findings;
 mod inspect;

@@ -47,6 +47,7 @@ pub fn run(args: &ScanArgs) -> Result<ExitStatus, CliError> {
     } else {
         None
     };
+    let faces = crate::cmd::faces::engines(args.faces, &args.out)?;
     let shard = args.shard.filter(|s| s.count > 1);
     let stdin = std::io::stdin();
     let inputs =
@@ -64,7 +65,16 @@ pub fn run(args: &ScanArgs) -> Result<ExitStatus, CliError> {
         links: args
             .links
             .then(eidscope_analysis::links::LinkConfig::default),
+        embeddings: if args.embeddings {
+            eidscope_tables::Embeddings::Written
+        } else {
+            eidscope_tables::Embeddings::Withheld
+        },
+        #[cfg(feature = "faces")]
+        faces,
     };
+    #[cfg(not(feature = "faces"))]
+    let _ = faces;
     let bar = (!args.quiet && std::io::stderr().is_terminal()).then(|| {
         let bar = indicatif::ProgressBar::new(inputs.len() as u64);
         if let Ok(style) = indicatif::ProgressStyle::with_template(

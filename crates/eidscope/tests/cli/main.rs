@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod extract;
+mod faces;
 mod fetch;
 mod findings_doc;
 mod fixture;
