@@ -1,6 +1,8 @@
 //! The single-bundle findings, one submodule per kind of evidence: the decision against its
-//! evidence, the document data, the zip's entries, the pictures and the video.
+//! evidence, the document data, the zip as a container, its entries, the pictures and the
+//! video.
 
+mod container;
 mod decision;
 mod document;
 mod entries;
@@ -21,6 +23,7 @@ pub fn bundle_findings(
     let mut out = Vec::new();
     decision::findings(bundle, thresholds, &mut out);
     document::findings(bundle, media, &mut out);
+    container::findings(bundle, &mut out);
     entries::findings(bundle, &mut out);
     pictures::findings(bundle, media, thresholds, &mut out);
     // Most severe first; within a severity, catalogue order; stable otherwise.
