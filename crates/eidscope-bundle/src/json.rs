@@ -124,7 +124,7 @@ fn decode<'a>(bytes: &'a [u8], repairs: &mut Repairs) -> Result<Cow<'a, [u8]>, J
         _ => return Ok(Cow::Borrowed(bytes)),
     };
     let body = &bytes[2..];
-    if body.len() % 2 != 0 {
+    if !body.len().is_multiple_of(2) {
         return Err(JsonError::OddUtf16);
     }
     repairs.utf16 = true;

@@ -323,13 +323,16 @@ impl<'a> EntryReader<'a> {
     }
 }
 
+/// Every record of the central directory, duplicates included.
+type Listing<'a> = ZipIterable<Cursor<&'a [u8]>>;
+
 /// Parses the central directory twice: the zip crate's index (the archive's offset, its own
 /// consistency checks) and the listing that keeps every record, duplicates included. Applies the
 /// entry-count limit.
 fn open_zip<'a>(
     bytes: &'a [u8],
     limits: &Limits,
-) -> Result<(structure::Index<'a>, ZipIterable<Cursor<&'a [u8]>>), BundleError> {
+) -> Result<(structure::Index<'a>, Listing<'a>), BundleError> {
     check_zip_bytes(bytes)?;
     let index = zip::ZipArchive::new(Cursor::new(bytes)).map_err(BundleError::Corrupt)?;
     let listing = ZipIterable::try_new(Cursor::new(bytes), Config::default())

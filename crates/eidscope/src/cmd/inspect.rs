@@ -12,7 +12,7 @@ pub fn run(args: &InspectArgs) -> Result<ExitStatus, CliError> {
     let report = pipeline::report(&bundle, Level::Full, &thresholds);
     if args.json {
         let text = serde_json::to_string_pretty(&report)?;
-        crate::output::raw(&format!("{text}\n"));
+        crate::output::json(&format!("{text}\n"));
     } else {
         crate::output::text(&crate::render::summary(&report));
     }
