@@ -99,6 +99,10 @@ impl Bundle {
         archive: Archive,
         process: Option<Process>,
     ) -> Result<Bundle, BundleError> {
+        // A zip with none of a bundle's entries and no process beside it is not a bundle.
+        if process.is_none() {
+            archive.check_holds_bundle()?;
+        }
         let mut notes = archive.notes.clone();
         if let Some(p) = &process {
             notes.extend(p.notes.iter().cloned());

@@ -516,7 +516,8 @@ fn an_inconsistent_structure_is_named() {
 #[test]
 fn a_zip_without_bundle_entries_is_not_a_bundle() {
     let readme = zip(&[("readme.txt", b"hello"), ("docs/", b"")]);
-    let err = Archive::from_bytes(&readme, ReadPlan::ALL, &Limits::default()).unwrap_err();
+    let archive = Archive::from_bytes(&readme, ReadPlan::ALL, &Limits::default()).unwrap();
+    let err = Bundle::assemble("r.zip".into(), archive, None).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::NotABundle);
     assert!(
         err.line().contains("only `readme.txt`, `docs/`"),
@@ -524,7 +525,8 @@ fn a_zip_without_bundle_entries_is_not_a_bundle() {
         err.line()
     );
     let empty = b"PK\x05\x06\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0";
-    let err = Archive::from_bytes(empty, ReadPlan::ALL, &Limits::default()).unwrap_err();
+    let archive = Archive::from_bytes(empty, ReadPlan::ALL, &Limits::default()).unwrap();
+    let err = Bundle::assemble("e.zip".into(), archive, None).unwrap_err();
     assert_eq!(err.line(), "not a bundle: the zip holds no entry");
 }
 

@@ -178,21 +178,6 @@ impl Archive {
                 archive.read_documented(kind, entry, &mut reader, keep)?;
             }
         }
-        if !archive
-            .entries
-            .iter()
-            .any(|e| !e.directory && classify(&e.name) != EntryKind::Unexpected)
-        {
-            return Err(BundleError::NotABundle {
-                count: archive.entries.len(),
-                names: archive
-                    .entries
-                    .iter()
-                    .take(3)
-                    .map(|e| e.name.clone())
-                    .collect(),
-            });
-        }
         let duplicates = index.has_duplicate_names();
         archive.structure = structure::examine(bytes, &mut index, first_header, duplicates, || {
             check_local_headers(bytes)
@@ -252,6 +237,28 @@ impl Archive {
             },
         );
         Ok(())
+    }
+
+    /// Refuses a zip that holds none of a bundle's entries (a `readme.txt`, nothing at all):
+    /// [`BundleError::NotABundle`]. The caller decides, as a process beside the zip can carry
+    /// the bundle's data on its own.
+    pub fn check_holds_bundle(&self) -> Result<(), BundleError> {
+        if self
+            .entries
+            .iter()
+            .any(|e| !e.directory && classify(&e.name) != EntryKind::Unexpected)
+        {
+            return Ok(());
+        }
+        Err(BundleError::NotABundle {
+            count: self.entries.len(),
+            names: self
+                .entries
+                .iter()
+                .take(3)
+                .map(|e| e.name.clone())
+                .collect(),
+        })
     }
 
     fn has_entry(&self, kind: EntryKind) -> bool {
