@@ -99,6 +99,18 @@ catalogue! {
         "eidscope's face engine (`--faces`) finds the person in the video frames not to be the selfie's (closest frame above 0.60)";
     NoFace => "no-face", Medium, Bundle,
         "eidscope's face engine (`--faces`) finds no face in the selfie, the document portrait or any frame of the video";
+    EncryptedEntry => "encrypted-entry", High, Bundle,
+        "an entry is encrypted, or flagged so: the rest is read around it, and it is read when its data is in fact plain";
+    DuplicateEntry => "duplicate-entry", High, Bundle,
+        "two entries share a name, or name one documented entry (`ocr.json`, `x/OCR.JSON`): other tools may read the other; the first is analysed";
+    ArchiveDamaged => "archive-damaged", High, Bundle,
+        "the zip's structure is inconsistent (local and central headers, the end records, overlapping or hidden entries): other readers may see other contents";
+    PrefixedArchive => "prefixed-archive", Medium, Bundle,
+        "bytes come before the zip (a self-extractor, a file glued in front); the evidence says how many";
+    TrailingData => "trailing-data", Low, Bundle,
+        "bytes follow the zip's end record; the evidence says how many";
+    JsonUnreadable => "json-unreadable", High, Bundle,
+        "`ocr.json` or `manual_approval.json` cannot be read or parsed (damaged, compressed by an unsupported method, nested too deep, not text): the rest of the bundle is analysed without it";
     DocumentReuse => "document-reuse", High, Batch,
         "one document (issuing country + normalised document number) under different names or birth dates";
     MediaReuse => "media-reuse", High, Batch,
@@ -261,7 +273,7 @@ mod tests {
             let json = serde_json::to_string(&spec.code).unwrap();
             assert_eq!(json, format!("\"{}\"", spec.code.as_str()));
         }
-        assert_eq!(CATALOGUE.len(), 25);
+        assert_eq!(CATALOGUE.len(), 31);
     }
 
     #[test]

@@ -123,6 +123,9 @@ pub struct EntryInfo {
     /// Whether the entry is a folder (folders hold nothing and are never flagged as unexpected).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub directory: bool,
+    /// Whether the entry is encrypted, or flagged so (`encrypted-entry`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub encrypted: bool,
 }
 
 /// The `inspect --json` object.

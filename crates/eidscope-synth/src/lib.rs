@@ -97,6 +97,7 @@ mod spec;
 mod video;
 
 pub use labels::{BundleLabel, GroupLabel, LABELS_SCHEMA, Labels, read_labels};
+pub use plan::UNPLANNED_CODES;
 pub use real_faces::{FaceGroupLabel, FaceLabel};
 
 use eidscope_model::FindingCode;

@@ -17,13 +17,22 @@ use eidscope_model::{CATALOGUE, FindingCode, FindingScope};
 use rand::Rng;
 use rand::seq::SliceRandom;
 
-/// The findings of eidscope's face engine (`--faces`): drawn faces are not faces to it, so the
-/// planner never injects them; `synth --faces` gives them real faces in labelled face cases.
-const FACE_ENGINE_CODES: [FindingCode; 4] = [
+/// The single-bundle codes the planner never injects, with where they are covered instead:
+/// the face engine's (`--faces`: drawn faces are not faces to it; `synth --faces` gives them
+/// real faces in labelled face cases, tests/cli/faces.rs) and the zip container's damage
+/// (encrypted or duplicate entries, inconsistent structure, bytes around the archive,
+/// unparseable JSON: the hostile fixtures of testdata/make_hostile.py, tests/cli/hostile.rs).
+pub const UNPLANNED_CODES: [FindingCode; 10] = [
     FindingCode::FaceMismatch,
     FindingCode::FaceMatchContradiction,
     FindingCode::VideoFaceMismatch,
     FindingCode::NoFace,
+    FindingCode::EncryptedEntry,
+    FindingCode::DuplicateEntry,
+    FindingCode::ArchiveDamaged,
+    FindingCode::PrefixedArchive,
+    FindingCode::TrailingData,
+    FindingCode::JsonUnreadable,
 ];
 
 /// The single-bundle finding codes, in catalogue order: the anomalies the planner injects.
@@ -32,7 +41,7 @@ pub(crate) fn single_bundle_codes() -> Vec<FindingCode> {
         .iter()
         .filter(|spec| spec.scope == FindingScope::Bundle)
         .map(|spec| spec.code)
-        .filter(|code| !FACE_ENGINE_CODES.contains(code))
+        .filter(|code| !UNPLANNED_CODES.contains(code))
         .collect()
 }
 

@@ -13,6 +13,7 @@ use crate::faces::FaceRow;
 use crate::frame::TableRow;
 use crate::inputs::Input;
 use crate::manifest::{MANIFEST_SCHEMA, Manifest};
+use crate::parts::{DEFAULT_PART_INPUTS, PartSettings, PartWriter};
 use crate::read::ScanTables;
 use crate::redact::Redactor;
 use crate::rows::{
@@ -58,6 +59,24 @@ pub struct ScanOptions {
     /// `faces` table.
     #[cfg(feature = "faces")]
     pub faces: Option<std::sync::Arc<eidscope_pipeline::faces::FaceEngines>>,
+    /// What to do with an output folder that already holds a scan.
+    pub output: OutputMode,
+    /// Inputs per durable part ([`crate::parts`]); 0 means the default.
+    pub part_inputs: usize,
+}
+
+/// What [`scan`] does with an output folder that already holds a scan, finished or not.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum OutputMode {
+    /// Refuse it (the default): a scan is never replaced by accident.
+    #[default]
+    Fresh,
+    /// Replace it (`--force`): its tables, of any format, are removed when the new ones are
+    /// in place.
+    Force,
+    /// Continue an unfinished scan (`--resume`), skipping the inputs it already stored; a
+    /// folder without one is scanned as new.
+    Resume,
 }
 
 impl Default for ScanOptions {
@@ -73,6 +92,8 @@ impl Default for ScanOptions {
             embeddings: crate::faces::Embeddings::default(),
             #[cfg(feature = "faces")]
             faces: None,
+            output: OutputMode::Fresh,
+            part_inputs: 0,
         }
     }
 }
@@ -136,6 +157,17 @@ impl ScanSummary {
 pub trait RowSink: Send {
     /// Appends rows to their table.
     fn put<R: TableRow>(&mut self, rows: &[R]) -> Result<(), TablesError>;
+
+    /// Told of each input before its rows are put; `true` asks for [`RowSink::commit`] once
+    /// they are (a durable part is full).
+    fn input_done(&mut self, _path: &str, _rows: &Rows) -> bool {
+        false
+    }
+
+    /// Makes what was put so far durable.
+    fn commit(&mut self) -> Result<(), TablesError> {
+        Ok(())
+    }
 }
 
 impl RowSink for TableFiles {
@@ -293,6 +325,16 @@ fn face_embeddings(
 pub fn run<S: RowSink>(
     inputs: &[Input],
     options: &ScanOptions,
+    sink: S,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<(S, ScanSummary), TablesError> {
+    let inputs: Vec<&Input> = inputs.iter().collect();
+    run_over(&inputs, options, sink, progress)
+}
+
+fn run_over<S: RowSink>(
+    inputs: &[&Input],
+    options: &ScanOptions,
     mut sink: S,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<(S, ScanSummary), TablesError> {
@@ -305,7 +347,7 @@ pub fn run<S: RowSink>(
             TablesError::Usage(format!("cannot start {} worker threads: {e}", options.jobs))
         })?;
     let capacity = 4 * pool.current_num_threads().max(1);
-    let (sender, receiver) = crossbeam_channel::bounded::<Rows>(capacity);
+    let (sender, receiver) = crossbeam_channel::bounded::<(String, Rows)>(capacity);
     let aborted = AtomicBool::new(false);
     let mut summary = ScanSummary {
         inputs: 0,
@@ -323,7 +365,7 @@ pub fn run<S: RowSink>(
             let mut records: Vec<LinkRecord> = Vec::new();
             let mut faces = crate::faces::FaceLinks::default();
             let result = (|| {
-                for mut rows in receiver.iter() {
+                for (path, mut rows) in receiver.iter() {
                     if options.links.is_some() {
                         let record = rows.bundle.as_ref().map(crate::links::record_of);
                         if let Some(record) = &record {
@@ -340,8 +382,14 @@ pub fn run<S: RowSink>(
                     for severity in rows.severities() {
                         *summary.findings.entry(severity).or_insert(0) += 1;
                     }
+                    let full = sink.input_done(&path, &rows);
                     batches.push(rows);
-                    batches.flush(&mut sink, ROW_GROUP_ROWS)?;
+                    if full {
+                        batches.flush(&mut sink, 1)?;
+                        sink.commit()?;
+                    } else {
+                        batches.flush(&mut sink, ROW_GROUP_ROWS)?;
+                    }
                     progress(summary.inputs);
                 }
                 if let Some(config) = &options.links {
@@ -354,7 +402,8 @@ pub fn run<S: RowSink>(
                         batches.flush(&mut sink, ROW_GROUP_ROWS)?;
                     }
                 }
-                batches.flush(&mut sink, 1)
+                batches.flush(&mut sink, 1)?;
+                sink.commit()
             })();
             if result.is_err() {
                 aborted.store(true, Ordering::Relaxed);
@@ -367,7 +416,10 @@ pub fn run<S: RowSink>(
                     return;
                 }
                 // The writer is gone only after a fatal error; the scan is then abandoned.
-                if sender.send(rows_of(input, options)).is_err() {
+                if sender
+                    .send((input.path.clone(), rows_of(input, options)))
+                    .is_err()
+                {
                     aborted.store(true, Ordering::Relaxed);
                 }
             });
@@ -383,7 +435,10 @@ pub fn run<S: RowSink>(
 }
 
 /// Scans `inputs` into the tables of `out` (or `out/shard-K-of-N/` when sharded) and writes
-/// the manifest last. On a fatal error no table file is left behind.
+/// the manifest last. The rows go first into durable parts ([`crate::parts`]), gathered into
+/// the six tables at the end: a scan killed at any point leaves an unfinished scan that
+/// [`OutputMode::Resume`] continues. A folder that already holds a scan is refused unless
+/// [`ScanOptions::output`] says otherwise.
 pub fn scan(
     inputs: &[Input],
     out: &Path,
@@ -396,17 +451,42 @@ pub fn scan(
         None => out.to_path_buf(),
     };
     std::fs::create_dir_all(&dir).map_err(|e| TablesError::io(&dir, e))?;
-    let files = TableFiles::create(&dir, options.write)?;
-    let (files, mut summary) = run(inputs, options, files, progress)?;
-    files.finish()?;
+    let resume = check_output(&dir, options.output)?;
     let format = options.write.format;
+    let settings = PartSettings {
+        format,
+        level: options.level,
+        shard: options.shard.map(|s| s.to_string()),
+        redacted: options.redactor.is_some(),
+    };
+    let per_part = match options.part_inputs {
+        0 => DEFAULT_PART_INPUTS,
+        n => n,
+    };
+    let (parts, done) = if resume {
+        PartWriter::resume(&dir, &settings, options.write, per_part)?
+    } else {
+        let parts = PartWriter::start(&dir, &settings, options.write, per_part)?;
+        (parts, std::collections::HashSet::new())
+    };
+    let remaining: Vec<&Input> = inputs
+        .iter()
+        .filter(|input| !done.contains(&input.path))
+        .collect();
+    let this_run = ScanOptions {
+        links: None, // found over every part when they are gathered
+        ..options.clone()
+    };
+    let (_, run_summary) = run_over(&remaining, &this_run, parts, progress)?;
+    let mut summary = gather_parts(&dir, options)?;
+    summary.elapsed = run_summary.elapsed;
     let manifest = Manifest {
         schema: MANIFEST_SCHEMA.to_owned(),
         version: env!("CARGO_PKG_VERSION").to_owned(),
         format,
         level: options.level,
-        shard: options.shard.map(|s| s.to_string()),
-        redacted: options.redactor.is_some(),
+        shard: settings.shard,
+        redacted: settings.redacted,
         inputs: summary.inputs,
         bundles: summary.bundles,
         errors: summary.errors,
@@ -423,7 +503,101 @@ pub fn scan(
             .collect(),
     };
     manifest.write(&dir)?;
+    crate::parts::remove(&dir)?;
     summary.out_dir = Some(dir);
+    Ok(summary)
+}
+
+/// Whether the scan continues one in `dir` (`true`) or starts anew; refuses a folder that
+/// holds a scan unless `mode` says what to do with it.
+fn check_output(dir: &Path, mode: OutputMode) -> Result<bool, TablesError> {
+    let unfinished = crate::parts::has_parts(dir);
+    let finished = dir.join(crate::manifest::MANIFEST_FILE).is_file();
+    let tables = table_files(dir).next().is_some();
+    match mode {
+        OutputMode::Resume if unfinished => Ok(true),
+        OutputMode::Resume if finished => Err(TablesError::OutputInUse {
+            dir: dir.to_path_buf(),
+            what: "a finished scan: there is nothing to resume".to_owned(),
+            hint: "give --force to scan again into it, or another --out",
+        }),
+        OutputMode::Fresh if unfinished => Err(TablesError::OutputInUse {
+            dir: dir.to_path_buf(),
+            what: "an unfinished scan".to_owned(),
+            hint: "give --resume to continue it, --force to start over, or another --out",
+        }),
+        OutputMode::Fresh if finished || tables => Err(TablesError::OutputInUse {
+            dir: dir.to_path_buf(),
+            what: "another scan".to_owned(),
+            hint: "give --force to replace it, or another --out",
+        }),
+        _ => Ok(false),
+    }
+}
+
+/// The table files of every format (complete or `.partial`) in `dir`.
+fn table_files(dir: &Path) -> impl Iterator<Item = PathBuf> + '_ {
+    Table::ALL
+        .into_iter()
+        .flat_map(move |table| {
+            crate::table::Format::ALL
+                .into_iter()
+                .flat_map(move |format| {
+                    let file = dir.join(table.file_name(format));
+                    [crate::writer::partial_name(&file), file]
+                })
+        })
+        .filter(|file| file.exists())
+}
+
+/// Gathers the parts of `dir` into its six tables (the links over all of them too, with
+/// `--links`), after removing what a previous scan left there: its manifest first (the folder
+/// is an unfinished scan until the new one is written), then its tables of any format.
+fn gather_parts(dir: &Path, options: &ScanOptions) -> Result<ScanSummary, TablesError> {
+    let manifest = dir.join(crate::manifest::MANIFEST_FILE);
+    if manifest.exists() {
+        std::fs::remove_file(&manifest).map_err(|e| TablesError::io(&manifest, e))?;
+    }
+    for stale in table_files(dir).collect::<Vec<_>>() {
+        std::fs::remove_file(&stale).map_err(|e| TablesError::io(&stale, e))?;
+    }
+    let mut files = TableFiles::create(dir, options.write)?;
+    let mut records: Vec<LinkRecord> = Vec::new();
+    let mut keep = |row: &BundleRow| {
+        if options.links.is_some() {
+            records.push(crate::links::record_of(row));
+        }
+    };
+    let parts = crate::parts::gather(dir, options.write.format, &mut files, &mut keep)?;
+    let mut summary = ScanSummary {
+        inputs: 0,
+        bundles: 0,
+        errors: 0,
+        findings: BTreeMap::new(),
+        elapsed: Duration::ZERO,
+        out_dir: None,
+    };
+    for part in parts {
+        summary.inputs += part.inputs.len() as u64;
+        summary.bundles += part.bundles;
+        summary.errors += part.errors;
+        for (severity, n) in part.findings {
+            *summary.findings.entry(severity).or_insert(0) += n;
+        }
+    }
+    if let Some(config) = &options.links {
+        let rows: Vec<FindingRow> = find_links(&records, config)
+            .iter()
+            .map(|finding| {
+                *summary.findings.entry(finding.severity).or_insert(0) += 1;
+                FindingRow::of_link(finding)
+            })
+            .collect();
+        for chunk in rows.chunks(ROW_GROUP_ROWS) {
+            files.write(chunk)?;
+        }
+    }
+    files.finish()?;
     Ok(summary)
 }
 

@@ -143,14 +143,14 @@ pub fn find_scan_dirs(path: &Path) -> Option<Vec<PathBuf>> {
     if !path.is_dir() {
         return None;
     }
-    if path.join(MANIFEST_FILE).is_file() {
+    if is_scan_folder(path) {
         return Some(vec![path.to_path_buf()]);
     }
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(path)
         .ok()?
         .filter_map(Result::ok)
         .map(|entry| entry.path())
-        .filter(|p| p.is_dir() && p.join(MANIFEST_FILE).is_file() && is_shard_folder(p))
+        .filter(|p| p.is_dir() && is_scan_folder(p) && is_shard_folder(p))
         .collect();
     dirs.sort();
     (!dirs.is_empty()).then_some(dirs)
@@ -177,6 +177,12 @@ pub fn split_inputs(inputs: &[PathBuf]) -> SplitInputs {
     split
 }
 
+/// Whether a folder holds a scan: finished (`scan.json`) or unfinished (its durable parts,
+/// which [`read_scan`] refuses to read as if they were the whole scan).
+fn is_scan_folder(path: &Path) -> bool {
+    path.join(MANIFEST_FILE).is_file() || crate::parts::has_parts(path)
+}
+
 /// Whether a folder is named like the shard folders `scan --shard K/N` writes.
 fn is_shard_folder(path: &Path) -> bool {
     let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
@@ -195,6 +201,15 @@ pub fn read_scan(dirs: &[PathBuf]) -> Result<ScanTables, TablesError> {
         let key = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.clone());
         if !seen.insert(key) {
             continue;
+        }
+        if !dir.join(MANIFEST_FILE).is_file() && crate::parts::has_parts(dir) {
+            let inputs = crate::parts::complete_parts(dir)
+                .map(|parts| parts.iter().map(|(_, r)| r.inputs.len()).sum())
+                .unwrap_or(0);
+            return Err(TablesError::Unfinished {
+                dir: dir.clone(),
+                inputs,
+            });
         }
         let manifest = Manifest::read(dir)?;
         for table in Table::ALL {

@@ -93,7 +93,8 @@ pub struct InspectArgs {
 pub struct ExtractArgs {
     /// The bundle.
     pub bundle: PathBuf,
-    /// The folder to write into (created if absent). Nothing is written outside it.
+    /// The folder to write into (created if absent). Nothing is written outside it, no file
+    /// in it is replaced, and `extract.json` lists what was written (entry, file, size, SHA-256).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
 }
@@ -223,6 +224,19 @@ pub struct ScanArgs {
     /// for `links` over the scan folder or a search in DuckDB or Spark. Never with --redact.
     #[arg(long, requires = "faces", conflicts_with = "redact")]
     pub embeddings: bool,
+    /// Replace the scan DIR already holds (its tables of every format are removed once the new
+    /// ones are complete). Without it, a folder holding a scan is refused.
+    #[arg(long, conflicts_with = "resume")]
+    pub force: bool,
+    /// Continue the unfinished scan in DIR (killed, out of memory, preempted): the inputs it
+    /// already stored are skipped. Give the same inputs and options; a DIR without one is
+    /// scanned as new.
+    #[arg(long)]
+    pub resume: bool,
+    /// Inputs per durable part: rows are stored, fsync'd, every N inputs, so a killed scan
+    /// loses at most N inputs' work.
+    #[arg(long, value_name = "N", default_value_t = eidscope_tables::parts::DEFAULT_PART_INPUTS, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1_000_000))]
+    pub part_inputs: usize,
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,

@@ -47,6 +47,14 @@ pub enum CliError {
         /// What the operating system said.
         source: std::io::Error,
     },
+    /// An output that must not be replaced (an earlier extraction).
+    #[error("{}: {what}", path.display())]
+    OutputInUse {
+        /// The file or folder.
+        path: PathBuf,
+        /// What is there, or why it cannot be written.
+        what: String,
+    },
     /// A picture could not be encoded.
     #[error("cannot encode PNG")]
     Png(#[from] image::ImageError),
@@ -110,6 +118,14 @@ impl CliError {
                 source: BundleError::NotZip { .. },
                 ..
             } => Some("a bundle is the zip from Assure's \"Download full result\""),
+            CliError::OutputInUse { .. } => Some("choose another --out, or remove it first"),
+            CliError::Output { source, .. } | CliError::Tables(TablesError::Io { source, .. })
+                if unwritable(source) =>
+            {
+                Some(
+                    "check that the path is a folder you may write to, and that the disk has space",
+                )
+            }
             _ => None,
         }
     }
@@ -123,4 +139,19 @@ impl CliError {
             .unwrap_or_default();
         format!("{}{hint}", eidscope_model::error_line(self))
     }
+}
+
+/// Whether an I/O error says that a path cannot be written (rather than, say, not found).
+fn unwritable(error: &std::io::Error) -> bool {
+    use std::io::ErrorKind as Kind;
+    matches!(
+        error.kind(),
+        Kind::PermissionDenied
+            | Kind::NotADirectory
+            | Kind::ReadOnlyFilesystem
+            | Kind::StorageFull
+            | Kind::QuotaExceeded
+            | Kind::AlreadyExists
+            | Kind::IsADirectory
+    )
 }

@@ -36,6 +36,32 @@ pub fn raw(text: &str) {
     write(text.as_bytes());
 }
 
+/// Writes JSON text to standard output with DEL and the C1 control characters escaped as
+/// `\u007f`...: legal raw in JSON strings, but a terminal obeys some of them, and the text
+/// output shows them escaped too. They occur in JSON text only inside strings, so the result is
+/// the same JSON value.
+pub fn json(text: &str) {
+    write(escape_json_controls(text).as_bytes());
+}
+
+fn escape_json_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    let is_raw_control = |c: char| c == '\u{7f}' || ('\u{80}'..='\u{9f}').contains(&c);
+    if !text.chars().any(is_raw_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(
+        text.chars()
+            .map(|c| {
+                if is_raw_control(c) {
+                    format!("\\u{:04x}", u32::from(c))
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
+}
+
 fn write(bytes: &[u8]) {
     let mut out = std::io::stdout().lock();
     if let Err(e) = out.write_all(bytes).and_then(|()| out.flush()) {
@@ -80,5 +106,15 @@ mod tests {
             "EVIL\\u{1b}[2J\\u{7}\nnext\tcol"
         );
         assert!(matches!(sanitize("plain"), std::borrow::Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn json_keeps_its_value_with_del_and_c1_escaped() {
+        let value = serde_json::json!({"entry": "a\u{7f}b\u{9b}c"});
+        let text = serde_json::to_string(&value).unwrap();
+        let escaped = escape_json_controls(&text);
+        assert_eq!(escaped, r#"{"entry":"a\u007fb\u009bc"}"#);
+        let back: serde_json::Value = serde_json::from_str(&escaped).unwrap();
+        assert_eq!(back, value);
     }
 }

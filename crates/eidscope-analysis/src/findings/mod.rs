@@ -1,7 +1,8 @@
 //! The single-bundle findings, one submodule per kind of evidence: the decision against its
-//! evidence, the document data, the zip's entries, the pictures and the video; and the faces
-//! ([`faces`]), decided apart because only `--faces` runs the face engine.
+//! evidence, the document data, the zip as a container, its entries, the pictures and the
+//! video; and the faces ([`faces`]), decided apart because only `--faces` runs the face engine.
 
+mod container;
 mod decision;
 mod document;
 mod entries;
@@ -23,6 +24,7 @@ pub fn bundle_findings(
     let mut out = Vec::new();
     decision::findings(bundle, thresholds, &mut out);
     document::findings(bundle, media, &mut out);
+    container::findings(bundle, &mut out);
     entries::findings(bundle, &mut out);
     pictures::findings(bundle, media, thresholds, &mut out);
     sort_findings(&mut out);

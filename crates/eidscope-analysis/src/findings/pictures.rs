@@ -15,7 +15,8 @@ pub(super) fn findings(
     thresholds: &Thresholds,
     out: &mut Vec<Finding>,
 ) {
-    // A damaged entry the media layer never saw (encrypted, unreadable) is corrupt too.
+    // A damaged entry the media layer never saw (an unsupported compression method, a local
+    // header that cannot be used) is corrupt too.
     for (kind, problem) in &bundle.archive.damaged {
         if kind.is_media() && !media.contains_key(kind) {
             out.push(corrupt(*kind, problem));

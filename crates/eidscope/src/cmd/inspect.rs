@@ -20,7 +20,7 @@ pub fn run(args: &InspectArgs) -> Result<ExitStatus, CliError> {
     let _ = engines;
     if args.json {
         let text = serde_json::to_string_pretty(&report)?;
-        crate::output::raw(&format!("{text}\n"));
+        crate::output::json(&format!("{text}\n"));
     } else {
         crate::output::text(&crate::render::summary(&report));
     }

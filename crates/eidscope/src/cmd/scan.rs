@@ -6,12 +6,12 @@ use crate::error::CliError;
 use crate::output::warning;
 use eidscope_model::ExitStatus;
 use eidscope_tables::writer::WriteOptions;
-use eidscope_tables::{Redactor, ScanOptions, Shard};
+use eidscope_tables::{OutputMode, Redactor, ScanOptions, Shard};
 use std::io::IsTerminal;
 
-/// On Ctrl-C or SIGTERM (a Kubernetes or Slurm job preempted), removes the tables being
-/// written and ends with exit code 130: an interrupted scan leaves no `.partial` file, and the
-/// previous complete tables of the folder, if any, stay as they were.
+/// On Ctrl-C or SIGTERM (a Kubernetes or Slurm job preempted), removes what was being written
+/// (the open part, the tables being gathered) and ends with exit code 130: the complete parts
+/// stay, so `scan --resume` continues where the scan stopped, and no `.partial` file is left.
 fn remove_partials_on_interrupt(
     out: &std::path::Path,
     shard: Option<Shard>,
@@ -25,11 +25,19 @@ fn remove_partials_on_interrupt(
         .iter()
         .map(|table| eidscope_tables::writer::partial_name(&dir.join(table.file_name(format))))
         .collect();
+    let parts = eidscope_tables::parts::parts_dir(&dir);
     let installed = ctrlc::set_handler(move || {
         for partial in &partials {
             let _ = std::fs::remove_file(partial);
         }
-        eprintln!("eidscope: interrupted; the tables being written were removed");
+        for entry in std::fs::read_dir(&parts).into_iter().flatten().flatten() {
+            if entry.file_name().to_string_lossy().ends_with(".partial") {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+        eprintln!(
+            "eidscope: interrupted; the rows stored so far stay: continue with `eidscope scan ... --resume`"
+        );
         std::process::exit(i32::from(ExitStatus::Interrupted.code()));
     });
     if let Err(e) = installed {
@@ -72,6 +80,14 @@ pub fn run(args: &ScanArgs) -> Result<ExitStatus, CliError> {
         },
         #[cfg(feature = "faces")]
         faces,
+        output: if args.force {
+            OutputMode::Force
+        } else if args.resume {
+            OutputMode::Resume
+        } else {
+            OutputMode::Fresh
+        },
+        part_inputs: args.part_inputs,
     };
     #[cfg(not(feature = "faces"))]
     let _ = faces;

@@ -12,6 +12,7 @@ mod hostile;
 mod links;
 mod media;
 mod report;
+mod resume;
 mod scan;
 mod seed;
 mod synthetic;

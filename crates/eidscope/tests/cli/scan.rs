@@ -34,7 +34,7 @@ fn scan_writes_every_table_and_a_closing_summary() {
     .ok()
     .stderr();
     assert!(
-        err.contains("42 bundles read, 9 errors; findings: ") && err.contains("bundles/s"),
+        err.contains("65 bundles read, 8 errors; findings: ") && err.contains("bundles/s"),
         "{err}"
     );
     for table in [
