@@ -92,13 +92,15 @@ catalogue! {
     UnexpectedEntry => "unexpected-entry", Info, Bundle,
         "an entry that is not part of the documented bundle";
     DocumentReuse => "document-reuse", High, Batch,
-        "one document (issuing country + normalised document number) under different names or birth dates";
+        "one document (issuing country + normalised document number) under different names or birth dates; spellings of one name (`docs/names.md`) are one name";
     MediaReuse => "media-reuse", High, Batch,
         "byte-identical selfie, portrait or document image in bundles of different identities";
     FaceNearDuplicate => "face-near-duplicate", Medium, Batch,
         "perceptually near-identical selfies or portraits in bundles of different identities";
     Velocity => "velocity", Medium, Batch,
-        "one document with at least K attempts in a window (defaults: 3 in 24 h)";
+        "one document with at least K attempts in a window (defaults: 3 in 24 h), whatever names they carry";
+    NameVariants => "name-variants", Info, Batch,
+        "one document under several spellings of its holder's name (ICAO transliteration, MRZ truncation, initials, given-name order: `docs/names.md`), and no `document-reuse`";
 }
 
 /// One row of the catalogue.
@@ -237,8 +239,30 @@ pub fn catalogue_markdown() -> String {
             ));
         }
     }
+    out.push_str(SAME_NAME);
     out
 }
+
+/// What `document-reuse`, `media-reuse`, `face-near-duplicate` and `name-variants` count as one
+/// person, for `docs/findings.md` (the rules and their reasons: `docs/names.md`).
+const SAME_NAME: &str = "
+## What counts as the same name
+
+Two bundles name one person when their birth dates are equal and their names are one name:
+equal after ICAO Doc 9303 transliteration (either form the table allows: `Ü` as `UE` or `U`,
+`Ø` as `OE` or `O`, `Å` as `AA` or `A`, `Æ` `AE`, `ß` `SS`, `Þ` `TH`, `Ð` `D`, `Ç` `C`, ...),
+letter case, Unicode form, hyphens, spaces, `<` and apostrophes; or one surname with the given
+names in another order or as initials; or one name the other cut at the length of an MRZ name
+field (30, 31 or 39 characters). A different letter or birth date is another person. Details,
+and what redaction keeps of this: [names.md](names.md).
+
+| bundles say | one person? |
+|---|---|
+| `JÜRGEN MÜLLER`, `JUERGEN MUELLER`, `JURGEN MULLER`, born 2002-12-16 | yes (`name-variants`) |
+| `Anna-Maria O'Neil`, `ANNA<MARIA ONEIL`, `MARIA ANNA ONEIL` | yes |
+| `JUERGEN KARL MUELLER`, `J K MUELLER` | yes |
+| `JÜRGEN MÜLLER` and `JÜRGEN MILLER`, or born 2002-12-16 and 2002-12-17 | no (`document-reuse`) |
+";
 
 #[cfg(test)]
 mod tests {
@@ -251,7 +275,7 @@ mod tests {
             let json = serde_json::to_string(&spec.code).unwrap();
             assert_eq!(json, format!("\"{}\"", spec.code.as_str()));
         }
-        assert_eq!(CATALOGUE.len(), 20);
+        assert_eq!(CATALOGUE.len(), 21);
     }
 
     #[test]
