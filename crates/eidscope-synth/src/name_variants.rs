@@ -52,20 +52,12 @@ const HOLDERS: &[Holder] = &[
     Holder {
         country: "SWE",
         gender: "F",
-        spellings: [
-            ("ÅSA", "LÖFGREN"),
-            ("AASA", "LOEFGREN"),
-            ("ASA", "LOFGREN"),
-        ],
+        spellings: [("ÅSA", "LÖFGREN"), ("AASA", "LOEFGREN"), ("ASA", "LOFGREN")],
     },
     Holder {
         country: "DNK",
         gender: "M",
-        spellings: [
-            ("SØREN", "KJÆR"),
-            ("SOEREN", "KJAER"),
-            ("SOREN", "KJAER"),
-        ],
+        spellings: [("SØREN", "KJÆR"), ("SOEREN", "KJAER"), ("SOREN", "KJAER")],
     },
     Holder {
         country: "FIN",

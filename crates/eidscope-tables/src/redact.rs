@@ -277,7 +277,11 @@ mod tests {
         assert_ne!(r.pseudonym(Domain::Name, "MILLER"), surname);
         let given = r.pseudonym(Domain::GivenNames, "Jürgen-Karl");
         for spelling in ["JUERGEN KARL", "Karl Jurgen", "JURGEN<KARL"] {
-            assert_eq!(r.pseudonym(Domain::GivenNames, spelling), given, "{spelling}");
+            assert_eq!(
+                r.pseudonym(Domain::GivenNames, spelling),
+                given,
+                "{spelling}"
+            );
         }
         assert_ne!(r.pseudonym(Domain::GivenNames, "J KARL"), given);
         // One word, one pseudonym, whichever field it is in (the scrubber keys words as names).

@@ -72,7 +72,10 @@ impl Seeds {
         let mut by_key: BTreeMap<(Birth, &NameKey), Vec<usize>> = BTreeMap::new();
         for (i, (spelling, name)) in spellings.iter().zip(names).enumerate() {
             by_key
-                .entry(((spelling.date_of_birth, spelling.birth_year_only), name.key()))
+                .entry((
+                    (spelling.date_of_birth, spelling.birth_year_only),
+                    name.key(),
+                ))
                 .or_default()
                 .push(i);
         }

@@ -271,8 +271,7 @@ impl<'a> Batch<'a> {
         for_each_near_pair(&dhashes, near_bits, |u, v| {
             let (a, b) = (&nodes[u], &nodes[v]);
             let phash_bits = (a.phash ^ b.phash).count_ones();
-            if phash_bits > near_bits || !different_people(&node_holders[u], &node_holders[v])
-            {
+            if phash_bits > near_bits || !different_people(&node_holders[u], &node_holders[v]) {
                 return;
             }
             for &m in a.members.iter().chain(&b.members) {
@@ -438,7 +437,11 @@ fn list(holders: &HolderSpellings) -> String {
             Some(if others.is_empty() {
                 first.describe()
             } else {
-                format!("{} (also written {})", first.describe(), at_most_three(&others))
+                format!(
+                    "{} (also written {})",
+                    first.describe(),
+                    at_most_three(&others)
+                )
             })
         })
         .collect();

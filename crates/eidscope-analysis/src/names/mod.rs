@@ -195,7 +195,8 @@ impl PersonName {
             };
         }
         let (surnames, given) = (spell(surname), spell(given_names));
-        let folded = |words: &[Word]| -> Vec<String> { words.iter().map(|w| fold(&w.mrz)).collect() };
+        let folded =
+            |words: &[Word]| -> Vec<String> { words.iter().map(|w| fold(&w.mrz)).collect() };
         let mut mrz = folded(&surnames).join("<");
         let given_folded = folded(&given);
         if !given_folded.is_empty() {
@@ -241,9 +242,9 @@ impl PersonName {
     pub fn truncates(&self, full: &PersonName) -> bool {
         !self.pseudonymous
             && !full.pseudonymous
-            && NAME_FIELD_LENGTHS
-                .iter()
-                .any(|&field| (self.written.0..=self.written.1).contains(&field) && full.written.1 > field)
+            && NAME_FIELD_LENGTHS.iter().any(|&field| {
+                (self.written.0..=self.written.1).contains(&field) && full.written.1 > field
+            })
             && full.mrz.len() > self.mrz.len()
             && full.mrz.starts_with(&self.mrz)
     }
@@ -299,11 +300,13 @@ fn given_names_match(a: &[String], b: &[String]) -> bool {
             }
         }
     }
-    by_letter.values().all(|&[names_a, initials_a, names_b, initials_b]| {
-        names_a <= initials_b
-            && names_b <= initials_a
-            && initials_a - names_b == initials_b - names_a
-    })
+    by_letter
+        .values()
+        .all(|&[names_a, initials_a, names_b, initials_b]| {
+            names_a <= initials_b
+                && names_b <= initials_a
+                && initials_a - names_b == initials_b - names_a
+        })
 }
 
 #[cfg(test)]
