@@ -92,7 +92,7 @@ catalogue! {
     UnexpectedEntry => "unexpected-entry", Info, Bundle,
         "an entry that is not part of the documented bundle";
     DocumentReuse => "document-reuse", High, Batch,
-        "one document (issuing country + normalised document number) under different names or birth dates; spellings of one name (`docs/names.md`) are one name";
+        "one document (issuing country + normalised document number) under different names or birth dates (spellings of one name are one name: docs/names.md)";
     MediaReuse => "media-reuse", High, Batch,
         "byte-identical selfie, portrait or document image in bundles of different identities";
     FaceNearDuplicate => "face-near-duplicate", Medium, Batch,
@@ -100,7 +100,7 @@ catalogue! {
     Velocity => "velocity", Medium, Batch,
         "one document with at least K attempts in a window (defaults: 3 in 24 h), whatever names they carry";
     NameVariants => "name-variants", Info, Batch,
-        "one document under several spellings of its holder's name (ICAO transliteration, MRZ truncation, initials, given-name order: `docs/names.md`), and no `document-reuse`";
+        "one document under several spellings of its holder's name (ICAO transliteration, MRZ truncation, initials, given-name order: docs/names.md), and no `document-reuse`";
 }
 
 /// One row of the catalogue.
@@ -253,15 +253,21 @@ equal after ICAO Doc 9303 transliteration (either form the table allows: `Ü` as
 `Ø` as `OE` or `O`, `Å` as `AA` or `A`, `Æ` `AE`, `ß` `SS`, `Þ` `TH`, `Ð` `D`, `Ç` `C`, ...),
 letter case, Unicode form, hyphens, spaces, `<` and apostrophes; or one surname with the given
 names in another order or as initials; or one name the other cut at the length of an MRZ name
-field (30, 31 or 39 characters). A different letter or birth date is another person. Details,
-and what redaction keeps of this: [names.md](names.md).
+field (30, 31 or 39 characters). Any other different letter, or another birth date, is another
+person. Details, and what redaction keeps of this: [names.md](names.md).
 
 | bundles say | one person? |
 |---|---|
-| `JÜRGEN MÜLLER`, `JUERGEN MUELLER`, `JURGEN MULLER`, born 2002-12-16 | yes (`name-variants`) |
+| `JÜRGEN MÜLLER`, `JUERGEN MUELLER`, `JURGEN MULLER`, born 2002-12-16 | yes (`name-variants`, info) |
+| `BJØRN HÅKON SØRENSEN`, `BJOERN<HAAKON SOERENSEN`, `Bjorn-Hakon Sorensen` | yes |
 | `Anna-Maria O'Neil`, `ANNA<MARIA ONEIL`, `MARIA ANNA ONEIL` | yes |
-| `JUERGEN KARL MUELLER`, `J K MUELLER` | yes |
-| `JÜRGEN MÜLLER` and `JÜRGEN MILLER`, or born 2002-12-16 and 2002-12-17 | no (`document-reuse`) |
+| `JUERGEN KARL MUELLER`, `J K MUELLER`, `KARL JÜRGEN MÜLLER` | yes |
+| `NILAVADHANANDA<<CHAYAPA<DEJTHAMRONG<KRA` (39 characters, a TD3 passport's field) and `CHAYAPA DEJTHAMRONG KRASUANG NILAVADHANANDA` | yes |
+| `JÜRGEN MÜLLER` and `JÜRGEN MILLER`; `ANNA ERIKSSON` and `ANNE ERIKSSON` | no (`document-reuse`) |
+| `JÜRGEN MÜLLER` born 2002-12-16 and born 2002-12-17 | no (`document-reuse`) |
+| `JUERGEN KARL MUELLER` and `J MUELLER` (a name left out) or `JUERGEN MUELLER` | no |
+| `ANNA MARIA ERIKSSON` and `ANNA ERIKSSON` (shorter than any MRZ field: not a cut) | no |
+| `J MUELLER` beside both `JOHANNES MUELLER` and `JUERGEN MUELLER` | joins one of them, never makes the two one |
 ";
 
 #[cfg(test)]
