@@ -61,7 +61,7 @@ demo: build models
 	$(BIN) stats $(DEMO_DIR)/scan
 	@echo; echo "== stats: rejection rates by document type =="
 	$(BIN) stats $(DEMO_DIR)/scan --by document_type | sed -n '/^groups/,$$p'
-	@echo; echo "== links: rings across bundles =="
+	@echo; echo "== links: rings across bundles, and one holder under three spellings of a name (a note) =="
 	$(BIN) links $(DEMO_DIR)/scan
 	@echo; echo "== report: one HTML page for analysts =="
 	$(BIN) report $(DEMO_DIR)/scan --out $(DEMO_DIR)/report.html

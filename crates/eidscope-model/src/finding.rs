@@ -112,13 +112,15 @@ catalogue! {
     JsonUnreadable => "json-unreadable", High, Bundle,
         "`ocr.json` or `manual_approval.json` cannot be read or parsed (damaged, compressed by an unsupported method, nested too deep, not text): the rest of the bundle is analysed without it";
     DocumentReuse => "document-reuse", High, Batch,
-        "one document (issuing country + normalised document number) under different names or birth dates";
+        "one document (issuing country + normalised document number) under different names or birth dates (spellings of one name are one name: docs/names.md)";
     MediaReuse => "media-reuse", High, Batch,
         "byte-identical selfie, portrait or document image in bundles of different identities";
     FaceNearDuplicate => "face-near-duplicate", Medium, Batch,
         "perceptually near-identical selfies or portraits in bundles of different identities";
     Velocity => "velocity", Medium, Batch,
-        "one document with at least K attempts in a window (defaults: 3 in 24 h)";
+        "one document with at least K attempts in a window (defaults: 3 in 24 h), whatever names they carry";
+    NameVariants => "name-variants", Info, Batch,
+        "one document under several spellings of its holder's name (ICAO transliteration, MRZ truncation, initials, given-name order: docs/names.md), and no `document-reuse`";
     SamePerson => "same-person", High, Batch,
         "selfies or portraits of different identities that eidscope's face engine (`--faces`) finds to be one person (distance at most 0.45)";
 }
@@ -259,8 +261,36 @@ pub fn catalogue_markdown() -> String {
             ));
         }
     }
+    out.push_str(SAME_NAME);
     out
 }
+
+/// What `document-reuse`, `media-reuse`, `face-near-duplicate` and `name-variants` count as one
+/// person, for `docs/findings.md` (the rules and their reasons: `docs/names.md`).
+const SAME_NAME: &str = "
+## What counts as the same name
+
+Two bundles name one person when their birth dates are equal and their names are one name:
+equal after ICAO Doc 9303 transliteration (either form the table allows: `Ü` as `UE` or `U`,
+`Ø` as `OE` or `O`, `Å` as `AA` or `A`, `Æ` `AE`, `ß` `SS`, `Þ` `TH`, `Ð` `D`, `Ç` `C`, ...),
+letter case, Unicode form, hyphens, spaces, `<` and apostrophes; or one surname with the given
+names in another order or as initials; or one name the other cut at the length of an MRZ name
+field (30, 31 or 39 characters). Any other different letter, or another birth date, is another
+person. Details, and what redaction keeps of this: [names.md](names.md).
+
+| bundles say | one person? |
+|---|---|
+| `JÜRGEN MÜLLER`, `JUERGEN MUELLER`, `JURGEN MULLER`, born 2002-12-16 | yes (`name-variants`, info) |
+| `BJØRN HÅKON SØRENSEN`, `BJOERN<HAAKON SOERENSEN`, `Bjorn-Hakon Sorensen` | yes |
+| `Anna-Maria O'Neil`, `ANNA<MARIA ONEIL`, `MARIA ANNA ONEIL` | yes |
+| `JUERGEN KARL MUELLER`, `J K MUELLER`, `KARL JÜRGEN MÜLLER` | yes |
+| `NILAVADHANANDA<<CHAYAPA<DEJTHAMRONG<KRA` (39 characters, a TD3 passport's field) and `CHAYAPA DEJTHAMRONG KRASUANG NILAVADHANANDA` | yes |
+| `JÜRGEN MÜLLER` and `JÜRGEN MILLER`; `ANNA ERIKSSON` and `ANNE ERIKSSON` | no (`document-reuse`) |
+| `JÜRGEN MÜLLER` born 2002-12-16 and born 2002-12-17 | no (`document-reuse`) |
+| `JUERGEN KARL MUELLER` and `J MUELLER` (a name left out) or `JUERGEN MUELLER` | no |
+| `ANNA MARIA ERIKSSON` and `ANNA ERIKSSON` (shorter than any MRZ field: not a cut) | no |
+| `J MUELLER` beside both `JOHANNES MUELLER` and `JUERGEN MUELLER` | joins one of them, never makes the two one |
+";
 
 #[cfg(test)]
 mod tests {
@@ -273,7 +303,7 @@ mod tests {
             let json = serde_json::to_string(&spec.code).unwrap();
             assert_eq!(json, format!("\"{}\"", spec.code.as_str()));
         }
-        assert_eq!(CATALOGUE.len(), 31);
+        assert_eq!(CATALOGUE.len(), 32);
     }
 
     #[test]

@@ -22,7 +22,8 @@ pub struct Labels {
     pub count: usize,
     /// One entry per bundle, in file order.
     pub bundles: Vec<BundleLabel>,
-    /// The batch groups (`document-reuse`, `media-reuse`, `face-near-duplicate`, `velocity`).
+    /// The batch groups (`document-reuse`, `media-reuse`, `face-near-duplicate`, `velocity`,
+    /// `name-variants`).
     pub groups: Vec<GroupLabel>,
     /// With `--faces`: bundles of different identities that show one real person
     /// (`same-person`). Absent otherwise.
@@ -67,8 +68,9 @@ pub struct BundleLabel {
 pub struct GroupLabel {
     /// The batch finding code.
     pub code: FindingCode,
-    /// What links the bundles: the document key (`document-reuse`, `velocity`) or the SHA-256
-    /// of the source selfie (`media-reuse`, `face-near-duplicate`).
+    /// What links the bundles: the document key (`document-reuse`, `velocity`,
+    /// `name-variants`) or the SHA-256 of the source selfie (`media-reuse`,
+    /// `face-near-duplicate`).
     pub key: String,
     /// The bundles, relative to the output folder.
     pub paths: Vec<String>,

@@ -54,8 +54,12 @@
 //! differently, under 2-4 people, attempts days apart), `media-reuse` (a byte-identical selfie
 //! under 2-3 people: reported as media-reuse only, not also as a near duplicate),
 //! `face-near-duplicate` (a selfie rescaled ~5 %, cropped and re-encoded under another person),
-//! `velocity` (one person and document, 3-4 attempts within a few hours). Ordinary retries
-//! (one person, two attempts days apart) also occur and are not a group.
+//! `velocity` (one person and document, 3-4 attempts within a few hours), `name-variants` (one
+//! holder and passport, three attempts days apart, the name spelled as the visual zone, the
+//! MRZ's ICAO transliteration and the MRZ without diacritics write it: `JÜRGEN MÜLLER`,
+//! `JUERGEN MUELLER`, `JURGEN MULLER`; one identity, so an `info` note and no
+//! `document-reuse`). Ordinary retries (one person, two attempts days apart) also occur and are
+//! not a group.
 //!
 //! # `labels.json`
 //!
@@ -87,6 +91,7 @@ mod face;
 mod jpeg;
 mod labels;
 mod media_plan;
+mod name_variants;
 mod people;
 mod plan;
 mod planner;

@@ -5,7 +5,8 @@
 //! ones as ordinary retries of an earlier person. Anomalies are scheduled round-robin over the
 //! single-bundle finding codes (every code at least once as soon as the run has 40 bundles), at
 //! most one per bundle, so the labels stay exact. One bundle's own draws are
-//! [`crate::planner`]'s.
+//! [`crate::planner`]'s. The `name-variants` group ([`crate::name_variants`]) comes last: it
+//! replaces clean bundles from the end of the order once everything else is planned.
 
 use crate::SynthConfig;
 use crate::people::{AgeClass, ExpiryClass, Person};
@@ -82,6 +83,8 @@ enum Role {
 struct Roles {
     roles: Vec<Role>,
     groups: Vec<(FindingCode, Vec<usize>)>,
+    /// Clean bundles that the `name-variants` group replaces once the rest is planned.
+    name_variants: Vec<usize>,
 }
 
 /// The specs being planned, by bundle index.
@@ -97,13 +100,23 @@ pub(crate) fn plan(config: &SynthConfig) -> Plan {
         next_person: 0,
         eid_raw_share: config.eid_raw_share.clamp(0.0, 1.0),
     };
-    let Roles { roles, groups } = assign_roles(&mut planner, n, config.anomaly_rate);
+    let Roles {
+        roles,
+        groups,
+        name_variants,
+    } = assign_roles(&mut planner, n, config.anomaly_rate);
     let mut specs: Specs = vec![None; n];
-    let groups = groups
+    let mut groups: Vec<PlannedGroup> = groups
         .into_iter()
         .filter_map(|(code, members)| plan_group(&mut planner, code, members, &mut specs))
         .collect();
     plan_the_rest(&mut planner, &roles, &mut specs);
+    groups.extend(crate::name_variants::plan(
+        &mut planner,
+        config.seed,
+        &name_variants,
+        &mut specs,
+    ));
     Plan {
         specs: specs.into_iter().flatten().collect(),
         groups,
@@ -161,7 +174,20 @@ fn assign_roles(planner: &mut Planner, n: usize, anomaly_rate: f64) -> Roles {
     for idx in take((n as f64 * 0.10).round() as usize) {
         roles[idx] = Role::Failed;
     }
-    Roles { roles, groups }
+    // The last clean bundles of the order, when there are enough of them; their role stays
+    // clean here, so that the plan draws for them as before they were taken.
+    let attempts = crate::name_variants::ATTEMPTS;
+    let mut name_variants = if n >= 40 && cursor + attempts <= n {
+        order[n - attempts..].to_vec()
+    } else {
+        Vec::new()
+    };
+    name_variants.sort_unstable();
+    Roles {
+        roles,
+        groups,
+        name_variants,
+    }
 }
 
 /// Plans the members of one batch group into `specs`; `None` for a group without members.

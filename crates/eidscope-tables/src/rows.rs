@@ -383,7 +383,7 @@ impl Personal {
                 Domain::ProcessId,
                 &report.process.as_ref().and_then(|p| p.process_id.clone()),
             ),
-            first_name: pseudo(Domain::Name, &id.first_name),
+            first_name: pseudo(Domain::GivenNames, &id.first_name),
             last_name: pseudo(Domain::Name, &id.last_name),
             date_of_birth: id.date_of_birth.filter(|_| redactor.is_none()),
             document_number: pseudo(Domain::DocumentNumber, &id.document_number),
