@@ -5,9 +5,12 @@ mod decision;
 mod document;
 mod entries;
 mod pictures;
+mod provenance;
 
 use crate::thresholds::Thresholds;
+use chrono::NaiveDate;
 use eidscope_bundle::Bundle;
+use eidscope_model::ImageInfo;
 use eidscope_model::{EntryKind, Finding, MediaInfo};
 use std::collections::BTreeMap;
 
@@ -24,6 +27,21 @@ pub fn bundle_findings(
     entries::findings(bundle, &mut out);
     pictures::findings(bundle, media, thresholds, &mut out);
     // Most severe first; within a severity, catalogue order; stable otherwise.
+    out.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.code.cmp(&b.code)));
+    out
+}
+
+/// The findings one image raises on its own (`media-corrupt`, `edited-image`, `image-resaved`,
+/// `image-date-mismatch`, `image-resized`, `trailing-data`), given the capture date of its
+/// bundle when known; most severe first. [`bundle_findings`] raises the same for every image
+/// of a bundle; this is the entry point for a picture without one (the labelled test set).
+pub fn image_findings(
+    image: &ImageInfo,
+    capture: Option<NaiveDate>,
+    thresholds: &Thresholds,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    pictures::named_image_findings(&image.entry, image, capture, thresholds, &mut out);
     out.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.code.cmp(&b.code)));
     out
 }
