@@ -7,6 +7,9 @@ use serde::{Deserialize, Serialize};
 /// The facts about one media entry, by its kind.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "media_type", rename_all = "lowercase")]
+// A bundle holds at most five of these, in a map: the size of the image variant costs nothing
+// worth a box (and a box would change every `exif` access).
+#[allow(clippy::large_enum_variant)]
 pub enum MediaInfo {
     /// A still image (front, back, selfie, portrait).
     Image(ImageInfo),
