@@ -8,7 +8,11 @@
 //! whose verdict then stands. PNG is always decoded in full.
 //!
 //! [`analyse_image`] never panics and never fails: whatever cannot be read is recorded
-//! (`structure_error`, `decoded = Some(false)`, `decode_error`) for the findings to judge.
+//! (`structure_error`, `decoded = Some(false)`, `decode_error`) for the findings to judge, and
+//! so is damage the decoders paper over: `scan_errors` from the marker walk (a restart marker
+//! out of sequence, a marker code inside a scan) beside libjpeg's `decode_warnings`. The bytes
+//! after the end-of-image marker are named by [`trailer_kind`] (padding, a camera's MPF-indexed
+//! preview or motion-photo movie, a stray JPEG, a zip, unknown).
 //!
 //! Editor marks, and why `APP14 Adobe` is not one: `APP13 Photoshop 3.0` (image resources) and
 //! `APP12 Ducky` ("Save for Web") are written by Adobe's editors, and a `Software` or XMP

@@ -1,6 +1,7 @@
 //! The JPEG marker walk: segments in file order, the frame size, the quantisation tables, the
 //! APPn payloads that carry provenance (EXIF, XMP, Photoshop, Adobe, Ducky), and whether the file
-//! ends where it should (end-of-image marker, bytes after it).
+//! ends where it should (end-of-image marker, bytes after it). The entropy-coded data is stepped
+//! over, not decoded, but what no intact scan holds is recorded (`scan_errors`).
 //!
 //! Headers only: pixels are never decoded here. Every length is checked against the bytes, so a
 //! hostile or cut file yields a [`JpegStructure::structure_error`], never a panic; the work and
