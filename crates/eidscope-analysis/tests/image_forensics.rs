@@ -448,3 +448,39 @@ fn specimens_raise_no_provenance_finding() {
         );
     }
 }
+
+/// A real tool on a camera picture: ImageMagick's `convert -resize 50%` keeps the camera's
+/// EXIF (declared size included) and so is `image-resized`; `-quality 80` alone re-saves
+/// without stamping `DateTime` and raises nothing (the miss docs/image-forensics.md names).
+/// Skipped when ImageMagick is not installed (it is never needed at run time).
+#[test]
+fn imagemagick_resize_is_caught_and_its_plain_resave_is_not() {
+    let temp = tempfile::tempdir().expect("a temporary folder");
+    let dir = temp.path();
+    let (_, _, bytes) = camera_picture(5, taken_on_capture_day(5));
+    let input = dir.join("camera.jpg");
+    std::fs::write(&input, &bytes).expect("writes");
+    let run = |args: &[&str], out: &str| {
+        let output = dir.join(out);
+        let status = std::process::Command::new("convert")
+            .arg(&input)
+            .args(args)
+            .arg(&output)
+            .status();
+        match status {
+            Ok(s) if s.success() => std::fs::read(&output).ok(),
+            _ => None,
+        }
+    };
+    let Some(resized) = run(&["-resize", "50%"], "resized.jpg") else {
+        eprintln!("ImageMagick `convert` absent: skipped");
+        return;
+    };
+    assert!(
+        codes(&resized).contains(&FindingCode::ImageResized),
+        "{:?}",
+        codes(&resized)
+    );
+    let resaved = run(&["-quality", "80"], "resaved.jpg").expect("convert ran once already");
+    assert_eq!(codes(&resaved), [], "a plain re-save keeps the camera EXIF");
+}
