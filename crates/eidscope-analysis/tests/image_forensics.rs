@@ -244,7 +244,7 @@ fn with_trailer(seed: u64) -> Sample {
     }
     Sample {
         class: "trailing data",
-        expected: Some(FindingCode::TrailingData),
+        expected: Some(FindingCode::ImageTrailingData),
         bytes,
     }
 }

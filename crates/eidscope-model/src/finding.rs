@@ -87,7 +87,7 @@ catalogue! {
         "an image's EXIF `DateTimeOriginal` lies more than a day from the capture date: not taken during the verification, or a wrong camera clock";
     ImageResized => "image-resized", Medium, Bundle,
         "an image's pixel size differs from the size its EXIF `PixelXDimension`/`PixelYDimension` declare: resized or cropped after capture";
-    TrailingData => "trailing-data", Medium, Bundle,
+    ImageTrailingData => "image-trailing-data", Medium, Bundle,
         "bytes after a JPEG's end-of-image marker that are no camera data (a zip, a JPEG the file does not index, unknown bytes)";
     VideoFrozen => "video-frozen", Medium, Bundle,
         "the video is (nearly) one still picture";

@@ -24,7 +24,7 @@ const NOT_SYNTHESISED: [FindingCode; 4] = [
     FindingCode::ImageResaved,
     FindingCode::ImageDateMismatch,
     FindingCode::ImageResized,
-    FindingCode::TrailingData,
+    FindingCode::ImageTrailingData,
 ];
 
 /// The single-bundle finding codes, in catalogue order: the anomalies the planner injects.

@@ -32,7 +32,7 @@ pub fn bundle_findings(
 }
 
 /// The findings one image raises on its own (`media-corrupt`, `edited-image`, `image-resaved`,
-/// `image-date-mismatch`, `image-resized`, `trailing-data`), given the capture date of its
+/// `image-date-mismatch`, `image-resized`, `image-trailing-data`), given the capture date of its
 /// bundle when known; most severe first. [`bundle_findings`] raises the same for every image
 /// of a bundle; this is the entry point for a picture without one (the labelled test set).
 pub fn image_findings(

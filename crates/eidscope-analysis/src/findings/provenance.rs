@@ -1,7 +1,7 @@
 //! What an image's own metadata says about its history: EXIF dates that show a second save
 //! (`image-resaved`) or a picture not taken during the verification (`image-date-mismatch`),
 //! a pixel size other than the one the camera declared (`image-resized`), and bytes after the
-//! end of the picture that no camera writes (`trailing-data`).
+//! end of the picture that no camera writes (`image-trailing-data`).
 //!
 //! Reads [`ImageInfo`] facts only. The thresholds are fields of [`Thresholds`], each documented
 //! with its measurement; docs/image-forensics.md has the rates on the labelled set.
@@ -183,7 +183,7 @@ fn trailing(image: &ImageInfo, out: &mut Vec<Finding>) {
     };
     let bytes = image.trailing_bytes.unwrap_or_default();
     out.push(Finding::new(
-        FindingCode::TrailingData,
+        FindingCode::ImageTrailingData,
         format!(
             "`{}` has {bytes} bytes after its end-of-image marker: {}",
             image.entry,
