@@ -16,6 +16,6 @@ pub mod names;
 pub mod report;
 pub mod thresholds;
 
-pub use findings::bundle_findings;
+pub use findings::{bundle_findings, image_findings};
 pub use report::build_report;
 pub use thresholds::Thresholds;

@@ -81,6 +81,14 @@ catalogue! {
         "front and back images are the same picture";
     EditedImage => "edited-image", Medium, Bundle,
         "an image carries marks of an editing program (EXIF Software, Photoshop segments)";
+    ImageResaved => "image-resaved", Low, Bundle,
+        "an image's EXIF `DateTime` (last written) is more than 60 s after its `DateTimeOriginal`: a program saved it again after the camera";
+    ImageDateMismatch => "image-date-mismatch", Medium, Bundle,
+        "an image's EXIF `DateTimeOriginal` lies more than a day from the capture date: not taken during the verification, or a wrong camera clock";
+    ImageResized => "image-resized", Medium, Bundle,
+        "an image's pixel size differs from the size its EXIF `PixelXDimension`/`PixelYDimension` declare: resized or cropped after capture";
+    ImageTrailingData => "image-trailing-data", Medium, Bundle,
+        "bytes after a JPEG's end-of-image marker that are no camera data (a zip, a JPEG the file does not index, unknown bytes)";
     VideoFrozen => "video-frozen", Medium, Bundle,
         "the video is (nearly) one still picture";
     VideoTooShort => "video-too-short", Low, Bundle,
@@ -303,7 +311,7 @@ mod tests {
             let json = serde_json::to_string(&spec.code).unwrap();
             assert_eq!(json, format!("\"{}\"", spec.code.as_str()));
         }
-        assert_eq!(CATALOGUE.len(), 32);
+        assert_eq!(CATALOGUE.len(), 36);
     }
 
     #[test]

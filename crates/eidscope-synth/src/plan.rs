@@ -22,8 +22,10 @@ use rand::seq::SliceRandom;
 /// the face engine's (`--faces`: drawn faces are not faces to it; `synth --faces` gives them
 /// real faces in labelled face cases, tests/cli/faces.rs) and the zip container's damage
 /// (encrypted or duplicate entries, inconsistent structure, bytes around the archive,
-/// unparseable JSON: the hostile fixtures of testdata/make_hostile.py, tests/cli/hostile.rs).
-pub const UNPLANNED_CODES: [FindingCode; 10] = [
+/// unparseable JSON: the hostile fixtures of testdata/make_hostile.py, tests/cli/hostile.rs);
+/// and the image provenance codes of issue 10, which synth's pictures cannot carry yet (no
+/// `DateTimeOriginal`, declared size or trailer: crates/eidscope-analysis/tests/image_forensics.rs).
+pub const UNPLANNED_CODES: [FindingCode; 14] = [
     FindingCode::FaceMismatch,
     FindingCode::FaceMatchContradiction,
     FindingCode::VideoFaceMismatch,
@@ -34,6 +36,10 @@ pub const UNPLANNED_CODES: [FindingCode; 10] = [
     FindingCode::PrefixedArchive,
     FindingCode::TrailingData,
     FindingCode::JsonUnreadable,
+    FindingCode::ImageResaved,
+    FindingCode::ImageDateMismatch,
+    FindingCode::ImageResized,
+    FindingCode::ImageTrailingData,
 ];
 
 /// The single-bundle finding codes, in catalogue order: the anomalies the planner injects.

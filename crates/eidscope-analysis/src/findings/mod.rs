@@ -8,9 +8,12 @@ mod document;
 mod entries;
 pub mod faces;
 mod pictures;
+mod provenance;
 
 use crate::thresholds::Thresholds;
+use chrono::NaiveDate;
 use eidscope_bundle::Bundle;
+use eidscope_model::ImageInfo;
 use eidscope_model::{EntryKind, Finding, MediaInfo};
 use std::collections::BTreeMap;
 
@@ -35,4 +38,19 @@ pub fn bundle_findings(
 /// stable otherwise.
 pub fn sort_findings(findings: &mut [Finding]) {
     findings.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.code.cmp(&b.code)));
+}
+
+/// The findings one image raises on its own (`media-corrupt`, `edited-image`, `image-resaved`,
+/// `image-date-mismatch`, `image-resized`, `image-trailing-data`), given the capture date of its
+/// bundle when known; most severe first. [`bundle_findings`] raises the same for every image
+/// of a bundle; this is the entry point for a picture without one (the labelled test set).
+pub fn image_findings(
+    image: &ImageInfo,
+    capture: Option<NaiveDate>,
+    thresholds: &Thresholds,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    pictures::named_image_findings(&image.entry, image, capture, thresholds, &mut out);
+    sort_findings(&mut out);
+    out
 }
