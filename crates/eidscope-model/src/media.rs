@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 /// The facts about one media entry, by its kind.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "media_type", rename_all = "lowercase")]
 pub enum MediaInfo {
     /// A still image (front, back, selfie, portrait).
@@ -15,7 +15,7 @@ pub enum MediaInfo {
 }
 
 /// One image entry.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ImageInfo {
     /// The entry name in the zip.
     pub entry: String,
@@ -65,7 +65,7 @@ pub struct ImageInfo {
 }
 
 /// The EXIF fields that matter for provenance.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ExifSummary {
     /// Camera make.
     pub make: Option<String>,
@@ -82,7 +82,7 @@ pub struct ExifSummary {
 }
 
 /// How well the JPEG quantisation tables fit the standard IJG tables.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct QualityEstimate {
     /// The best-fitting IJG quality (1..100), or `None` when no standard table fits.
     pub quality: Option<u8>,
@@ -93,7 +93,7 @@ pub struct QualityEstimate {
 }
 
 /// The capture video.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct VideoInfo {
     /// The entry name in the zip.
     pub entry: String,
@@ -132,7 +132,7 @@ pub struct VideoInfo {
 }
 
 /// One stream of the video.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct StreamInfo {
     /// Stream index.
     pub index: usize,
@@ -261,7 +261,7 @@ impl std::str::FromStr for PerceptualHash {
     }
 }
 
-crate::text_serde!(PerceptualHash);
+crate::text_serde!(PerceptualHash, "A 64-bit perceptual hash: 16 lower-case hex digits.");
 
 #[cfg(test)]
 mod tests {

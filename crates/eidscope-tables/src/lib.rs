@@ -21,6 +21,7 @@
 pub mod columns;
 pub mod engine;
 pub mod error;
+pub mod findings;
 pub mod frame;
 pub mod inputs;
 pub mod links;
@@ -33,7 +34,7 @@ pub mod stats;
 pub mod table;
 pub mod writer;
 
-pub use engine::{ScanOptions, ScanSummary, scan, scan_to_memory};
+pub use engine::{ScanOptions, ScanSummary, scan, scan_to_memory, scan_to_memory_with};
 pub use error::TablesError;
 pub use inputs::{Input, InputError, expand};
 pub use manifest::{MANIFEST_FILE, MANIFEST_SCHEMA, Manifest};

@@ -7,7 +7,6 @@ use crate::output::warning;
 use eidscope_model::ExitStatus;
 use eidscope_tables::writer::WriteOptions;
 use eidscope_tables::{Redactor, ScanOptions, Shard};
-use std::io::IsTerminal;
 
 /// On Ctrl-C or SIGTERM (a Kubernetes or Slurm job preempted), removes the tables being
 /// written and ends with exit code 130: an interrupted scan leaves no `.partial` file, and the
@@ -48,12 +47,11 @@ pub fn run(args: &ScanArgs) -> Result<ExitStatus, CliError> {
         None
     };
     let shard = args.shard.filter(|s| s.count > 1);
-    let stdin = std::io::stdin();
-    let inputs =
-        eidscope_tables::expand(&args.inputs, &mut stdin.lock(), shard.unwrap_or(Shard::ALL));
+    super::check_inputs(&args.inputs, false)?;
+    let inputs = super::expand_bundles(&args.inputs, shard.unwrap_or(Shard::ALL))?;
     let options = ScanOptions {
         level: args.level,
-        jobs: usize::from(args.jobs),
+        jobs: usize::from(args.jobs.unwrap_or(0)),
         shard,
         redactor,
         thresholds,
@@ -65,15 +63,7 @@ pub fn run(args: &ScanArgs) -> Result<ExitStatus, CliError> {
             .links
             .then(eidscope_analysis::links::LinkConfig::default),
     };
-    let bar = (!args.quiet && std::io::stderr().is_terminal()).then(|| {
-        let bar = indicatif::ProgressBar::new(inputs.len() as u64);
-        if let Ok(style) = indicatif::ProgressStyle::with_template(
-            "{bar:40} {pos}/{len} bundles  {per_sec}  eta {eta}",
-        ) {
-            bar.set_style(style);
-        }
-        bar
-    });
+    let bar = crate::output::progress(inputs.len() as u64, "bundles");
     let progress = |done: u64| {
         if let Some(bar) = &bar {
             bar.set_position(done);
@@ -85,7 +75,9 @@ pub fn run(args: &ScanArgs) -> Result<ExitStatus, CliError> {
         bar.finish_and_clear();
     }
     let out = summary.out_dir.as_deref().unwrap_or(&args.out);
-    eprintln!("{} -> {}", summary.line(), out.display());
+    if !crate::output::quiet() {
+        eprintln!("{} -> {}", summary.line(), out.display());
+    }
     Ok(args.judge.fail_on.verdict(summary.max_severity()))
 }
 
