@@ -30,20 +30,21 @@ use eidscope_model::{BundleReport, EntryKind, MediaInfo, PerceptualHash};
 ///
 /// Measured by `near_duplicate_threshold_separates_copies_from_distinct_faces`
 /// (`crates/eidscope/tests/cli/links.rs`) on the selfies and portraits of 63 synthetic people
-/// (`eidscope synth`, seed 11): copies of 40 pictures move from their original by at most
-/// (dHash/pHash bits) 1/2 re-encoded as JPEG at quality 90, 2/2 at 70 and at 50; 3/2 rescaled
-/// to 0.5 and 0.8, 1/2 to 1.25; 7/8 cropped by 2 %; 7/8 rescaled to 0.95, cropped by 3 % and
-/// re-encoded at 70; 10/12 cropped by 5 %; 12/14 rescaled to 0.7, cropped by 5 % and
-/// re-encoded at 60; 13/18 cropped by 8 %. Pictures of distinct people (7812 pairs) lie at
-/// least 10 dHash bits apart (1st percentile 19, median 31) and 14 pHash bits (1st percentile
-/// 20, median 30); the larger of the two distances is never below 16 (1st percentile 24).
+/// (`eidscope synth`, seed 11), with the hashes taken from the grey preview the scan uses:
+/// copies of 40 pictures move from their original by at most (dHash/pHash bits) 1/2
+/// re-encoded as JPEG at quality 90, 2/4 at 70, 3/2 at 50; 4/4 rescaled to 0.5 and 0.8, 2/4 to
+/// 1.25; 8/6 cropped by 2 %; 10/8 rescaled to 0.95, cropped by 3 % and re-encoded at 70; 13/12
+/// cropped by 5 %; 11/14 rescaled to 0.7, cropped by 5 % and re-encoded at 60; 15/18 cropped by
+/// 8 %. Pictures of distinct people (7812 pairs) lie at least 10 dHash bits apart (1st
+/// percentile 19, median 31) and 14 pHash bits (1st percentile 20, median 30); the larger of
+/// the two distances is never below 16 (1st percentile 24).
 ///
-/// Eight bits on both hashes therefore catches re-encoded, rescaled and slightly (up to ~3 %)
-/// cropped copies with half the distance to the closest pair of distinct faces to spare; it
-/// misses crops of 5 % and more, and it never catches the same person photographed twice
-/// (another pose or light moves the hashes as far as another face does): this finds reused
-/// pictures, not people.
-pub const DEFAULT_NEAR_BITS: u32 = 8;
+/// Ten bits on both hashes therefore catches re-encoded, rescaled and slightly (up to ~3 %)
+/// cropped copies with six bits to spare before the closest pair of distinct faces; it misses
+/// crops of 5 % and more, and it never catches the same person photographed twice (another
+/// pose or light moves the hashes as far as another face does): this finds reused pictures,
+/// not people.
+pub const DEFAULT_NEAR_BITS: u32 = 10;
 
 /// The SHA-256 of zero bytes: every empty entry has it, so it links nothing.
 const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
