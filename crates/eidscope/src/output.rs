@@ -79,11 +79,6 @@ impl Text {
     pub fn severity(&mut self, severity: Severity, word: impl Into<String>) {
         self.spans.push((word.into(), Some(severity)));
     }
-
-    /// The text without colour.
-    pub fn plain(&self) -> String {
-        self.spans.iter().map(|(text, _)| text.as_str()).collect()
-    }
 }
 
 impl std::fmt::Write for Text {

@@ -36,7 +36,8 @@ pub fn man(args: &ManArgs) -> Result<ExitStatus, CliError> {
                     names.join(", ")
                 ))
             })?;
-            sub.name(format!("eidscope-{name}"))
+            // Built, a subcommand is displayed as `eidscope-NAME`: the page's title.
+            sub
         }
     };
     let mut roff = Vec::new();
