@@ -109,7 +109,10 @@ fn raw_shape_maps_to_the_normalised_model() {
     assert!(!o.liveness_stated);
     assert_eq!(o.features.len(), 2);
     assert_eq!(o.features[0].side.as_deref(), Some("data"));
-    assert_eq!(o.features[1].name, "OVI 1", "one vocabulary for both shapes");
+    assert_eq!(
+        o.features[1].name, "OVI 1",
+        "one vocabulary for both shapes"
+    );
     assert_eq!(o.features[1].name_raw, "hologram");
     assert_eq!(o.features[1].found, Some(false));
     // No process: the capture date comes from the raw result's completion time.

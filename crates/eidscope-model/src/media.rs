@@ -261,7 +261,10 @@ impl std::str::FromStr for PerceptualHash {
     }
 }
 
-crate::text_serde!(PerceptualHash, "A 64-bit perceptual hash: 16 lower-case hex digits.");
+crate::text_serde!(
+    PerceptualHash,
+    "A 64-bit perceptual hash: 16 lower-case hex digits."
+);
 
 #[cfg(test)]
 mod tests {

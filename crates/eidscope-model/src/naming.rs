@@ -44,11 +44,19 @@ impl DocumentType {
     pub fn classify(raw: &str) -> DocumentType {
         match squeeze(raw).as_str() {
             "passport" | "passportbook" | "td3" => DocumentType::Passport,
-            "identitycard" | "idcard" | "nationalidentitycard" | "nationalidcard"
-            | "nationalid" | "residencepermit" | "residencecard" | "driverlicense"
-            | "driverslicense" | "drivinglicense" | "drivinglicence" | "td1" | "td2" => {
-                DocumentType::Card
-            }
+            "identitycard"
+            | "idcard"
+            | "nationalidentitycard"
+            | "nationalidcard"
+            | "nationalid"
+            | "residencepermit"
+            | "residencecard"
+            | "driverlicense"
+            | "driverslicense"
+            | "drivinglicense"
+            | "drivinglicence"
+            | "td1"
+            | "td2" => DocumentType::Card,
             _ => DocumentType::Other,
         }
     }

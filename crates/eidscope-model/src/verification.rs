@@ -92,10 +92,25 @@ impl std::str::FromStr for Status {
     }
 }
 
-crate::text_serde!(Status, "A process status: `pending`, `processing`, `accepted`, `rejected`, `inconclusive`, `failed`, `canceled`, `not_matched`, or another word as written, lower-cased.");
+crate::text_serde!(
+    Status,
+    "A process status: `pending`, `processing`, `accepted`, `rejected`, `inconclusive`, `failed`, `canceled`, `not_matched`, or another word as written, lower-cased."
+);
 
 /// The face-match similarity level, weakest to strongest.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum SimilarityLevel {
     /// No similarity at all.

@@ -14,8 +14,8 @@ use crate::columns::{Closed, Codec, Date, Open, Plain, Slot, Text, Timestamp};
 use crate::rows::{BundleRow, CheckRow, ErrorRow, FeatureRow, FindingRow, MediaRow};
 use crate::table::Table;
 use eidscope_model::{
-    Decision, DocumentType, EntryKind, ErrorKind, FeatureName, FindingCode, FindingScope, PerceptualHash, Severity, Shape,
-    Status,
+    Decision, DocumentType, EntryKind, ErrorKind, FeatureName, FindingCode, FindingScope,
+    PerceptualHash, Severity, Shape, Status,
 };
 use eidscope_pipeline::Level;
 use polars::prelude::*;

@@ -113,7 +113,11 @@ impl ScanTables {
     /// not run ([`eidscope_model::unchecked`]).
     pub fn levels(&self) -> Result<BTreeMap<Level, u64>, TablesError> {
         let mut levels = BTreeMap::new();
-        for word in self.column_texts(Table::Bundles, "level")?.into_iter().flatten() {
+        for word in self
+            .column_texts(Table::Bundles, "level")?
+            .into_iter()
+            .flatten()
+        {
             if let Ok(level) = word.parse::<Level>() {
                 *levels.entry(level).or_insert(0) += 1;
             }

@@ -8,8 +8,8 @@
 use crate::redact::{Domain, Redactor, Scrubber, normalise_document_number};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use eidscope_model::{
-    BundleReport, Decision, DocumentType, EntryKind, ErrorKind, FeatureName, Finding, FindingCode, FindingScope, ImageInfo,
-    MediaInfo, PerceptualHash, Severity, Shape, Status,
+    BundleReport, Decision, DocumentType, EntryKind, ErrorKind, FeatureName, Finding, FindingCode,
+    FindingScope, ImageInfo, MediaInfo, PerceptualHash, Severity, Shape, Status,
 };
 use eidscope_pipeline::Level;
 use serde::{Deserialize, Serialize};

@@ -78,7 +78,13 @@ pub struct Cli {
     pub command: Command,
     /// Colour the severities: auto (on a terminal, unless the NO_COLOR variable is set),
     /// always or never.
-    #[arg(long, value_name = "WHEN", global = true, default_value = "auto", ignore_case = true)]
+    #[arg(
+        long,
+        value_name = "WHEN",
+        global = true,
+        default_value = "auto",
+        ignore_case = true
+    )]
     pub color: ColorWhen,
     /// No progress bar and no closing summary on standard error (errors and warnings stay).
     #[arg(long, short, global = true)]

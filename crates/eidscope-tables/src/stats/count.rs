@@ -199,23 +199,22 @@ impl Counter {
             if options.every.is_some() {
                 names.push(PERIOD_KEY.to_owned());
             }
-            let mut groups: Vec<Group> = self
-                .group_keys
-                .into_iter()
-                .filter_map(|(key, index)| {
-                    let mut stats = self.groups.get(index)?.clone();
-                    stats.finish();
-                    let key =
-                        names
+            let mut groups: Vec<Group> =
+                self.group_keys
+                    .into_iter()
+                    .filter_map(|(key, index)| {
+                        let mut stats = self.groups.get(index)?.clone();
+                        stats.finish();
+                        let key = names
                             .iter()
                             .cloned()
                             .zip(key.into_iter().map(|v| {
                                 v.map_or(serde_json::Value::Null, serde_json::Value::String)
                             }))
                             .collect();
-                    Some(Group { key, stats })
-                })
-                .collect();
+                        Some(Group { key, stats })
+                    })
+                    .collect();
             let before = groups.len();
             groups.retain(|g| g.stats.total >= options.min_count);
             hidden = (before - groups.len()) as u64;

@@ -116,7 +116,11 @@ impl GroupOrder {
     /// Every word `--sort` takes, in the order its help lists them.
     pub fn words() -> Vec<&'static str> {
         let mut words = vec!["key", "count", "mismatches"];
-        words.extend(<StatusWord as eidscope_model::Vocabulary>::ALL.iter().map(|s| s.as_str()));
+        words.extend(
+            <StatusWord as eidscope_model::Vocabulary>::ALL
+                .iter()
+                .map(|s| s.as_str()),
+        );
         words
     }
 
@@ -162,12 +166,15 @@ impl std::str::FromStr for GroupOrder {
             "key" => Ok(GroupOrder::Key),
             "count" => Ok(GroupOrder::Count),
             "mismatches" => Ok(GroupOrder::Mismatches),
-            other => other.parse::<StatusWord>().map(GroupOrder::Rate).map_err(|_| {
-                format!(
-                    "unknown order `{text}` (expected {})",
-                    GroupOrder::words().join(", ")
-                )
-            }),
+            other => other
+                .parse::<StatusWord>()
+                .map(GroupOrder::Rate)
+                .map_err(|_| {
+                    format!(
+                        "unknown order `{text}` (expected {})",
+                        GroupOrder::words().join(", ")
+                    )
+                }),
         }
     }
 }

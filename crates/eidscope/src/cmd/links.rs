@@ -6,9 +6,9 @@
 
 use crate::cli::LinksArgs;
 use crate::error::CliError;
+use crate::output::Text;
 use eidscope_analysis::Thresholds;
 use eidscope_analysis::links::{LinkConfig, LinkRecord, find_links};
-use crate::output::Text;
 use eidscope_model::finding::{LinksReport, VelocityWindow};
 use eidscope_model::{
     ExitStatus, FindingScope, Level, Severity, UncheckedCode, Vocabulary, error_line, unchecked,
@@ -154,7 +154,10 @@ fn listing(report: &LinksReport) -> Text {
     let mut out = Text::new();
     for finding in findings {
         let _ = write!(out, "{:<20} ", finding.code.as_str());
-        out.severity(finding.severity, format!("{:<7}", finding.severity.as_str()));
+        out.severity(
+            finding.severity,
+            format!("{:<7}", finding.severity.as_str()),
+        );
         let _ = writeln!(out, " {}", finding.key);
         let _ = writeln!(out, "  {}", finding.message);
         for path in &finding.paths {

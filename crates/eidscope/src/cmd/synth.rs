@@ -20,11 +20,11 @@ pub fn run(args: &SynthArgs) -> Result<ExitStatus, CliError> {
     })?;
     if !crate::output::quiet() {
         eprintln!(
-        "wrote {} bundles, their process files and labels.json to {} in {:.1} s",
-        labels.bundles.len(),
-        args.out.display(),
-        started.elapsed().as_secs_f64()
-    );
+            "wrote {} bundles, their process files and labels.json to {} in {:.1} s",
+            labels.bundles.len(),
+            args.out.display(),
+            started.elapsed().as_secs_f64()
+        );
     }
     Ok(ExitStatus::Ok)
 }
