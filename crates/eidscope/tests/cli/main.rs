@@ -3,11 +3,14 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod answers;
+mod contract;
 mod extract;
 mod fetch;
 mod findings_doc;
 mod fixture;
 mod hostile;
+mod inputs;
 mod links;
 mod media;
 mod report;
