@@ -95,6 +95,12 @@ fn raw_shape_maps_to_the_normalised_model() {
     assert_eq!(o.identity.document_number.as_deref(), Some("L898902C3"));
     assert_eq!(o.identity.issuing_country.as_deref(), Some("UTO"));
     assert_eq!(o.identity.gender.as_deref(), Some("F"));
+    assert_eq!(
+        o.identity.document_type,
+        Some(eidscope_model::DocumentType::Passport),
+        "the raw TD3 is a passport"
+    );
+    assert_eq!(o.identity.document_type_raw.as_deref(), Some("TD3"));
     assert_eq!(o.identity.date_of_birth.unwrap().to_string(), "1974-08-12");
     assert_eq!(o.identity.date_of_expiry.unwrap().to_string(), "2012-04-15");
     assert_eq!(o.similarity, Some(SimilarityLevel::VeryLow));
@@ -104,7 +110,11 @@ fn raw_shape_maps_to_the_normalised_model() {
     assert!(!o.liveness_stated);
     assert_eq!(o.features.len(), 2);
     assert_eq!(o.features[0].side.as_deref(), Some("data"));
-    assert_eq!(o.features[1].name, "hologram");
+    assert_eq!(
+        o.features[1].name, "OVI 1",
+        "one vocabulary for both shapes"
+    );
+    assert_eq!(o.features[1].name_raw, "hologram");
     assert_eq!(o.features[1].found, Some(false));
     // No process: the capture date comes from the raw result's completion time.
     assert_eq!(b.capture.as_ref().unwrap().1, "ocr.completion.date");

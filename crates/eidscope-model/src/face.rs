@@ -27,7 +27,7 @@ crate::words!(FacePicture, "face picture", [
 ]);
 
 /// The box of the chosen face, in the picture's pixels (may reach outside it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FaceRect {
     /// Left edge.
     pub left: i32,
@@ -40,7 +40,7 @@ pub struct FaceRect {
 }
 
 /// What the face engine found in one picture.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PictureFaces {
     /// Which picture.
     pub picture: FacePicture,
@@ -76,7 +76,7 @@ impl PictureFaces {
 }
 
 /// The face evidence of one bundle: every picture the engine looked at, selfie first.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, schemars::JsonSchema)]
 pub struct FaceEvidence {
     /// The detector used (`hog` or `cnn`).
     pub detector: String,

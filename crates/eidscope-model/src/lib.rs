@@ -16,7 +16,9 @@ pub mod error;
 pub mod exit;
 pub mod face;
 pub mod finding;
+pub mod level;
 pub mod media;
+pub mod naming;
 pub mod note;
 pub mod reason;
 pub mod report;
@@ -30,7 +32,9 @@ pub use finding::{
     CATALOGUE, Finding, FindingCode, FindingScope, FindingSpec, LinkFinding, LinksReport, Severity,
     VelocityWindow,
 };
+pub use level::{Level, UncheckedCode, unchecked};
 pub use media::{ImageInfo, MediaInfo, PerceptualHash, VideoInfo};
+pub use naming::{DocumentType, FeatureName};
 pub use note::Note;
 pub use reason::Reason;
 pub use report::{BUNDLE_SCHEMA, BundleReport, EntryInfo, EntryKind, Shape};

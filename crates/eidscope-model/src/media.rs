@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 /// The facts about one media entry, by its kind.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "media_type", rename_all = "lowercase")]
 // A bundle holds at most five of these, in a map: the size of the image variant costs nothing
 // worth a box (and a box would change every `exif` access).
@@ -18,7 +18,7 @@ pub enum MediaInfo {
 }
 
 /// One image entry.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ImageInfo {
     /// The entry name in the zip.
     pub entry: String,
@@ -95,7 +95,7 @@ pub fn warning_means_damage(warning: &str) -> bool {
 }
 
 /// What follows a JPEG's end-of-image marker, recognised by its first bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum TrailerKind {
     /// Zero or `FF` bytes only (encoders and cameras pad files).
@@ -136,7 +136,7 @@ impl TrailerKind {
 }
 
 /// The EXIF fields that matter for provenance.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ExifSummary {
     /// Camera make.
     pub make: Option<String>,
@@ -181,7 +181,7 @@ pub struct ExifSummary {
 }
 
 /// How well the JPEG quantisation tables fit the standard IJG tables.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct QualityEstimate {
     /// The best-fitting IJG quality (1..100), or `None` when no standard table fits.
     pub quality: Option<u8>,
@@ -197,7 +197,7 @@ pub struct QualityEstimate {
 }
 
 /// The capture video.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct VideoInfo {
     /// The entry name in the zip.
     pub entry: String,
@@ -236,7 +236,7 @@ pub struct VideoInfo {
 }
 
 /// One stream of the video.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct StreamInfo {
     /// Stream index.
     pub index: usize,
@@ -365,7 +365,10 @@ impl std::str::FromStr for PerceptualHash {
     }
 }
 
-crate::text_serde!(PerceptualHash);
+crate::text_serde!(
+    PerceptualHash,
+    "A 64-bit perceptual hash: 16 lower-case hex digits."
+);
 
 #[cfg(test)]
 mod tests {

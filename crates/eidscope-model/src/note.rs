@@ -143,7 +143,7 @@ impl std::str::FromStr for Note {
     }
 }
 
-crate::text_serde!(Note);
+crate::text_serde!(Note, "What the reader tolerated, one sentence.");
 
 #[cfg(test)]
 mod tests {

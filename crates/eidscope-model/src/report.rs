@@ -107,7 +107,7 @@ pub enum Shape {
 crate::words!(Shape, "shape", [Signicat => "signicat", EidRaw => "eid-raw"]);
 
 /// One zip entry, as listed in the central directory.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EntryInfo {
     /// The name exactly as stored (never used as a path).
     pub name: String,
@@ -129,7 +129,7 @@ pub struct EntryInfo {
 }
 
 /// The `inspect --json` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct BundleReport {
     /// Always [`BUNDLE_SCHEMA`].
     pub schema: String,

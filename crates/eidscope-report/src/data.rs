@@ -57,8 +57,8 @@ impl ReportData {
         let stats = stats::compute(
             tables,
             &StatsOptions {
-                by: Vec::new(),
                 every: Some(Every::Week),
+                ..StatsOptions::default()
             },
         )?;
         let mut findings: Vec<FindingLine> = Vec::new();

@@ -4,6 +4,10 @@
 //! [`ROW_GROUP_ROWS`] per table and hands each batch to the sink. Memory is bounded by the
 //! channel capacity, the batch size and one bundle per worker, whatever the batch size.
 //!
+//! The rows come out in the order of the inputs' paths, whatever order the workers finish in
+//! ([`InOrder`]), and no table holds a time of the run (that is in `scan.json`): the same
+//! inputs give the same tables, byte for byte.
+//!
 //! Every input yields exactly one `bundles` or `errors` row: a bundle that cannot be read is
 //! an `errors` row with the reader's error kind, and a reader that panics on hostile bytes is
 //! caught and recorded as `internal`.
@@ -27,10 +31,10 @@ use eidscope_analysis::links::{LinkConfig, LinkRecord, find_links};
 use eidscope_model::{ErrorKind, Severity, Vocabulary, error_line};
 use eidscope_pipeline::Level;
 use polars::prelude::DataFrame;
-use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 /// How a scan runs.
@@ -320,6 +324,76 @@ fn face_embeddings(
         .collect()
 }
 
+/// Hands the inputs to the workers in path order and gives their rows to the writer in that
+/// same order, whichever worker finishes first, so that the same inputs give the same tables
+/// byte for byte. A worker waits before taking an input more than [`InOrder::window`] places
+/// ahead of the writer, so the rows held back for order stay bounded (a few kilobytes per
+/// bundle) even behind one slow bundle.
+struct InOrder<'a> {
+    /// The inputs, sorted by path.
+    inputs: Vec<&'a Input>,
+    /// The next place to hand out.
+    next: AtomicUsize,
+    /// How many places the writer has taken, in order.
+    released: Mutex<usize>,
+    /// Signalled when the writer takes rows (or the scan is abandoned).
+    room: Condvar,
+    /// How far ahead of the writer a worker may go.
+    window: usize,
+}
+
+impl<'a> InOrder<'a> {
+    fn new(inputs: &[&'a Input], threads: usize) -> InOrder<'a> {
+        let mut sorted: Vec<&'a Input> = inputs.to_vec();
+        sorted.sort_by(|a, b| a.path.cmp(&b.path));
+        InOrder {
+            inputs: sorted,
+            next: AtomicUsize::new(0),
+            released: Mutex::new(0),
+            room: Condvar::new(),
+            window: 256 + 64 * threads.max(1),
+        }
+    }
+
+    /// The next input and its place, once the writer is close enough; `None` when every
+    /// input is handed out or the scan is abandoned.
+    fn next(&self, aborted: &AtomicBool) -> Option<(usize, &'a Input)> {
+        if aborted.load(Ordering::Relaxed) {
+            return None;
+        }
+        let index = self.next.fetch_add(1, Ordering::Relaxed);
+        let input = *self.inputs.get(index)?;
+        let mut released = self.released.lock().unwrap_or_else(PoisonError::into_inner);
+        while index >= *released + self.window && !aborted.load(Ordering::Relaxed) {
+            released = self
+                .room
+                .wait(released)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        (!aborted.load(Ordering::Relaxed)).then_some((index, input))
+    }
+
+    /// The rows that are next in order, taken out of `waiting`.
+    fn release<T>(&self, waiting: &mut BTreeMap<usize, T>) -> Vec<T> {
+        let mut released = self.released.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut ready = Vec::new();
+        while let Some(rows) = waiting.remove(&*released) {
+            ready.push(rows);
+            *released += 1;
+        }
+        if !ready.is_empty() {
+            self.room.notify_all();
+        }
+        ready
+    }
+
+    /// Wakes every waiting worker (the scan is abandoned).
+    fn wake(&self) {
+        let _guard = self.released.lock().unwrap_or_else(PoisonError::into_inner);
+        self.room.notify_all();
+    }
+}
+
 /// Runs the scan into any sink. `progress` is called from the writer thread with the
 /// number of inputs done so far.
 pub fn run<S: RowSink>(
@@ -347,7 +421,7 @@ fn run_over<S: RowSink>(
             TablesError::Usage(format!("cannot start {} worker threads: {e}", options.jobs))
         })?;
     let capacity = 4 * pool.current_num_threads().max(1);
-    let (sender, receiver) = crossbeam_channel::bounded::<(String, Rows)>(capacity);
+    let (sender, receiver) = crossbeam_channel::bounded::<(usize, (String, Rows))>(capacity);
     let aborted = AtomicBool::new(false);
     let mut summary = ScanSummary {
         inputs: 0,
@@ -357,15 +431,21 @@ fn run_over<S: RowSink>(
         elapsed: Duration::ZERO,
         out_dir: None,
     };
+    let order = InOrder::new(inputs, pool.current_num_threads());
     let written = std::thread::scope(|scope| {
         let summary = &mut summary;
         let aborted = &aborted;
+        let order = &order;
         let writer = scope.spawn(move || -> Result<S, TablesError> {
             let mut batches = Batches::default();
             let mut records: Vec<LinkRecord> = Vec::new();
             let mut faces = crate::faces::FaceLinks::default();
+            let mut waiting = BTreeMap::new();
             let result = (|| {
-                for (path, mut rows) in receiver.iter() {
+                for (path, mut rows) in receiver.iter().flat_map(|(index, rows)| {
+                    waiting.insert(index, rows);
+                    order.release(&mut waiting)
+                }) {
                     if options.links.is_some() {
                         let record = rows.bundle.as_ref().map(crate::links::record_of);
                         if let Some(record) = &record {
@@ -407,23 +487,23 @@ fn run_over<S: RowSink>(
             })();
             if result.is_err() {
                 aborted.store(true, Ordering::Relaxed);
+                order.wake();
             }
             result.map(|()| sink)
         });
-        pool.install(|| {
-            inputs.par_iter().for_each_with(sender, |sender, input| {
-                if aborted.load(Ordering::Relaxed) {
-                    return;
-                }
+        pool.broadcast(|_| {
+            while let Some((index, input)) = order.next(aborted) {
                 // The writer is gone only after a fatal error; the scan is then abandoned.
                 if sender
-                    .send((input.path.clone(), rows_of(input, options)))
+                    .send((index, (input.path.clone(), rows_of(input, options))))
                     .is_err()
                 {
                     aborted.store(true, Ordering::Relaxed);
+                    order.wake();
                 }
-            });
+            }
         });
+        drop(sender);
         writer.join().unwrap_or_else(|_| {
             Err(TablesError::Merge(
                 "the table writer stopped unexpectedly".to_owned(),
@@ -606,7 +686,16 @@ pub fn scan_to_memory(
     inputs: &[Input],
     options: &ScanOptions,
 ) -> Result<(ScanTables, ScanSummary), TablesError> {
-    let (sink, summary) = run(inputs, options, MemorySink::default(), &|_| {})?;
+    scan_to_memory_with(inputs, options, &|_| {})
+}
+
+/// [`scan_to_memory`], calling `progress` with the number of inputs done so far.
+pub fn scan_to_memory_with(
+    inputs: &[Input],
+    options: &ScanOptions,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<(ScanTables, ScanSummary), TablesError> {
+    let (sink, summary) = run(inputs, options, MemorySink::default(), progress)?;
     let tables = ScanTables::from_frames(sink.frames)?;
     Ok((tables, summary))
 }

@@ -3,8 +3,9 @@
 //! `DataFrame` (for Parquet, CSV and the tables held in memory) and a `DataFrame` back into
 //! rows ([`TableRow::rows`], what `stats`, `links` and the report read). Dates are `Date`,
 //! timestamps `Datetime(ms, UTC)`, closed sets of the model (finding code, severity, scope,
-//! media kind, level, shape) `Enum`s of their vocabulary, open sets (statuses, check and
-//! feature names, countries, document types, decisions, error kinds) `Categorical`.
+//! media kind, level, shape, document type, feature name) `Enum`s of their vocabulary, open
+//! sets (statuses, check names, the raw document types and feature names, countries,
+//! decisions, error kinds) `Categorical`.
 //!
 //! A table's schema is the schema of its frame of no rows. A new column is a field of the row
 //! type and one line here.
@@ -14,8 +15,8 @@ use crate::faces::FaceRow;
 use crate::rows::{BundleRow, CheckRow, ErrorRow, FeatureRow, FindingRow, MediaRow};
 use crate::table::Table;
 use eidscope_model::{
-    Decision, EntryKind, ErrorKind, FacePicture, FindingCode, FindingScope, PerceptualHash,
-    Severity, Shape, Status,
+    Decision, DocumentType, EntryKind, ErrorKind, FacePicture, FeatureName, FindingCode,
+    FindingScope, PerceptualHash, Severity, Shape, Status,
 };
 use eidscope_pipeline::Level;
 use polars::prelude::*;
@@ -89,7 +90,8 @@ table_row!(BundleRow => Table::Bundles, {
     status: Open<Status>,
     similarity_score: Open,
     liveness_detected: Plain<bool>,
-    document_type: Open,
+    document_type: Closed<DocumentType>,
+    document_type_raw: Open,
     issuing_country: Open,
     nationality: Open,
     gender: Open,
@@ -130,7 +132,8 @@ table_row!(CheckRow => Table::Checks, {
 
 table_row!(FeatureRow => Table::Features, {
     path: Text,
-    name: Open,
+    name: Closed<FeatureName>,
+    name_raw: Open,
     side: Open,
     found: Plain<bool>,
     x: Plain<i64>,
@@ -257,7 +260,8 @@ mod tests {
             status: Status::Other("weird".into()),
             similarity_score: some("verylow"),
             liveness_detected: Some(false),
-            document_type: some("TD1"),
+            document_type: Some(DocumentType::Card),
+            document_type_raw: some("TD1"),
             issuing_country: some("UTO"),
             nationality: None,
             gender: some("F"),

@@ -24,6 +24,7 @@ pub mod columns;
 pub mod engine;
 pub mod error;
 pub mod faces;
+pub mod findings;
 pub mod frame;
 pub mod inputs;
 pub mod links;
@@ -37,7 +38,7 @@ pub mod stats;
 pub mod table;
 pub mod writer;
 
-pub use engine::{OutputMode, ScanOptions, ScanSummary, scan, scan_to_memory};
+pub use engine::{OutputMode, ScanOptions, ScanSummary, scan, scan_to_memory, scan_to_memory_with};
 pub use error::TablesError;
 pub use faces::{Embeddings, FaceRow};
 pub use inputs::{Input, InputError, expand};

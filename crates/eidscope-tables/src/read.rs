@@ -10,8 +10,9 @@ use crate::frame::{RowTypeTask, TableRow, for_row_type, schema_of};
 use crate::manifest::{MANIFEST_FILE, Manifest};
 use crate::table::{Format, Table};
 use crate::writer::ROW_GROUP_ROWS;
+use eidscope_model::Level;
 use polars::prelude::*;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
@@ -106,6 +107,22 @@ impl ScanTables {
     ) -> Result<Vec<Option<String>>, TablesError> {
         crate::columns::column_texts(self.table(table), column)
             .map_err(|e| TablesError::table(table.name(), e))
+    }
+
+    /// Bundles per scan level (the `level` column of `bundles`): what says which checks could
+    /// not run ([`eidscope_model::unchecked`]).
+    pub fn levels(&self) -> Result<BTreeMap<Level, u64>, TablesError> {
+        let mut levels = BTreeMap::new();
+        for word in self
+            .column_texts(Table::Bundles, "level")?
+            .into_iter()
+            .flatten()
+        {
+            if let Ok(level) = word.parse::<Level>() {
+                *levels.entry(level).or_insert(0) += 1;
+            }
+        }
+        Ok(levels)
     }
 
     /// Rechunks every table (one contiguous chunk per column) after merging.

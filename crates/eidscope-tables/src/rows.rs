@@ -8,8 +8,8 @@
 use crate::redact::{Domain, Redactor, Scrubber, normalise_document_number};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use eidscope_model::{
-    BundleReport, Decision, EntryKind, ErrorKind, Finding, FindingCode, FindingScope, ImageInfo,
-    MediaInfo, PerceptualHash, Severity, Shape, Status,
+    BundleReport, Decision, DocumentType, EntryKind, ErrorKind, FeatureName, Finding, FindingCode,
+    FindingScope, ImageInfo, MediaInfo, PerceptualHash, Severity, Shape, Status,
 };
 use eidscope_pipeline::Level;
 use serde::{Deserialize, Serialize};
@@ -47,8 +47,11 @@ pub struct BundleRow {
     pub similarity_score: Option<String>,
     /// Whether liveness was detected.
     pub liveness_detected: Option<bool>,
-    /// Document type as the provider names it.
-    pub document_type: Option<String>,
+    /// The kind of document in the one vocabulary of both `ocr.json` shapes (`passport`,
+    /// `card`, `other`).
+    pub document_type: Option<DocumentType>,
+    /// The document type as the provider wrote it (`passport`, `identityCard`, `TD3`, ...).
+    pub document_type_raw: Option<String>,
     /// Issuing country, ISO 3166 alpha-3.
     pub issuing_country: Option<String>,
     /// Nationality, ISO 3166 alpha-3.
@@ -128,8 +131,11 @@ pub struct CheckRow {
 pub struct FeatureRow {
     /// The bundle.
     pub path: String,
-    /// The provider's feature name (`OVI 1`, ...).
-    pub name: String,
+    /// The feature in the one vocabulary of both `ocr.json` shapes (`OVI 1`, `Header`, ...;
+    /// `other` for a name outside it).
+    pub name: FeatureName,
+    /// The feature name as the provider wrote it (`OVI 1`, `hologram`, ...).
+    pub name_raw: String,
     /// The side (`data`, `back`, ...).
     pub side: Option<String>,
     /// Whether it was found; null when the bundle does not say.
@@ -317,7 +323,8 @@ impl Rows {
                 .iter()
                 .map(|f| FeatureRow {
                     path: path.clone(),
-                    name: f.name.clone(),
+                    name: FeatureName::classify(&f.name),
+                    name_raw: f.name_raw.clone(),
                     side: f.side.clone(),
                     found: f.found,
                     x: f.bbox.map(|b| b.x),
@@ -452,7 +459,8 @@ impl BundleRow {
                 .unwrap_or_else(|| report.derived_status.clone()),
             similarity_score: report.similarity_score.clone(),
             liveness_detected: report.liveness_detected,
-            document_type: id.document_type.clone(),
+            document_type: id.document_type,
+            document_type_raw: id.document_type_raw.clone(),
             issuing_country: id.issuing_country.clone(),
             nationality: id.nationality.clone(),
             gender: id.gender.clone(),

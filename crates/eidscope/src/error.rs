@@ -22,6 +22,27 @@ pub enum CliError {
         /// Why it cannot be read.
         source: BundleError,
     },
+    /// An input given by name does not exist (exit 3).
+    #[error("{}: no such file or folder", path.display())]
+    MissingInput {
+        /// The input as given.
+        path: PathBuf,
+    },
+    /// The inputs hold no bundle at all (exit 3): an empty folder, a folder of other files, an
+    /// empty list on standard input.
+    #[error("no bundle found in {inputs} (folders are searched for *.zip files)")]
+    NoBundles {
+        /// The inputs, as given.
+        inputs: String,
+    },
+    /// A file given where a scan folder is read: a table of a scan, or another Parquet file.
+    #[error("{}: {expected}", path.display())]
+    NotAScanFolder {
+        /// The file as given.
+        path: PathBuf,
+        /// What it is, and what the command expects instead.
+        expected: String,
+    },
     /// A bundle given by name holds no capture video.
     #[error("{}: the bundle has no video.mp4", path.display())]
     NoVideo {

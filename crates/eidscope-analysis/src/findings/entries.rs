@@ -52,7 +52,7 @@ pub(super) fn findings(bundle: &Bundle, out: &mut Vec<Finding>) {
                 format!(
                     " (documents of type `{}` have a back side)",
                     identity
-                        .and_then(|i| i.document_type.as_deref())
+                        .and_then(|i| i.document_type_raw.as_deref())
                         .unwrap_or("-")
                 )
             } else {

@@ -9,6 +9,13 @@ use std::path::Path;
 #[cfg(feature = "faces")]
 pub use eidscope_pipeline::faces::FaceEngines;
 
+/// What [`engines`] loads: the face engines, or nothing in a build without them.
+#[cfg(feature = "faces")]
+pub type Engines = FaceEngines;
+/// What [`engines`] loads: the face engines, or nothing in a build without them.
+#[cfg(not(feature = "faces"))]
+pub type Engines = std::convert::Infallible;
+
 /// The loaded engines when `wanted`; `input` names the command's input in an error.
 #[cfg(feature = "faces")]
 pub fn engines(

@@ -7,7 +7,6 @@ use crate::output::warning;
 use eidscope_model::ExitStatus;
 use eidscope_tables::writer::WriteOptions;
 use eidscope_tables::{OutputMode, Redactor, ScanOptions, Shard};
-use std::io::IsTerminal;
 
 /// On Ctrl-C or SIGTERM (a Kubernetes or Slurm job preempted), removes what was being written
 /// (the open part, the tables being gathered) and ends with exit code 130: the complete parts
@@ -57,12 +56,11 @@ pub fn run(args: &ScanArgs) -> Result<ExitStatus, CliError> {
     };
     let faces = crate::cmd::faces::engines(args.faces, &args.out)?;
     let shard = args.shard.filter(|s| s.count > 1);
-    let stdin = std::io::stdin();
-    let inputs =
-        eidscope_tables::expand(&args.inputs, &mut stdin.lock(), shard.unwrap_or(Shard::ALL));
+    super::check_inputs(&args.inputs, false)?;
+    let inputs = super::expand_bundles(&args.inputs, shard.unwrap_or(Shard::ALL))?;
     let options = ScanOptions {
         level: args.level,
-        jobs: usize::from(args.jobs),
+        jobs: usize::from(args.jobs.unwrap_or(0)),
         shard,
         redactor,
         thresholds,
@@ -91,15 +89,7 @@ pub fn run(args: &ScanArgs) -> Result<ExitStatus, CliError> {
     };
     #[cfg(not(feature = "faces"))]
     let _ = faces;
-    let bar = (!args.quiet && std::io::stderr().is_terminal()).then(|| {
-        let bar = indicatif::ProgressBar::new(inputs.len() as u64);
-        if let Ok(style) = indicatif::ProgressStyle::with_template(
-            "{bar:40} {pos}/{len} bundles  {per_sec}  eta {eta}",
-        ) {
-            bar.set_style(style);
-        }
-        bar
-    });
+    let bar = crate::output::progress(inputs.len() as u64, "bundles");
     let progress = |done: u64| {
         if let Some(bar) = &bar {
             bar.set_position(done);
@@ -111,7 +101,9 @@ pub fn run(args: &ScanArgs) -> Result<ExitStatus, CliError> {
         bar.finish_and_clear();
     }
     let out = summary.out_dir.as_deref().unwrap_or(&args.out);
-    eprintln!("{} -> {}", summary.line(), out.display());
+    if !crate::output::quiet() {
+        eprintln!("{} -> {}", summary.line(), out.display());
+    }
     Ok(args.judge.fail_on.verdict(summary.max_severity()))
 }
 

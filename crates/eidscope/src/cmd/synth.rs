@@ -19,11 +19,13 @@ pub fn run(args: &SynthArgs) -> Result<ExitStatus, CliError> {
         out: args.out.clone(),
         source,
     })?;
-    eprintln!(
-        "wrote {} bundles, their process files and labels.json to {} in {:.1} s",
-        labels.bundles.len(),
-        args.out.display(),
-        started.elapsed().as_secs_f64()
-    );
+    if !crate::output::quiet() {
+        eprintln!(
+            "wrote {} bundles, their process files and labels.json to {} in {:.1} s",
+            labels.bundles.len(),
+            args.out.display(),
+            started.elapsed().as_secs_f64()
+        );
+    }
     Ok(ExitStatus::Ok)
 }

@@ -267,7 +267,8 @@ fn usage_errors_exit_2() {
         .assert(ExitStatus::Usage)
         .stderr();
     assert!(
-        severe.contains("unknown severity `severe` (expected high, medium, low or info)"),
+        severe.contains("invalid value 'severe' for '--fail-on <SEVERITY>'")
+            && severe.contains("[possible values: high, medium, low, info]"),
         "{severe}"
     );
     eidscope(&[&"--help"]).ok();

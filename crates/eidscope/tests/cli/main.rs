@@ -3,12 +3,15 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod answers;
+mod contract;
 mod extract;
 mod faces;
 mod fetch;
 mod findings_doc;
 mod fixture;
 mod hostile;
+mod inputs;
 mod links;
 mod media;
 mod report;

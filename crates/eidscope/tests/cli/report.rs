@@ -115,18 +115,22 @@ fn report_usage_and_output_errors() {
     eidscope(&[&"report", &work.path(), &"--out", &work.path()]).assert(ExitStatus::Usage);
     // --out in a folder that does not exist: exit 3, one line naming the file.
     let html = work.path().join("missing").join("r.html");
-    let err = eidscope(&[&"report", &work.path(), &"--out", &html])
+    let bundle = &zips_in(&synth_batch(40, 7))[0];
+    let err = eidscope(&[&"report", bundle, &"--out", &html])
         .assert(ExitStatus::UnreadableInput)
         .stderr();
     assert!(err.contains("r.html"), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(!html.exists());
-    // An empty folder: a page saying there is nothing, no leftover temporary.
+    // An empty folder is an error (exit 3, issue 9), no page, no leftover temporary.
     let empty = work.path().join("empty");
     std::fs::create_dir(&empty).unwrap();
     let html = work.path().join("empty.html");
-    let page = report(&empty, &html);
-    assert!(page.contains("Nothing to report"));
+    let err = eidscope(&[&"report", &empty, &"--out", &html])
+        .assert(ExitStatus::UnreadableInput)
+        .stderr();
+    assert!(err.contains("no bundle found in"), "{err}");
+    assert!(!html.exists());
     let names: Vec<String> = std::fs::read_dir(work.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
