@@ -124,7 +124,7 @@ fn raw_shape_maps_to_the_normalised_model() {
         [
             Reason::SecurityCheck("nonExpired".into()),
             Reason::Similarity(Some("verylow".into())),
-            Reason::FeatureNotFound("hologram".into())
+            Reason::FeatureNotFound("OVI 1".into())
         ]
     );
 }

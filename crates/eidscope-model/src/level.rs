@@ -113,7 +113,11 @@ mod tests {
             .collect();
         assert_eq!(
             batch,
-            [FindingCode::MediaReuse, FindingCode::FaceNearDuplicate]
+            [
+                FindingCode::MediaReuse,
+                FindingCode::FaceNearDuplicate,
+                FindingCode::SamePerson
+            ]
         );
         let media = BTreeMap::from([(Level::Media, 3), (Level::Full, 2)]);
         let one = unchecked(&media, FindingScope::Bundle);

@@ -298,6 +298,7 @@ mod tests {
                 "bundles.parquet",
                 "checks.parquet",
                 "errors.parquet",
+                "faces.parquet",
                 "features.parquet",
                 "findings.parquet",
                 "media.parquet"

@@ -158,7 +158,7 @@ fn near_copies_are_face_near_duplicates_but_identical_bytes_are_not() {
     assert_eq!(near.severity, Severity::Medium);
     assert_eq!(near.key, "a1".repeat(32));
     assert!(
-        near.message.contains("at most 8 bits apart; limit 10"),
+        near.message.contains("at most 8 bits apart; limit 8"),
         "{}",
         near.message
     );

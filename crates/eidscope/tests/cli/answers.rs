@@ -107,8 +107,9 @@ fn rejection_reasons_per_group_explain_every_rejection() {
         .sum();
     assert_eq!(reasons_seen, overall_sum, "the groups add up to the batch");
     assert!(overall_sum >= weekly["status"]["rejected"].as_u64().unwrap());
-    // The batch's expired document is one of its rejections.
-    assert_eq!(overall["security-check:nonExpired"].as_u64(), Some(1));
+    // The batch's one rejection by a failed security check (its other two are the agent's).
+    assert_eq!(overall["security-check:notBWCopy"].as_u64(), Some(1));
+    assert_eq!(overall["manual-approval:rejected"].as_u64(), Some(2));
     let text = eidscope(&[&"stats", &scan(), &"--every", &"week"])
         .ok()
         .stdout();

@@ -130,7 +130,10 @@ fn output_read_at_a_lower_level_says_which_checks_could_not_run() {
     );
 
     let links: serde_json::Value = eidscope(&[&"links", &scan, &"--json"]).ok().json();
-    assert_eq!(codes(&links), ["media-reuse", "face-near-duplicate"]);
+    assert_eq!(
+        codes(&links),
+        ["media-reuse", "face-near-duplicate", "same-person"]
+    );
     let text = eidscope(&[&"links", &scan]).ok().stdout();
     assert!(
         text.contains("not checked: media-reuse on 40 bundles: needs --level media"),

@@ -193,6 +193,7 @@ fn a_folder_holding_a_scan_is_refused_unless_forced() {
             "bundles.parquet",
             "checks.parquet",
             "errors.parquet",
+            "faces.parquet",
             "features.parquet",
             "findings.parquet",
             "media.parquet",
