@@ -403,15 +403,20 @@ pub fn run<S: RowSink>(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<(S, ScanSummary), TablesError> {
     let inputs: Vec<&Input> = inputs.iter().collect();
-    run_over(&inputs, options, sink, progress)
+    let (sink, summary, _) = run_over(&inputs, options, sink, progress)?;
+    Ok((sink, summary))
 }
+
+/// What [`run_over`] gives back: the sink, the summary, and the faces it saw (with `--faces`),
+/// for `same-person` when the links are found later (over the gathered parts).
+type RunOutcome<S> = (S, ScanSummary, crate::faces::FaceLinks);
 
 fn run_over<S: RowSink>(
     inputs: &[&Input],
     options: &ScanOptions,
     mut sink: S,
     progress: &(dyn Fn(u64) + Sync),
-) -> Result<(S, ScanSummary), TablesError> {
+) -> Result<RunOutcome<S>, TablesError> {
     let started = Instant::now();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs)
@@ -432,65 +437,69 @@ fn run_over<S: RowSink>(
         out_dir: None,
     };
     let order = InOrder::new(inputs, pool.current_num_threads());
-    let written = std::thread::scope(|scope| {
+    let (written, faces) = std::thread::scope(|scope| {
         let summary = &mut summary;
         let aborted = &aborted;
         let order = &order;
-        let writer = scope.spawn(move || -> Result<S, TablesError> {
-            let mut batches = Batches::default();
-            let mut records: Vec<LinkRecord> = Vec::new();
-            let mut faces = crate::faces::FaceLinks::default();
-            let mut waiting = BTreeMap::new();
-            let result = (|| {
-                for (path, mut rows) in receiver.iter().flat_map(|(index, rows)| {
-                    waiting.insert(index, rows);
-                    order.release(&mut waiting)
-                }) {
-                    if options.links.is_some() {
-                        let record = rows.bundle.as_ref().map(crate::links::record_of);
-                        if let Some(record) = &record {
-                            faces.add(record, std::mem::take(&mut rows.face_embeddings));
+        let writer = scope.spawn(
+            move || -> Result<(S, crate::faces::FaceLinks), TablesError> {
+                let mut batches = Batches::default();
+                let mut records: Vec<LinkRecord> = Vec::new();
+                let mut faces = crate::faces::FaceLinks::default();
+                let mut waiting = BTreeMap::new();
+                let result = (|| {
+                    for (path, mut rows) in receiver.iter().flat_map(|(index, rows)| {
+                        waiting.insert(index, rows);
+                        order.release(&mut waiting)
+                    }) {
+                        if options.links.is_some() || faces_wanted(options) {
+                            let record = rows.bundle.as_ref().map(crate::links::record_of);
+                            if let Some(record) = &record {
+                                faces.add(record, std::mem::take(&mut rows.face_embeddings));
+                            }
+                            if options.links.is_some() {
+                                records.extend(record);
+                            }
                         }
-                        records.extend(record);
+                        summary.inputs += 1;
+                        if rows.bundle.is_some() {
+                            summary.bundles += 1;
+                        } else {
+                            summary.errors += 1;
+                        }
+                        for severity in rows.severities() {
+                            *summary.findings.entry(severity).or_insert(0) += 1;
+                        }
+                        let full = sink.input_done(&path, &rows);
+                        batches.push(rows);
+                        if full {
+                            batches.flush(&mut sink, 1)?;
+                            sink.commit()?;
+                        } else {
+                            batches.flush(&mut sink, ROW_GROUP_ROWS)?;
+                        }
+                        progress(summary.inputs);
                     }
-                    summary.inputs += 1;
-                    if rows.bundle.is_some() {
-                        summary.bundles += 1;
-                    } else {
-                        summary.errors += 1;
+                    if let Some(config) = &options.links {
+                        for finding in find_links(&records, config)
+                            .into_iter()
+                            .chain(faces.findings())
+                        {
+                            *summary.findings.entry(finding.severity).or_insert(0) += 1;
+                            batches.findings.push(FindingRow::of_link(&finding));
+                            batches.flush(&mut sink, ROW_GROUP_ROWS)?;
+                        }
                     }
-                    for severity in rows.severities() {
-                        *summary.findings.entry(severity).or_insert(0) += 1;
-                    }
-                    let full = sink.input_done(&path, &rows);
-                    batches.push(rows);
-                    if full {
-                        batches.flush(&mut sink, 1)?;
-                        sink.commit()?;
-                    } else {
-                        batches.flush(&mut sink, ROW_GROUP_ROWS)?;
-                    }
-                    progress(summary.inputs);
+                    batches.flush(&mut sink, 1)?;
+                    sink.commit()
+                })();
+                if result.is_err() {
+                    aborted.store(true, Ordering::Relaxed);
+                    order.wake();
                 }
-                if let Some(config) = &options.links {
-                    for finding in find_links(&records, config)
-                        .into_iter()
-                        .chain(faces.findings())
-                    {
-                        *summary.findings.entry(finding.severity).or_insert(0) += 1;
-                        batches.findings.push(FindingRow::of_link(&finding));
-                        batches.flush(&mut sink, ROW_GROUP_ROWS)?;
-                    }
-                }
-                batches.flush(&mut sink, 1)?;
-                sink.commit()
-            })();
-            if result.is_err() {
-                aborted.store(true, Ordering::Relaxed);
-                order.wake();
-            }
-            result.map(|()| sink)
-        });
+                result.map(|()| (sink, faces))
+            },
+        );
         pool.broadcast(|_| {
             while let Some((index, input)) = order.next(aborted) {
                 // The writer is gone only after a fatal error; the scan is then abandoned.
@@ -511,7 +520,7 @@ fn run_over<S: RowSink>(
         })
     })?;
     summary.elapsed = started.elapsed();
-    Ok((written, summary))
+    Ok((written, summary, faces))
 }
 
 /// Scans `inputs` into the tables of `out` (or `out/shard-K-of-N/` when sharded) and writes
@@ -557,8 +566,8 @@ pub fn scan(
         links: None, // found over every part when they are gathered
         ..options.clone()
     };
-    let (_, run_summary) = run_over(&remaining, &this_run, parts, progress)?;
-    let mut summary = gather_parts(&dir, options)?;
+    let (_, run_summary, faces) = run_over(&remaining, &this_run, parts, progress)?;
+    let mut summary = gather_parts(&dir, options, &faces)?;
     summary.elapsed = run_summary.elapsed;
     let manifest = Manifest {
         schema: MANIFEST_SCHEMA.to_owned(),
@@ -630,10 +639,15 @@ fn table_files(dir: &Path) -> impl Iterator<Item = PathBuf> + '_ {
         .filter(|file| file.exists())
 }
 
-/// Gathers the parts of `dir` into its six tables (the links over all of them too, with
-/// `--links`), after removing what a previous scan left there: its manifest first (the folder
+/// Gathers the parts of `dir` into its tables (the links over all of them too, with `--links`,
+/// and `same-person` over the faces this run saw: after `--resume`, the bundles of earlier
+/// runs are not compared by face), after removing what a previous scan left there: its manifest first (the folder
 /// is an unfinished scan until the new one is written), then its tables of any format.
-fn gather_parts(dir: &Path, options: &ScanOptions) -> Result<ScanSummary, TablesError> {
+fn gather_parts(
+    dir: &Path,
+    options: &ScanOptions,
+    faces: &crate::faces::FaceLinks,
+) -> Result<ScanSummary, TablesError> {
     let manifest = dir.join(crate::manifest::MANIFEST_FILE);
     if manifest.exists() {
         std::fs::remove_file(&manifest).map_err(|e| TablesError::io(&manifest, e))?;
@@ -668,6 +682,7 @@ fn gather_parts(dir: &Path, options: &ScanOptions) -> Result<ScanSummary, Tables
     if let Some(config) = &options.links {
         let rows: Vec<FindingRow> = find_links(&records, config)
             .iter()
+            .chain(faces.findings().iter())
             .map(|finding| {
                 *summary.findings.entry(finding.severity).or_insert(0) += 1;
                 FindingRow::of_link(finding)
