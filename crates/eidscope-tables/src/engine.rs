@@ -275,7 +275,7 @@ pub fn rows_of(input: &Input, options: &ScanOptions) -> Rows {
             return Ok(Err(error.to_string()));
         }
         let mut rows = Rows::from_report(&report, &ctx);
-        if options.links.is_some() {
+        if faces_wanted(options) {
             rows.face_embeddings = face_embeddings(&report);
         }
         Ok::<Result<Rows, String>, eidscope_bundle::BundleError>(Ok(rows))
@@ -403,7 +403,8 @@ pub fn run<S: RowSink>(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<(S, ScanSummary), TablesError> {
     let inputs: Vec<&Input> = inputs.iter().collect();
-    let (sink, summary, _) = run_over(&inputs, options, sink, progress)?;
+    let collect_faces = options.links.is_some();
+    let (sink, summary, _) = run_over(&inputs, options, collect_faces, sink, progress)?;
     Ok((sink, summary))
 }
 
@@ -411,9 +412,13 @@ pub fn run<S: RowSink>(
 /// for `same-person` when the links are found later (over the gathered parts).
 type RunOutcome<S> = (S, ScanSummary, crate::faces::FaceLinks);
 
+/// Scans `inputs` into `sink` in parallel. `collect_faces`: keep the selfie's and portrait's
+/// embeddings of every bundle (with `--faces`) for `same-person`, found by the caller or, with
+/// links, at the end.
 fn run_over<S: RowSink>(
     inputs: &[&Input],
     options: &ScanOptions,
+    collect_faces: bool,
     mut sink: S,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<RunOutcome<S>, TablesError> {
@@ -452,7 +457,7 @@ fn run_over<S: RowSink>(
                         waiting.insert(index, rows);
                         order.release(&mut waiting)
                     }) {
-                        if options.links.is_some() || faces_wanted(options) {
+                        if collect_faces {
                             let record = rows.bundle.as_ref().map(crate::links::record_of);
                             if let Some(record) = &record {
                                 faces.add(record, std::mem::take(&mut rows.face_embeddings));
@@ -566,7 +571,9 @@ pub fn scan(
         links: None, // found over every part when they are gathered
         ..options.clone()
     };
-    let (_, run_summary, faces) = run_over(&remaining, &this_run, parts, progress)?;
+    // The faces this run sees are kept for `same-person` (with --links) until the gathering.
+    let collect_faces = options.links.is_some();
+    let (_, run_summary, faces) = run_over(&remaining, &this_run, collect_faces, parts, progress)?;
     let mut summary = gather_parts(&dir, options, &faces)?;
     summary.elapsed = run_summary.elapsed;
     let manifest = Manifest {

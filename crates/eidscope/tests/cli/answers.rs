@@ -117,7 +117,7 @@ fn rejection_reasons_per_group_explain_every_rejection() {
         text.contains("rejection reasons per group (share of the group's rejected bundles)"),
         "{text}"
     );
-    assert!(text.contains("nonExpired"), "{text}");
+    assert!(text.contains("notBWCopy"), "{text}");
 }
 
 #[test]
