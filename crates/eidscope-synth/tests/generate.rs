@@ -65,7 +65,7 @@ fn check_labels(dir: &Path, labels: &Labels) {
         );
     }
     let groups: BTreeSet<FindingCode> = labels.groups.iter().map(|g| g.code).collect();
-    assert_eq!(groups.len(), 4, "{groups:?}");
+    assert_eq!(groups.len(), 5, "{groups:?}");
 
     let mut statuses: BTreeMap<String, usize> = BTreeMap::new();
     for label in &labels.bundles {
