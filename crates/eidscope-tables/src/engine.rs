@@ -103,7 +103,7 @@ impl Default for ScanOptions {
 }
 
 /// What a scan did.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ScanSummary {
     /// Inputs scanned (bundles + errors).
     pub inputs: u64,
@@ -433,14 +433,7 @@ fn run_over<S: RowSink>(
     let capacity = 4 * pool.current_num_threads().max(1);
     let (sender, receiver) = crossbeam_channel::bounded::<(usize, (String, Rows))>(capacity);
     let aborted = AtomicBool::new(false);
-    let mut summary = ScanSummary {
-        inputs: 0,
-        bundles: 0,
-        errors: 0,
-        findings: BTreeMap::new(),
-        elapsed: Duration::ZERO,
-        out_dir: None,
-    };
+    let mut summary = ScanSummary::default();
     let order = InOrder::new(inputs, pool.current_num_threads());
     let (written, faces) = std::thread::scope(|scope| {
         let summary = &mut summary;
@@ -670,14 +663,7 @@ fn gather_parts(
         }
     };
     let parts = crate::parts::gather(dir, options.write.format, &mut files, &mut keep)?;
-    let mut summary = ScanSummary {
-        inputs: 0,
-        bundles: 0,
-        errors: 0,
-        findings: BTreeMap::new(),
-        elapsed: Duration::ZERO,
-        out_dir: None,
-    };
+    let mut summary = ScanSummary::default();
     for part in parts {
         summary.inputs += part.inputs.len() as u64;
         summary.bundles += part.bundles;
