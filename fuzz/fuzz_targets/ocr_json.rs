@@ -5,7 +5,8 @@ use eidscope_bundle::{Ocr, Process, derive};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok((value, _)) = eidscope_bundle::json::parse_lenient(data) {
+    if let Ok(parsed) = eidscope_bundle::json::parse_lenient(data) {
+        let value = parsed.value;
         let Some(reference) = chrono::NaiveDate::from_ymd_opt(2021, 6, 9) else { return };
         let ocr = Ocr::from_json(value.clone(), reference);
         let process = Process::from_json(&value, "fuzz");

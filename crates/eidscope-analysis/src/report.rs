@@ -39,5 +39,6 @@ pub fn build_report(
         media,
         findings,
         notes,
+        faces: None,
     }
 }

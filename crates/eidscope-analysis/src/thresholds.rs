@@ -23,7 +23,31 @@ pub struct Thresholds {
     /// [`crate::links::DEFAULT_NEAR_BITS`], the radius of `face-near-duplicate`, where the
     /// measurements behind it are written down: one rule for "the same picture".
     pub same_picture_bits: u32,
+    /// An image whose EXIF `DateTime` is more than this many seconds after the moment it was
+    /// taken is `image-resaved`. Default [`RESAVE_SECONDS`].
+    pub resave_seconds: i64,
+    /// An image taken more than this many days away from the capture date is
+    /// `image-date-mismatch`. Default [`CAPTURE_DAYS`].
+    pub capture_days: i64,
+    /// An image whose real width or height differs from its EXIF-declared size by more than
+    /// this many pixels is `image-resized`. Default [`RESIZE_TOLERANCE_PIXELS`].
+    pub resize_tolerance_pixels: u32,
 }
+
+/// Cameras and phones write `DateTime`, `DateTimeOriginal` and `DateTimeDigitized` from one
+/// clock reading when the shutter fires: equal to the second on every camera-written file of
+/// the labelled set (docs/image-forensics.md). A minute's slack absorbs firmware that stamps
+/// `DateTime` when the file is closed (burst and HDR modes take seconds); a program that saves
+/// the file again stamps its own time, minutes to years later.
+pub const RESAVE_SECONDS: i64 = 60;
+
+/// The capture date is a calendar day in the process's time zone (UTC), the EXIF time is the
+/// phone's local time: they can fall on neighbouring days for a live capture, never further.
+pub const CAPTURE_DAYS: i64 = 1;
+
+/// Encoders pad a picture to whole 8- or 16-pixel blocks and some firmware declares the padded
+/// size: a difference of up to one 16-pixel block is no resize.
+pub const RESIZE_TOLERANCE_PIXELS: u32 = 16;
 
 impl Default for Thresholds {
     fn default() -> Self {
@@ -32,6 +56,9 @@ impl Default for Thresholds {
             min_video_seconds: MIN_CAPTURE_SECONDS,
             frozen_motion: FROZEN_MOTION_THRESHOLD,
             same_picture_bits: crate::links::DEFAULT_NEAR_BITS,
+            resave_seconds: RESAVE_SECONDS,
+            capture_days: CAPTURE_DAYS,
+            resize_tolerance_pixels: RESIZE_TOLERANCE_PIXELS,
         }
     }
 }

@@ -13,6 +13,7 @@ use crate::process::{Process, find_process_beside};
 use crate::status::{Derivation, derive};
 use chrono::NaiveDate;
 use eidscope_model::{EntryKind, ManualApproval, Note};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Where the process of a bundle comes from.
@@ -40,6 +41,9 @@ pub struct Bundle {
     pub ocr_source: Option<&'static str>,
     /// The manual review.
     pub manual_approval: Option<ManualApproval>,
+    /// The JSON entries of the zip that could not be read or parsed, with the entry's name
+    /// and the problem (`json-unreadable`): the bundle is analysed without them.
+    pub unreadable_json: BTreeMap<EntryKind, (String, String)>,
     /// The process.
     pub process: Option<Process>,
     /// The capture date and the field it came from.
@@ -95,12 +99,27 @@ impl Bundle {
         archive: Archive,
         process: Option<Process>,
     ) -> Result<Bundle, BundleError> {
+        // A zip with none of a bundle's entries and no process beside it is not a bundle.
+        if process.is_none() {
+            archive.check_holds_bundle()?;
+        }
         let mut notes = archive.notes.clone();
         if let Some(p) = &process {
             notes.extend(p.notes.iter().cloned());
         }
-        let ocr_json = json_entry(&archive, EntryKind::Ocr)?;
-        let manual_json = json_entry(&archive, EntryKind::ManualApproval)?;
+        let mut unreadable_json = BTreeMap::new();
+        let mut json = |kind| -> Result<Option<serde_json::Value>, BundleError> {
+            Ok(match json_entry(&archive, kind, &mut notes)? {
+                JsonEntry::Absent => None,
+                JsonEntry::Read(value) => Some(value),
+                JsonEntry::Unreadable(name, problem) => {
+                    unreadable_json.insert(kind, (name, problem));
+                    None
+                }
+            })
+        };
+        let ocr_json = json(EntryKind::Ocr)?;
+        let manual_json = json(EntryKind::ManualApproval)?;
         let (ocr_json, ocr_source) = match (
             ocr_json,
             process.as_ref().and_then(|p| p.provider_ocr.clone()),
@@ -149,6 +168,7 @@ impl Bundle {
             ocr,
             ocr_source,
             manual_approval,
+            unreadable_json,
             process,
             capture,
             derivation,
@@ -157,26 +177,48 @@ impl Bundle {
     }
 }
 
-/// The value of a JSON entry of the archive, if it holds one. JSON that does not parse, or that
-/// holds the `...` elisions of documentation examples, is not a bundle.
+/// A JSON entry of the archive, as far as it can be used.
+enum JsonEntry {
+    /// The zip has none (or it is encrypted: `encrypted-entry` says so).
+    Absent,
+    /// Its value.
+    Read(serde_json::Value),
+    /// Its name and why it cannot be used.
+    Unreadable(String, String),
+}
+
+/// The value of a JSON entry of the archive; what was repaired to read it goes into `notes`.
+/// An entry that cannot be read or parsed is [`JsonEntry::Unreadable`], and the bundle is read
+/// without it; JSON that holds the `...` elisions of documentation examples is not a bundle.
 fn json_entry(
     archive: &Archive,
     kind: EntryKind,
-) -> Result<Option<serde_json::Value>, BundleError> {
-    let Some(data) = archive.contents.get(&kind) else {
-        return Ok(None);
+    notes: &mut Vec<Note>,
+) -> Result<JsonEntry, BundleError> {
+    let name = || {
+        archive
+            .entry(kind)
+            .map_or_else(|| kind.file_name().to_owned(), |e| e.name.clone())
     };
-    let (value, elided) =
-        parse_lenient(&data.bytes).map_err(|source| BundleError::MalformedJson {
-            entry: data.name.clone(),
-            source,
-        })?;
-    if elided {
-        return Err(BundleError::Elisions {
-            entry: data.name.clone(),
-        });
+    if let Some(problem) = archive.damaged.get(&kind) {
+        return Ok(JsonEntry::Unreadable(name(), problem.clone()));
     }
-    Ok(Some(value))
+    let Some(data) = archive.contents.get(&kind) else {
+        return Ok(JsonEntry::Absent);
+    };
+    match parse_lenient(&data.bytes) {
+        Ok(parsed) if parsed.repairs.elided => Err(BundleError::Elisions {
+            entry: data.name.clone(),
+        }),
+        Ok(parsed) => {
+            notes.extend(parsed.repairs.notes(&data.name));
+            Ok(JsonEntry::Read(parsed.value))
+        }
+        Err(e) => Ok(JsonEntry::Unreadable(
+            data.name.clone(),
+            format!("does not parse: {}", eidscope_model::error_line(&e)),
+        )),
+    }
 }
 
 /// The capture date and where it came from: the process creation, else the OCR data's own

@@ -40,13 +40,13 @@ pub enum BundleError {
         /// What the zip reader said.
         source: zip::result::ZipError,
     },
-    /// A JSON entry whose compressed data is damaged (a damaged media entry is a finding).
-    #[error("entry `{entry}` is damaged")]
-    EntryDamaged {
-        /// The entry name as stored.
-        entry: String,
-        /// What decompressing it said.
-        source: std::io::Error,
+    /// A readable zip that holds none of a bundle's entries.
+    #[error("not a bundle: {}", foreign(*.count, .names))]
+    NotABundle {
+        /// Entries it holds.
+        count: usize,
+        /// The names of its first entries.
+        names: Vec<String>,
     },
     /// The file is larger than the reader accepts.
     #[error("file is {size} bytes, over the limit of {limit} bytes")]
@@ -72,14 +72,6 @@ pub enum BundleError {
         entry: String,
         /// The limit it passed.
         limit: crate::archive::EntryLimit,
-    },
-    /// A JSON entry that does not parse.
-    #[error("`{entry}` is not valid JSON")]
-    MalformedJson {
-        /// The entry name as stored.
-        entry: String,
-        /// Why it does not parse.
-        source: crate::json::JsonError,
     },
     /// A JSON entry holding the `...` elisions of documentation examples.
     #[error("`{entry}` is not valid JSON: it holds `...` elisions")]
@@ -121,16 +113,15 @@ impl BundleError {
             | BundleError::ProcessUnreadable { .. } => ErrorKind::Io,
             BundleError::Empty => ErrorKind::Empty,
             BundleError::NotZip { .. } => ErrorKind::NotZip,
-            BundleError::Corrupt(_)
-            | BundleError::EntryUnreadable { .. }
-            | BundleError::EntryDamaged { .. } => ErrorKind::Corrupt,
+            BundleError::Corrupt(_) | BundleError::EntryUnreadable { .. } => ErrorKind::Corrupt,
+            BundleError::NotABundle { .. } => ErrorKind::NotABundle,
             BundleError::TooLarge { .. }
             | BundleError::TooManyEntries { .. }
             | BundleError::EntryOverLimit { .. }
             | BundleError::ProcessTooLarge { .. } => ErrorKind::Limit,
-            BundleError::MalformedJson { .. }
-            | BundleError::Elisions { .. }
-            | BundleError::ProcessMalformed(_) => ErrorKind::MalformedJson,
+            BundleError::Elisions { .. } | BundleError::ProcessMalformed(_) => {
+                ErrorKind::MalformedJson
+            }
             BundleError::Process { source, .. } => source.kind(),
         }
     }
@@ -154,6 +145,27 @@ fn io_words(error: &std::io::Error) -> String {
         std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
         _ => error.to_string(),
     }
+}
+
+/// What a zip that is not a bundle holds: `the zip holds no entry`, or its first names.
+fn foreign(count: usize, names: &[String]) -> String {
+    if count == 0 {
+        return "the zip holds no entry".to_owned();
+    }
+    let shown: Vec<String> = names
+        .iter()
+        .map(|n| format!("`{}`", n.escape_debug()))
+        .collect();
+    let more = count.saturating_sub(names.len());
+    let more = if more > 0 {
+        format!(" and {more} more")
+    } else {
+        String::new()
+    };
+    format!(
+        "the zip holds none of a bundle's entries (ocr.json, the pictures, video.mp4, ...), only {}{more}",
+        shown.join(", ")
+    )
 }
 
 /// The first bytes of a file, printable and in hex: `` `%PDF`, hex 25504446 ``.
@@ -198,5 +210,19 @@ mod tests {
             magic.line(),
             "not a zip file (starts with `%PDF`, hex 25504446)"
         );
+        let readme = BundleError::NotABundle {
+            count: 1,
+            names: vec!["readme.txt".into()],
+        };
+        assert_eq!(readme.kind(), ErrorKind::NotABundle);
+        assert_eq!(
+            readme.line(),
+            "not a bundle: the zip holds none of a bundle's entries (ocr.json, the pictures, video.mp4, ...), only `readme.txt`"
+        );
+        let empty = BundleError::NotABundle {
+            count: 0,
+            names: Vec::new(),
+        };
+        assert_eq!(empty.line(), "not a bundle: the zip holds no entry");
     }
 }

@@ -20,7 +20,7 @@ pub mod ocr;
 pub mod process;
 pub mod status;
 
-pub use archive::{Archive, EntryData, EntryLimit, ReadPlan};
+pub use archive::{Archive, EntryData, EntryLimit, ReadPlan, Structure};
 pub use bundle::{Bundle, ProcessSource};
 pub use error::BundleError;
 pub use limits::Limits;

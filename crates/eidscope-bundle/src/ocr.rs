@@ -2,12 +2,18 @@
 //! Signicat-normalised object of the process examples, and shape B, the raw EID v2 video
 //! identification result. Unknown fields are kept in `raw`; what cannot be read is recorded as a
 //! [`FieldIssue`] (the evidence of `invalid-field`) or a note, never an error.
+//!
+//! The document type and the feature names are read into the one vocabulary of both shapes
+//! ([`DocumentType`], [`FeatureName`]), the provider's words kept beside them, so that a batch
+//! mixing the shapes counts `TD3` and `passport`, `hologram` and `OVI 1` as one.
 
 use crate::countries::is_known_country;
 use crate::dates::{DateRole, from_epoch, parse_date};
 use crate::json::{self, as_bool, as_i64, as_text, boolean, field, object, text};
 use chrono::{DateTime, NaiveDate, Utc};
-use eidscope_model::{BoundingBox, Feature, Identity, Note, Shape, SimilarityLevel};
+use eidscope_model::{
+    BoundingBox, DocumentType, Feature, FeatureName, Identity, Note, Shape, SimilarityLevel,
+};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -157,7 +163,7 @@ impl Ocr {
         let id = &mut self.identity;
         id.first_name = text(o, &["firstName", "givenNames", "givenName"]);
         id.last_name = text(o, &["lastName", "surname", "familyName"]);
-        id.document_type = text(o, &["documentType"]);
+        set_document_type(id, text(o, &["documentType"]));
         id.document_number = text(o, &["documentNumber"]);
         id.personal_identification_number =
             text(o, &["personalIdentificationNumber", "personalNumber"]);
@@ -211,7 +217,7 @@ impl Ocr {
         let id = &mut self.identity;
         id.first_name = text(subject, &["primaryName", "firstName"]);
         id.last_name = text(subject, &["secondaryName", "lastName"]);
-        id.document_type = text(document, &["type", "documentType"]);
+        set_document_type(id, text(document, &["type", "documentType"]));
         id.document_number = text(document, &["documentNumber", "passportNumber", "number"]);
         id.personal_identification_number = text(subject, &["personalNumber"]);
         if let Some(address) = text(subject, &["address"]) {
@@ -298,7 +304,8 @@ impl Ocr {
             };
             let bbox = field(f, &["bbox", "boundingBox", "box"]).and_then(read_bbox);
             self.features.push(Feature {
-                name,
+                name: FeatureName::label(&name),
+                name_raw: name,
                 found: boolean(f, &["found", "detected", "present"]),
                 side: text(f, &["side"]).map(|s| s.to_ascii_lowercase()),
                 bbox,
@@ -368,6 +375,12 @@ impl Ocr {
             problem: problem.to_owned(),
         });
     }
+}
+
+/// The document type in the one vocabulary, and the word as the provider wrote it.
+fn set_document_type(id: &mut Identity, raw: Option<String>) {
+    id.document_type = raw.as_deref().map(DocumentType::classify);
+    id.document_type_raw = raw;
 }
 
 fn timestamp(value: &Value) -> Option<DateTime<Utc>> {

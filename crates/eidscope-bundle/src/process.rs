@@ -51,9 +51,10 @@ impl Process {
 
     /// Parses a process from JSON bytes; `source` names it in the report.
     pub fn from_bytes(bytes: &[u8], source: &str) -> Result<Process, BundleError> {
-        let (value, elided) = parse_lenient(bytes).map_err(BundleError::ProcessMalformed)?;
-        let mut process = Process::from_json(&value, source);
-        if elided {
+        let parsed = parse_lenient(bytes).map_err(BundleError::ProcessMalformed)?;
+        let mut process = Process::from_json(&parsed.value, source);
+        process.notes.extend(parsed.repairs.notes(source));
+        if parsed.repairs.elided {
             process.notes.push(Note::ProcessElisions);
         }
         Ok(process)

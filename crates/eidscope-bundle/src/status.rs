@@ -100,6 +100,7 @@ mod tests {
                 .enumerate()
                 .map(|(i, f)| Feature {
                     name: format!("F{i}"),
+                    name_raw: format!("F{i}"),
                     found: f,
                     side: Some("data".into()),
                     bbox: None,

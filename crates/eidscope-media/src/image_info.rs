@@ -8,7 +8,11 @@
 //! whose verdict then stands. PNG is always decoded in full.
 //!
 //! [`analyse_image`] never panics and never fails: whatever cannot be read is recorded
-//! (`structure_error`, `decoded = Some(false)`, `decode_error`) for the findings to judge.
+//! (`structure_error`, `decoded = Some(false)`, `decode_error`) for the findings to judge, and
+//! so is damage the decoders paper over: `scan_errors` from the marker walk (a restart marker
+//! out of sequence, a marker code inside a scan) beside libjpeg's `decode_warnings`. The bytes
+//! after the end-of-image marker are named by [`trailer_kind`] (padding, a camera's MPF-indexed
+//! preview or motion-photo movie, a stray JPEG, a zip, unknown).
 //!
 //! Editor marks, and why `APP14 Adobe` is not one: `APP13 Photoshop 3.0` (image resources) and
 //! `APP12 Ducky` ("Save for Web") are written by Adobe's editors, and a `Software` or XMP
@@ -22,6 +26,7 @@ use crate::hash::{preview_dhash, preview_phash};
 use crate::preview::{NoPreview, jpeg_preview, preview_of};
 use crate::{exif, jpeg};
 use eidscope_model::ImageInfo;
+use eidscope_model::media::TrailerKind;
 use sha2::{Digest, Sha256};
 
 /// Analyses one image entry. With `decode == false` only the header facts (structure, EXIF,
@@ -85,7 +90,43 @@ fn read_jpeg_headers(info: &mut ImageInfo, bytes: &[u8]) {
     info.editor_marks = editor_marks(&structure, info.exif.as_ref());
     info.structure_error = structure.structure_error;
     info.trailing_bytes = structure.trailing_bytes;
+    info.scan_errors = structure.scan_errors;
+    info.trailer = structure
+        .trailing_bytes
+        .filter(|&n| n > 0)
+        .and_then(|n| bytes.len().checked_sub(usize::try_from(n).ok()?))
+        .map(|start| trailer_kind(&bytes[start..], structure.mpf_app2));
     info.segments = structure.segments;
+}
+
+/// What the bytes after a JPEG's end-of-image marker are, by their content once the padding
+/// (zero and `FF` bytes) is skipped. `indexed` says whether the file has an `APP2 MPF` index,
+/// which makes a following JPEG the camera's preview rather than a stowaway.
+pub fn trailer_kind(trailer: &[u8], indexed: bool) -> TrailerKind {
+    let Some(start) = trailer.iter().position(|&b| b != 0x00 && b != 0xFF) else {
+        return TrailerKind::Padding;
+    };
+    // A JPEG starts with FF D8 FF: step back onto the FF the padding skip passed over.
+    let body = &trailer[start.saturating_sub(1)..];
+    if jpeg::is_jpeg(body) {
+        return if indexed {
+            TrailerKind::CameraPreview
+        } else {
+            TrailerKind::Jpeg
+        };
+    }
+    let body = &trailer[start..];
+    if body.starts_with(b"PK\x03\x04") {
+        TrailerKind::Zip
+    } else if trailer
+        .get(..start + 8)
+        .is_some_and(|head| head.windows(4).any(|w| w == b"ftyp"))
+        || trailer.ends_with(b"SEFT")
+    {
+        TrailerKind::CameraMovie
+    } else {
+        TrailerKind::Unknown
+    }
 }
 
 /// The marks of an editing program in a JPEG's segments, EXIF and XMP (see the module doc).

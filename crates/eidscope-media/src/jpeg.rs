@@ -1,6 +1,7 @@
 //! The JPEG marker walk: segments in file order, the frame size, the quantisation tables, the
 //! APPn payloads that carry provenance (EXIF, XMP, Photoshop, Adobe, Ducky), and whether the file
-//! ends where it should (end-of-image marker, bytes after it).
+//! ends where it should (end-of-image marker, bytes after it). The entropy-coded data is stepped
+//! over, not decoded, but what no intact scan holds is recorded (`scan_errors`).
 //!
 //! Headers only: pixels are never decoded here. Every length is checked against the bytes, so a
 //! hostile or cut file yields a [`JpegStructure::structure_error`], never a panic; the work and
@@ -64,7 +65,17 @@ pub struct JpegStructure<'a> {
     pub trailing_bytes: Option<u64>,
     /// Why the walk stopped early (cut segment, scan data ending before EOI, no EOI).
     pub structure_error: Option<String>,
+    /// Damage inside the entropy-coded data the walk stepped over: a restart marker out of
+    /// sequence, a marker code no encoder writes inside a scan. At most [`MAX_SCAN_ERRORS`]
+    /// are kept (the count of the rest closes the list).
+    pub scan_errors: Vec<String>,
+    /// Whether an `APP2 MPF` (CIPA multi-picture format) index is present: the pictures after
+    /// the end-of-image marker are then the camera's own previews.
+    pub mpf_app2: bool,
 }
+
+/// At most this many scan errors are described; the rest are counted.
+pub const MAX_SCAN_ERRORS: usize = 8;
 
 /// Whether the bytes start like a JPEG (SOI followed by a marker).
 pub fn is_jpeg(bytes: &[u8]) -> bool {
@@ -138,7 +149,15 @@ impl<'a> Walk<'a> {
                 }
                 0xDA => {
                     self.list(name);
-                    self.pos = skip_entropy_data(self.bytes, self.pos).ok_or_else(|| {
+                    let mut errors = ScanErrors::default();
+                    let end = skip_entropy_data(self.bytes, self.pos, &mut errors);
+                    self.found.scan_errors.extend(errors.described);
+                    if errors.more > 0 {
+                        self.found
+                            .scan_errors
+                            .push(format!("... {} more scan errors", errors.more));
+                    }
+                    self.pos = end.ok_or_else(|| {
                         "scan data ends before the end-of-image marker".to_string()
                     })?;
                     continue;
@@ -227,6 +246,10 @@ impl<'a> Walk<'a> {
                 return Some("XMP extension".into());
             }
             0xE2 if payload.starts_with(b"ICC_PROFILE\0") => return Some("ICC".into()),
+            0xE2 if payload.starts_with(b"MPF\0") => {
+                found.mpf_app2 = true;
+                return Some("MPF".into());
+            }
             0xEC if payload.starts_with(b"Ducky") => found.ducky_app12 = true,
             0xED if payload.starts_with(b"Photoshop 3.0\0") => {
                 found.photoshop_app13 = true;
@@ -292,16 +315,51 @@ fn parse_dqt(payload: &[u8], tables: &mut Vec<QuantTable>) -> Result<(), String>
     Ok(())
 }
 
+/// The damage [`skip_entropy_data`] saw, described up to [`MAX_SCAN_ERRORS`].
+#[derive(Default)]
+struct ScanErrors {
+    described: Vec<String>,
+    more: usize,
+}
+
+impl ScanErrors {
+    fn push(&mut self, at: usize, what: String) {
+        if self.described.len() < MAX_SCAN_ERRORS {
+            self.described.push(format!("{what} at byte {at}"));
+        } else {
+            self.more += 1;
+        }
+    }
+}
+
 /// Returns the position of the marker that ends the entropy-coded data starting at `start`,
 /// or `None` when the bytes end first. Stuffed bytes (`FF 00`), restart markers and fill
-/// bytes belong to the scan.
-fn skip_entropy_data(bytes: &[u8], start: usize) -> Option<usize> {
+/// bytes belong to the scan. Restart markers must come in the cycle RST0..RST7 from RST0; a
+/// code that is no marker (`FF 02`..`FF BF`) cannot end a scan: both are recorded in `errors`
+/// and the walk goes on (libjpeg resynchronises and fills the lost blocks with grey).
+fn skip_entropy_data(bytes: &[u8], start: usize, errors: &mut ScanErrors) -> Option<usize> {
     let mut i = start;
+    let mut next_restart = 0u8;
     loop {
         i += bytes.get(i..)?.iter().position(|&b| b == 0xFF)?;
         match *bytes.get(i + 1)? {
-            0x00 | 0xD0..=0xD7 => i += 2,
+            0x00 => i += 2,
+            code @ 0xD0..=0xD7 => {
+                let number = code - 0xD0;
+                if number != next_restart {
+                    errors.push(
+                        i,
+                        format!("restart marker RST{number} where RST{next_restart} was due"),
+                    );
+                }
+                next_restart = (number + 1) % 8;
+                i += 2;
+            }
             0xFF => i += 1,
+            code @ 0x02..=0xBF => {
+                errors.push(i, format!("marker code 0x{code:02X} inside the scan data"));
+                i += 2;
+            }
             _ => return Some(i),
         }
     }
@@ -358,10 +416,30 @@ mod tests {
 
     #[test]
     fn entropy_skip_keeps_stuffed_bytes_and_restarts() {
-        let scan = [0x12, 0xFF, 0x00, 0x34, 0xFF, 0xD3, 0x56, 0xFF, 0xFF, 0xD9];
-        assert_eq!(skip_entropy_data(&scan, 0), Some(8));
-        assert_eq!(skip_entropy_data(&scan[..7], 0), None);
-        assert_eq!(skip_entropy_data(&[0x12, 0xFF], 0), None);
+        let skip = |scan: &[u8]| {
+            let mut errors = ScanErrors::default();
+            (skip_entropy_data(scan, 0, &mut errors), errors.described)
+        };
+        let scan = [0x12, 0xFF, 0x00, 0x34, 0xFF, 0xD0, 0x56, 0xFF, 0xFF, 0xD9];
+        assert_eq!(skip(&scan), (Some(8), vec![]));
+        assert_eq!(skip(&scan[..7]).0, None);
+        assert_eq!(skip(&[0x12, 0xFF]).0, None);
+    }
+
+    #[test]
+    fn entropy_skip_records_restarts_out_of_sequence_and_bogus_markers() {
+        let mut errors = ScanErrors::default();
+        let scan = [
+            0x12, 0xFF, 0xD0, 0x34, 0xFF, 0x9F, 0x56, 0xFF, 0xD3, 0x00, 0xFF, 0xD9,
+        ];
+        assert_eq!(skip_entropy_data(&scan, 0, &mut errors), Some(10));
+        assert_eq!(
+            errors.described,
+            [
+                "marker code 0x9F inside the scan data at byte 4",
+                "restart marker RST3 where RST1 was due at byte 7",
+            ]
+        );
     }
 
     #[test]

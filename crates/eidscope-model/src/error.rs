@@ -14,6 +14,8 @@ pub enum ErrorKind {
     NotZip,
     /// The zip is truncated or its structure is broken.
     Corrupt,
+    /// A readable zip that holds none of a bundle's entries (only a `readme.txt`, or nothing).
+    NotABundle,
     /// A limit on size, count or compression ratio was hit.
     Limit,
     /// `ocr.json`, `manual_approval.json` or the process is not valid JSON.
@@ -27,6 +29,7 @@ crate::words!(ErrorKind, "error kind", [
     Empty => "empty",
     NotZip => "not-zip",
     Corrupt => "corrupt-zip",
+    NotABundle => "not-a-bundle",
     Limit => "limit",
     MalformedJson => "malformed-json",
     Internal => "internal",

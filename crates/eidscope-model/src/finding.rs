@@ -3,7 +3,9 @@
 //! documentation (`docs/findings.md`, `eidscope findings`) is generated from it and a test keeps
 //! the committed copy in step.
 
+use crate::level::{Level, UncheckedCode};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// How urgent a finding is. Ordered from least to most severe, so `a >= b` reads "at least as bad".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -34,7 +36,7 @@ pub enum FindingScope {
 crate::words!(FindingScope, "scope", [Bundle => "bundle", Batch => "batch"]);
 
 macro_rules! catalogue {
-    ($( $variant:ident => $code:literal, $sev:ident, $scope:ident, $when:literal; )*) => {
+    ($( $variant:ident => $code:literal, $sev:ident, $scope:ident, $level:ident, $when:literal; )*) => {
         /// Every finding code of the contract. The serialised form is the kebab-case code.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum FindingCode {
@@ -50,6 +52,7 @@ macro_rules! catalogue {
                 code: FindingCode::$variant,
                 severity: Severity::$sev,
                 scope: FindingScope::$scope,
+                level: Level::$level,
                 when: $when,
             }, )*
         ];
@@ -59,46 +62,78 @@ macro_rules! catalogue {
 }
 
 catalogue! {
-    StatusMismatch => "status-mismatch", High, Bundle,
+    StatusMismatch => "status-mismatch", High, Bundle, Meta,
         "the reported status differs from the status that the evidence implies";
-    ExpiryContradiction => "expiry-contradiction", High, Bundle,
+    ExpiryContradiction => "expiry-contradiction", High, Bundle, Meta,
         "the `nonExpired` check disagrees with `dateOfExpiry` against the capture date";
-    UnderageContradiction => "underage-contradiction", High, Bundle,
+    UnderageContradiction => "underage-contradiction", High, Bundle, Meta,
         "the `notUnderage` check disagrees with the age at the capture date (adult at 18 unless `--adult-age`)";
-    LivenessContradiction => "liveness-contradiction", Medium, Bundle,
+    LivenessContradiction => "liveness-contradiction", Medium, Bundle, Meta,
         "`livenessDetected` and the liveness security check disagree";
-    BboxOutOfBounds => "bbox-out-of-bounds", Medium, Bundle,
+    BboxOutOfBounds => "bbox-out-of-bounds", Medium, Bundle, Media,
         "a feature box lies partly or wholly outside the image of its side";
-    BboxInvalid => "bbox-invalid", Low, Bundle,
+    BboxInvalid => "bbox-invalid", Low, Bundle, Meta,
         "a found feature without a box, a box of zero or negative size";
-    MissingMedia => "missing-media", Medium, Bundle,
+    MissingMedia => "missing-media", Medium, Bundle, Meta,
         "a media entry that this bundle should hold is absent (back: not for passports)";
-    MediaCorrupt => "media-corrupt", High, Bundle,
+    MediaCorrupt => "media-corrupt", High, Bundle, Full,
         "a media entry does not decode, or is truncated";
-    SelfieIsPortrait => "selfie-is-portrait", High, Bundle,
+    SelfieIsPortrait => "selfie-is-portrait", High, Bundle, Media,
         "the selfie is the document portrait, byte for byte or perceptually";
-    FrontIsBack => "front-is-back", Medium, Bundle,
+    FrontIsBack => "front-is-back", Medium, Bundle, Media,
         "front and back images are the same picture";
-    EditedImage => "edited-image", Medium, Bundle,
+    EditedImage => "edited-image", Medium, Bundle, Media,
         "an image carries marks of an editing program (EXIF Software, Photoshop segments)";
-    VideoFrozen => "video-frozen", Medium, Bundle,
+    ImageResaved => "image-resaved", Low, Bundle, Media,
+        "an image's EXIF `DateTime` (last written) is more than 60 s after its `DateTimeOriginal`: a program saved it again after the camera";
+    ImageDateMismatch => "image-date-mismatch", Medium, Bundle, Media,
+        "an image's EXIF `DateTimeOriginal` lies more than a day from the capture date: not taken during the verification, or a wrong camera clock";
+    ImageResized => "image-resized", Medium, Bundle, Media,
+        "an image's pixel size differs from the size its EXIF `PixelXDimension`/`PixelYDimension` declare: resized or cropped after capture";
+    ImageTrailingData => "image-trailing-data", Medium, Bundle, Media,
+        "bytes after a JPEG's end-of-image marker that are no camera data (a zip, a JPEG the file does not index, unknown bytes)";
+    VideoFrozen => "video-frozen", Medium, Bundle, Full,
         "the video is (nearly) one still picture";
-    VideoTooShort => "video-too-short", Low, Bundle,
+    VideoTooShort => "video-too-short", Low, Bundle, Full,
         "the video is shorter than a real capture can be (default under 2 s)";
-    InvalidField => "invalid-field", Low, Bundle,
+    InvalidField => "invalid-field", Low, Bundle, Meta,
         "a date that does not parse or is impossible, an unknown country code, a gender outside M/F/X";
-    UnsafeEntry => "unsafe-entry", High, Bundle,
+    UnsafeEntry => "unsafe-entry", High, Bundle, Meta,
         "a zip entry named with an absolute path, `..`, or a link";
-    UnexpectedEntry => "unexpected-entry", Info, Bundle,
+    UnexpectedEntry => "unexpected-entry", Info, Bundle, Meta,
         "an entry that is not part of the documented bundle";
-    DocumentReuse => "document-reuse", High, Batch,
-        "one document (issuing country + normalised document number) under different names or birth dates";
-    MediaReuse => "media-reuse", High, Batch,
+    FaceMismatch => "face-mismatch", High, Bundle, Media,
+        "eidscope's face engine (`--faces`) finds the selfie and the document portrait to be different people (distance above 0.60)";
+    FaceMatchContradiction => "face-match-contradiction", Medium, Bundle, Media,
+        "eidscope's face engine (`--faces`) finds selfie and portrait to be one person (distance at most 0.50) while the provider reported a similarity below `high`: a wrongful rejection";
+    VideoFaceMismatch => "video-face-mismatch", High, Bundle, Media,
+        "eidscope's face engine (`--faces`) finds the person in the video frames not to be the selfie's (closest frame above 0.60)";
+    NoFace => "no-face", Medium, Bundle, Media,
+        "eidscope's face engine (`--faces`) finds no face in the selfie, the document portrait or any frame of the video";
+    EncryptedEntry => "encrypted-entry", High, Bundle, Meta,
+        "an entry is encrypted, or flagged so: the rest is read around it, and it is read when its data is in fact plain";
+    DuplicateEntry => "duplicate-entry", High, Bundle, Meta,
+        "two entries share a name, or name one documented entry (`ocr.json`, `x/OCR.JSON`): other tools may read the other; the first is analysed";
+    ArchiveDamaged => "archive-damaged", High, Bundle, Meta,
+        "the zip's structure is inconsistent (local and central headers, the end records, overlapping or hidden entries): other readers may see other contents";
+    PrefixedArchive => "prefixed-archive", Medium, Bundle, Meta,
+        "bytes come before the zip (a self-extractor, a file glued in front); the evidence says how many";
+    TrailingData => "trailing-data", Low, Bundle, Meta,
+        "bytes follow the zip's end record; the evidence says how many";
+    JsonUnreadable => "json-unreadable", High, Bundle, Meta,
+        "`ocr.json` or `manual_approval.json` cannot be read or parsed (damaged, compressed by an unsupported method, nested too deep, not text): the rest of the bundle is analysed without it";
+    DocumentReuse => "document-reuse", High, Batch, Meta,
+        "one document (issuing country + normalised document number) under different names or birth dates (spellings of one name are one name: docs/names.md)";
+    MediaReuse => "media-reuse", High, Batch, Media,
         "byte-identical selfie, portrait or document image in bundles of different identities";
-    FaceNearDuplicate => "face-near-duplicate", Medium, Batch,
+    FaceNearDuplicate => "face-near-duplicate", Medium, Batch, Media,
         "perceptually near-identical selfies or portraits in bundles of different identities";
-    Velocity => "velocity", Medium, Batch,
-        "one document with at least K attempts in a window (defaults: 3 in 24 h)";
+    Velocity => "velocity", Medium, Batch, Meta,
+        "one document with at least K attempts in a window (defaults: 3 in 24 h), whatever names they carry";
+    NameVariants => "name-variants", Info, Batch, Meta,
+        "one document under several spellings of its holder's name (ICAO transliteration, MRZ truncation, initials, given-name order: docs/names.md), and no `document-reuse`";
+    SamePerson => "same-person", High, Batch, Media,
+        "selfies or portraits of different identities that eidscope's face engine (`--faces`) finds to be one person (distance at most 0.45)";
 }
 
 /// One row of the catalogue.
@@ -110,9 +145,22 @@ pub struct FindingSpec {
     pub severity: Severity,
     /// One bundle or several.
     pub scope: FindingScope,
+    /// The lowest `--level` at which it is fully checked: below it, the check does not run
+    /// (or runs in part: `media-corrupt` sees the video only at `full`).
+    pub level: Level,
     /// When it fires, in one sentence (Markdown).
     pub when: &'static str,
 }
+
+/// The codes only eidscope's own face engine finds (`--faces`): a scan without it did not
+/// look for them, whatever its level.
+pub const FACE_ENGINE_CODES: [FindingCode; 5] = [
+    FindingCode::FaceMismatch,
+    FindingCode::FaceMatchContradiction,
+    FindingCode::VideoFaceMismatch,
+    FindingCode::NoFace,
+    FindingCode::SamePerson,
+];
 
 impl FindingCode {
     /// The catalogue row of this code.
@@ -131,7 +179,7 @@ impl FindingCode {
 
 /// One finding: a code with its severity, a sentence a person can act on, and the evidence
 /// (the raw values that made it fire).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Finding {
     /// The catalogue code.
     pub code: FindingCode,
@@ -157,7 +205,7 @@ impl Finding {
 
 /// One finding across bundles (`links --json`, one object per linked group): a batch code, the
 /// bundles of the group, what links them and a sentence a person can act on.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LinkFinding {
     /// A batch code of the catalogue (`document-reuse`, `media-reuse`, ...).
     pub code: FindingCode,
@@ -190,7 +238,7 @@ impl LinkFinding {
 }
 
 /// The `links --json` object: one finding per linked group, and what the rules ran on.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LinksReport {
     /// One finding per linked group, by code (catalogue order), first path and key.
     pub findings: Vec<LinkFinding>,
@@ -202,10 +250,20 @@ pub struct LinksReport {
     pub near_bits: u32,
     /// The `--velocity` rule.
     pub velocity: VelocityWindow,
+    /// The codes asked for (`--code`); absent: every cross-bundle code.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub codes: Vec<FindingCode>,
+    /// Bundles per scan level (`meta`, `media`, `full`).
+    #[serde(default)]
+    pub levels: BTreeMap<Level, u64>,
+    /// The cross-bundle checks that could not run on some bundles (read below the level they
+    /// need, e.g. `media-reuse` over a `--level meta` scan), and why.
+    #[serde(default)]
+    pub checks_not_run: Vec<UncheckedCode>,
 }
 
 /// A `velocity` rule as `links --json` writes it: this many attempts within this window.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct VelocityWindow {
     /// Attempts with one document.
     pub attempts: usize,
@@ -218,7 +276,9 @@ pub fn catalogue_markdown() -> String {
     let mut out = String::from(
         "# Finding codes\n\n\
          Generated from `crates/eidscope-model/src/finding.rs` (`eidscope findings --markdown`); \
-         a test keeps this file in step.\n",
+         a test keeps this file in step. `level` is the lowest `--level` at which a finding is \
+         fully checked: tables scanned below it cannot hold it, and `stats` and `links` say which \
+         checks could not run.\n",
     );
     for (scope, title) in [
         (FindingScope::Bundle, "One bundle"),
@@ -228,17 +288,45 @@ pub fn catalogue_markdown() -> String {
         ),
     ] {
         out.push_str(&format!(
-            "\n## {title}\n\n| code | severity | when |\n|---|---|---|\n"
+            "\n## {title}\n\n| code | severity | level | when |\n|---|---|---|---|\n"
         ));
         for spec in CATALOGUE.iter().filter(|spec| spec.scope == scope) {
             out.push_str(&format!(
-                "| `{}` | {} | {} |\n",
-                spec.code, spec.severity, spec.when
+                "| `{}` | {} | {} | {} |\n",
+                spec.code, spec.severity, spec.level, spec.when
             ));
         }
     }
+    out.push_str(SAME_NAME);
     out
 }
+
+/// What `document-reuse`, `media-reuse`, `face-near-duplicate` and `name-variants` count as one
+/// person, for `docs/findings.md` (the rules and their reasons: `docs/names.md`).
+const SAME_NAME: &str = "
+## What counts as the same name
+
+Two bundles name one person when their birth dates are equal and their names are one name:
+equal after ICAO Doc 9303 transliteration (either form the table allows: `Ü` as `UE` or `U`,
+`Ø` as `OE` or `O`, `Å` as `AA` or `A`, `Æ` `AE`, `ß` `SS`, `Þ` `TH`, `Ð` `D`, `Ç` `C`, ...),
+letter case, Unicode form, hyphens, spaces, `<` and apostrophes; or one surname with the given
+names in another order or as initials; or one name the other cut at the length of an MRZ name
+field (30, 31 or 39 characters). Any other different letter, or another birth date, is another
+person. Details, and what redaction keeps of this: [names.md](names.md).
+
+| bundles say | one person? |
+|---|---|
+| `JÜRGEN MÜLLER`, `JUERGEN MUELLER`, `JURGEN MULLER`, born 2002-12-16 | yes (`name-variants`, info) |
+| `BJØRN HÅKON SØRENSEN`, `BJOERN<HAAKON SOERENSEN`, `Bjorn-Hakon Sorensen` | yes |
+| `Anna-Maria O'Neil`, `ANNA<MARIA ONEIL`, `MARIA ANNA ONEIL` | yes |
+| `JUERGEN KARL MUELLER`, `J K MUELLER`, `KARL JÜRGEN MÜLLER` | yes |
+| `NILAVADHANANDA<<CHAYAPA<DEJTHAMRONG<KRA` (39 characters, a TD3 passport's field) and `CHAYAPA DEJTHAMRONG KRASUANG NILAVADHANANDA` | yes |
+| `JÜRGEN MÜLLER` and `JÜRGEN MILLER`; `ANNA ERIKSSON` and `ANNE ERIKSSON` | no (`document-reuse`) |
+| `JÜRGEN MÜLLER` born 2002-12-16 and born 2002-12-17 | no (`document-reuse`) |
+| `JUERGEN KARL MUELLER` and `J MUELLER` (a name left out) or `JUERGEN MUELLER` | no |
+| `ANNA MARIA ERIKSSON` and `ANNA ERIKSSON` (shorter than any MRZ field: not a cut) | no |
+| `J MUELLER` beside both `JOHANNES MUELLER` and `JUERGEN MUELLER` | joins one of them, never makes the two one |
+";
 
 #[cfg(test)]
 mod tests {
@@ -251,7 +339,7 @@ mod tests {
             let json = serde_json::to_string(&spec.code).unwrap();
             assert_eq!(json, format!("\"{}\"", spec.code.as_str()));
         }
-        assert_eq!(CATALOGUE.len(), 20);
+        assert_eq!(CATALOGUE.len(), 36);
     }
 
     #[test]

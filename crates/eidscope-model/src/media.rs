@@ -5,8 +5,11 @@
 use serde::{Deserialize, Serialize};
 
 /// The facts about one media entry, by its kind.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "media_type", rename_all = "lowercase")]
+// A bundle holds at most five of these, in a map: the size of the image variant costs nothing
+// worth a box (and a box would change every `exif` access).
+#[allow(clippy::large_enum_variant)]
 pub enum MediaInfo {
     /// A still image (front, back, selfie, portrait).
     Image(ImageInfo),
@@ -15,7 +18,7 @@ pub enum MediaInfo {
 }
 
 /// One image entry.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ImageInfo {
     /// The entry name in the zip.
     pub entry: String,
@@ -62,10 +65,78 @@ pub struct ImageInfo {
     /// marker structure is already broken (`structure_error` tells then).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub decode_warnings: Vec<String>,
+    /// Damage inside a JPEG's entropy-coded data that the marker walk stepped over: a restart
+    /// marker out of sequence, a marker code no encoder writes inside a scan (`marker code 0x9F
+    /// inside the scan data at byte 51234`). The decoders resynchronise and paint the lost
+    /// blocks grey, so such a picture may still decode. Empty when clean.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scan_errors: Vec<String>,
+    /// What the bytes after the end-of-image marker are, when there are any (see
+    /// [`TrailerKind`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trailer: Option<TrailerKind>,
+}
+
+/// Whether a libjpeg warning (one of [`ImageInfo::decode_warnings`]) means lost picture data.
+///
+/// libjpeg warns about damage it recovers from by painting blocks grey ("Corrupt JPEG data:
+/// found marker 0x9f instead of RST4", "Corrupt JPEG data: bad Huffman code", "Premature end
+/// of JPEG file"), and also about harmless oddities that cost no pixel: bytes between the scan
+/// and the next marker ("Corrupt JPEG data: 12 extraneous bytes before marker 0xd9", written by
+/// some camera firmware), an unknown JFIF revision, an unknown Adobe transform code. Only the
+/// first kind is corruption.
+pub fn warning_means_damage(warning: &str) -> bool {
+    const HARMLESS: [&str; 3] = [
+        "extraneous bytes before marker",
+        "unknown JFIF revision",
+        "Unknown Adobe color transform code",
+    ];
+    !HARMLESS.iter().any(|h| warning.contains(h))
+}
+
+/// What follows a JPEG's end-of-image marker, recognised by its first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum TrailerKind {
+    /// Zero or `FF` bytes only (encoders and cameras pad files).
+    Padding,
+    /// JPEG pictures indexed by the file's `APP2 MPF` segment: the camera's own previews.
+    CameraPreview,
+    /// An MP4 movie (Google and Samsung "motion photos"), or a Samsung `SEFT` trailer.
+    CameraMovie,
+    /// A JPEG the file does not index (no `APP2 MPF`): another picture, often the original
+    /// an editor kept.
+    Jpeg,
+    /// A zip archive (`PK\3\4`).
+    Zip,
+    /// Anything else.
+    Unknown,
+}
+
+impl TrailerKind {
+    /// Whether a camera or phone writes this after its pictures (no sign of tampering).
+    pub fn is_camera_data(self) -> bool {
+        matches!(
+            self,
+            TrailerKind::Padding | TrailerKind::CameraPreview | TrailerKind::CameraMovie
+        )
+    }
+
+    /// The word the JSON uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TrailerKind::Padding => "padding",
+            TrailerKind::CameraPreview => "camera-preview",
+            TrailerKind::CameraMovie => "camera-movie",
+            TrailerKind::Jpeg => "jpeg",
+            TrailerKind::Zip => "zip",
+            TrailerKind::Unknown => "unknown",
+        }
+    }
 }
 
 /// The EXIF fields that matter for provenance.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ExifSummary {
     /// Camera make.
     pub make: Option<String>,
@@ -73,8 +144,36 @@ pub struct ExifSummary {
     pub model: Option<String>,
     /// The software that wrote the file.
     pub software: Option<String>,
-    /// `DateTimeOriginal` (or `DateTime`), as written.
+    /// When the picture was taken: `DateTimeOriginal`, else `DateTimeDigitized`, as written.
+    /// Never IFD0 `DateTime`, which is when a program last saved the file.
     pub date_taken: Option<String>,
+    /// `DateTimeOriginal` (EXIF 0x9003): when the shutter fired, as written
+    /// (`YYYY:MM:DD HH:MM:SS`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_time_original: Option<String>,
+    /// `DateTimeDigitized` (0x9004, exiftool's `CreateDate`): when the picture was stored
+    /// digitally; equal to the original on a camera, later for a scan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_time_digitized: Option<String>,
+    /// IFD0 `DateTime` (0x0132, exiftool's `ModifyDate`): when the file was last written; an
+    /// editor sets it to the time it saved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_time_modified: Option<String>,
+    /// `OffsetTimeOriginal` (0x9011): the UTC offset of `date_time_original` (`+02:00`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset_time_original: Option<String>,
+    /// `OffsetTimeDigitized` (0x9012).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset_time_digitized: Option<String>,
+    /// `OffsetTime` (0x9010), the offset of `date_time_modified`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset_time_modified: Option<String>,
+    /// `PixelXDimension` (0xA002, exiftool's `ExifImageWidth`): the width the camera stored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pixel_width: Option<u32>,
+    /// `PixelYDimension` (0xA003, `ExifImageHeight`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pixel_height: Option<u32>,
     /// Orientation tag (1..8).
     pub orientation: Option<u32>,
     /// Size of the embedded thumbnail, bytes.
@@ -82,10 +181,15 @@ pub struct ExifSummary {
 }
 
 /// How well the JPEG quantisation tables fit the standard IJG tables.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct QualityEstimate {
     /// The best-fitting IJG quality (1..100), or `None` when no standard table fits.
     pub quality: Option<u8>,
+    /// For tables that are not standard (a camera's or an editor's own), the nearest IJG
+    /// quality all the same; `residual` says how far the tables are from it. `None` when
+    /// `quality` is given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nearest: Option<u8>,
     /// Mean absolute difference between the tables and the best standard fit.
     pub residual: f64,
     /// Whether the tables are (within rounding) standard IJG tables.
@@ -93,7 +197,7 @@ pub struct QualityEstimate {
 }
 
 /// The capture video.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct VideoInfo {
     /// The entry name in the zip.
     pub entry: String,
@@ -132,7 +236,7 @@ pub struct VideoInfo {
 }
 
 /// One stream of the video.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct StreamInfo {
     /// Stream index.
     pub index: usize,
@@ -261,7 +365,10 @@ impl std::str::FromStr for PerceptualHash {
     }
 }
 
-crate::text_serde!(PerceptualHash);
+crate::text_serde!(
+    PerceptualHash,
+    "A 64-bit perceptual hash: 16 lower-case hex digits."
+);
 
 #[cfg(test)]
 mod tests {

@@ -66,7 +66,8 @@ macro_rules! notes {
 notes! {
     /// A second entry of a documented kind; the first one is read.
     SecondEntry { file, name } => "second `{file}` entry `{name}` ignored",
-    /// An encrypted entry, which cannot be read.
+    /// An encrypted entry, which cannot be read (as older versions wrote it; the
+    /// `encrypted-entry` finding says it now).
     EncryptedEntry { name } => "entry `{name}` is encrypted and was not read",
     /// The process file beside the bundle does not parse; the bundle is read without it.
     ProcessIgnored { file, problem } => "process file {file} ignored: {problem}",
@@ -94,6 +95,14 @@ notes! {
     FeatureNotObject => "a feature that is not an object was skipped",
     /// A feature without a name.
     FeatureWithoutName => "a feature without a name was skipped",
+    /// A JSON entry that starts with a UTF-8 byte order mark, which JSON does not allow.
+    JsonByteOrderMark { entry } => "`{entry}` starts with a UTF-8 byte order mark; it was skipped",
+    /// A JSON entry written as UTF-16 with a byte order mark.
+    JsonUtf16 { entry } => "`{entry}` is UTF-16 text; it was read as such",
+    /// Numbers a double cannot hold (out of range, or integers past 64 bits).
+    JsonBigNumbers { entry, count } => "`{entry}` holds {count} number(s) a double cannot hold; they were kept as text",
+    /// `\u` escapes of lone UTF-16 surrogates, which no text can hold.
+    JsonLoneSurrogates { entry } => "`{entry}` holds lone UTF-16 surrogates; they were read as U+FFFD",
 }
 
 /// The values of the `{holes}` of `sentence` in `text`, when `text` has the sentence's
@@ -134,7 +143,7 @@ impl std::str::FromStr for Note {
     }
 }
 
-crate::text_serde!(Note);
+crate::text_serde!(Note, "What the reader tolerated, one sentence.");
 
 #[cfg(test)]
 mod tests {

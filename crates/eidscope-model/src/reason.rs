@@ -97,7 +97,10 @@ impl FromStr for Reason {
     }
 }
 
-crate::text_serde!(Reason);
+crate::text_serde!(
+    Reason,
+    "A status reason: `kind` or `kind:value` (`security-check:nonExpired`, `similarity:verylow`, `no-ocr-data`)."
+);
 
 #[cfg(test)]
 mod tests {

@@ -1,6 +1,7 @@
 //! The report of one bundle: the `inspect --json` object of cli-contract.md. The key names and
 //! the schema string are part of the outside contract: add fields, never rename or drop them.
 
+use crate::face::FaceEvidence;
 use crate::finding::Finding;
 use crate::media::MediaInfo;
 use crate::note::Note;
@@ -106,7 +107,7 @@ pub enum Shape {
 crate::words!(Shape, "shape", [Signicat => "signicat", EidRaw => "eid-raw"]);
 
 /// One zip entry, as listed in the central directory.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EntryInfo {
     /// The name exactly as stored (never used as a path).
     pub name: String,
@@ -122,10 +123,13 @@ pub struct EntryInfo {
     /// Whether the entry is a folder (folders hold nothing and are never flagged as unexpected).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub directory: bool,
+    /// Whether the entry is encrypted, or flagged so (`encrypted-entry`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub encrypted: bool,
 }
 
 /// The `inspect --json` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct BundleReport {
     /// Always [`BUNDLE_SCHEMA`].
     pub schema: String,
@@ -170,4 +174,7 @@ pub struct BundleReport {
     /// Things the reader tolerated (an unknown field type, a date it could not read, ...).
     #[serde(default)]
     pub notes: Vec<Note>,
+    /// What eidscope's own face engine saw (`--faces`); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub faces: Option<FaceEvidence>,
 }

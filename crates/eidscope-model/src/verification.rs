@@ -2,6 +2,7 @@
 //! and found, what the agent decided and what the process reported. Both `ocr.json` shapes and
 //! the process JSON end up in these types (the parsing lives in `eidscope-bundle`).
 
+use crate::naming::DocumentType;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -91,10 +92,25 @@ impl std::str::FromStr for Status {
     }
 }
 
-crate::text_serde!(Status);
+crate::text_serde!(
+    Status,
+    "A process status: `pending`, `processing`, `accepted`, `rejected`, `inconclusive`, `failed`, `canceled`, `not_matched`, or another word as written, lower-cased."
+);
 
 /// The face-match similarity level, weakest to strongest.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum SimilarityLevel {
     /// No similarity at all.
@@ -151,7 +167,7 @@ impl fmt::Display for SimilarityLevel {
 
 /// The person and document data, normalised: names as written, dates as dates, countries as
 /// upper-case codes. A field the provider left out or left empty is `None`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Identity {
     /// Given names (`firstName`, raw `primaryName`).
     pub first_name: Option<String>,
@@ -163,8 +179,12 @@ pub struct Identity {
     pub gender: Option<String>,
     /// Nationality, ISO 3166 alpha-3 (upper-cased).
     pub nationality: Option<String>,
-    /// Document type as the provider names it (`passport`, `identityCard`, `TD3`, ...).
-    pub document_type: Option<String>,
+    /// The kind of document, in the one vocabulary of both shapes (`passport`, `card`,
+    /// `other`; [`DocumentType`]).
+    pub document_type: Option<DocumentType>,
+    /// The document type as the provider wrote it (`passport`, `identityCard`, `TD3`, ...).
+    #[serde(default)]
+    pub document_type_raw: Option<String>,
     /// Document number as written.
     pub document_number: Option<String>,
     /// Issuing country, ISO 3166 alpha-3 (upper-cased).
@@ -180,34 +200,19 @@ pub struct Identity {
 }
 
 impl Identity {
-    /// Whether this is a document without a back side (passports, TD3 books).
+    /// Whether this is a document without a back side (a passport book).
     pub fn is_passport(&self) -> bool {
-        self.document_type.as_deref().is_some_and(|t| {
-            let t = t.to_ascii_lowercase();
-            t.contains("passport") || t == "td3"
-        })
+        self.document_type == Some(DocumentType::Passport)
     }
 
-    /// Whether this document type is known to have a back side (cards, permits, TD1).
+    /// Whether this document type is known to have a back side (a card).
     pub fn has_back_side(&self) -> bool {
-        self.document_type.as_deref().is_some_and(|t| {
-            let t = t.to_ascii_lowercase();
-            [
-                "identitycard",
-                "idcard",
-                "residencepermit",
-                "driverlicense",
-                "drivinglicense",
-                "td1",
-            ]
-            .iter()
-            .any(|k| t.replace(['_', '-', ' '], "").contains(k))
-        })
+        self.document_type == Some(DocumentType::Card)
     }
 }
 
 /// A feature box in image pixels, as the provider recorded it (not clipped, not validated).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct BoundingBox {
     /// Left edge.
     pub x: i64,
@@ -244,10 +249,14 @@ impl BoundingBox {
 }
 
 /// A visual feature of the document that the provider looked for (`Header`, `OVI 1`, `Photo`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Feature {
-    /// The provider's name of the feature.
+    /// The feature's name in the one vocabulary of both shapes (`OVI 1` for a raw
+    /// `hologram`; [`crate::FeatureName`]), or the name as written when it is not in it.
     pub name: String,
+    /// The name as the provider wrote it (`OVI 1`, `hologram`, ...).
+    #[serde(default)]
+    pub name_raw: String,
     /// Whether the provider found it; `None` when the bundle does not say.
     pub found: Option<bool>,
     /// The side it belongs to (`data`, `front`, `back`, ...), lower-cased.
@@ -269,7 +278,7 @@ crate::words!(Decision, "decision", [Accepted => "accepted", Rejected => "reject
 
 /// The manual review (`manual_approval.json`, schema unknown): what could be recognised, and
 /// the document verbatim.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ManualApproval {
     /// The decision, where a recognisable field holds one.
     pub decision: Option<Decision>,
@@ -284,7 +293,7 @@ pub struct ManualApproval {
 }
 
 /// Why a process failed (`failReason` of the process).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FailReason {
     /// Its id.
     pub id: Option<String>,
@@ -296,7 +305,7 @@ pub struct FailReason {
 }
 
 /// The Assure "Get process" response, as far as eidscope uses it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ProcessInfo {
     /// Where it was read from.
     pub source: String,

@@ -90,6 +90,22 @@ macro_rules! words {
             }
         }
 
+        impl $crate::vocabulary::schemars::JsonSchema for $ty {
+            fn schema_name() -> ::std::borrow::Cow<'static, str> {
+                stringify!($ty).into()
+            }
+
+            fn json_schema(
+                _: &mut $crate::vocabulary::schemars::SchemaGenerator,
+            ) -> $crate::vocabulary::schemars::Schema {
+                $crate::vocabulary::schemars::json_schema!({
+                    "description": concat!("A ", $noun, ": one of a closed set of words."),
+                    "type": "string",
+                    "enum": [$( $word ),+],
+                })
+            }
+        }
+
         impl<'de> $crate::vocabulary::serde::Deserialize<'de> for $ty {
             fn deserialize<D: $crate::vocabulary::serde::Deserializer<'de>>(
                 deserializer: D,
@@ -108,10 +124,26 @@ macro_rules! words {
 }
 
 /// Serde for a type written as its text: serialised with `Display`, read back with `FromStr`
-/// (for values whose words are not a fixed table: a perceptual hash, a reason, a note).
+/// (for values whose words are not a fixed table: a perceptual hash, a reason, a note). Its
+/// JSON Schema is a string described by `$what`.
 #[macro_export]
 macro_rules! text_serde {
-    ($ty:ty) => {
+    ($ty:ty, $what:literal) => {
+        impl $crate::vocabulary::schemars::JsonSchema for $ty {
+            fn schema_name() -> ::std::borrow::Cow<'static, str> {
+                stringify!($ty).into()
+            }
+
+            fn json_schema(
+                _: &mut $crate::vocabulary::schemars::SchemaGenerator,
+            ) -> $crate::vocabulary::schemars::Schema {
+                $crate::vocabulary::schemars::json_schema!({
+                    "description": $what,
+                    "type": "string",
+                })
+            }
+        }
+
         impl $crate::vocabulary::serde::Serialize for $ty {
             fn serialize<S: $crate::vocabulary::serde::Serializer>(
                 &self,
@@ -138,6 +170,10 @@ macro_rules! text_serde {
 /// no serde of their own).
 #[doc(hidden)]
 pub use serde;
+
+/// schemars, as the [`words!`] and [`text_serde!`] macros name it.
+#[doc(hidden)]
+pub use schemars;
 
 #[cfg(test)]
 mod tests {

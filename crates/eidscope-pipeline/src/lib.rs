@@ -2,7 +2,11 @@
 //! process, learn the facts of its media at the requested level, find, and assemble the report.
 //!
 //! This crate only orchestrates: the reading is `eidscope-bundle`'s, the facts
-//! `eidscope-media`'s, the findings `eidscope-analysis`'s.
+//! `eidscope-media`'s, the findings `eidscope-analysis`'s. With the `faces` feature,
+//! [`faces`] runs eidscope's own face engine (`--faces`) on top of a report.
+
+#[cfg(feature = "faces")]
+pub mod faces;
 
 use eidscope_analysis::{Thresholds, build_report, bundle_findings};
 use eidscope_bundle::BundleError;
@@ -11,16 +15,8 @@ use eidscope_model::{BundleReport, EntryKind, MediaInfo, VideoInfo};
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// How much of a bundle to look at (cli-contract.md, `--level`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Level {
-    /// The zip directory and the JSON only.
-    Meta,
-    /// Also decode and hash the images.
-    Media,
-    /// Also probe and decode the video.
-    Full,
-}
+/// How much of a bundle to look at: the model's vocabulary, re-exported where it is applied.
+pub use eidscope_model::Level;
 
 /// Reads a bundle given by name; a process named with `--process` must parse, otherwise the
 /// process beside the zip is used when there is one.
@@ -91,5 +87,3 @@ pub fn report(bundle: &Bundle, level: Level, thresholds: &Thresholds) -> BundleR
     let findings = bundle_findings(bundle, &media, thresholds);
     build_report(bundle, media, findings)
 }
-
-eidscope_model::words!(Level, "level", [Meta => "meta", Media => "media", Full => "full"]);

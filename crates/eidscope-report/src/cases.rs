@@ -88,7 +88,7 @@ fn filters(out: &mut String, data: &ReportData, shown: &[Case]) {
 
 /// The triage table: one row per case, worst first.
 fn triage_table(out: &mut String, data: &ReportData, shown: &[Case]) {
-    out.push_str("<table id=\"cases\" class=\"sortable\"><thead><tr><th data-sort=\"num\" aria-sort=\"descending\">Severity</th><th data-sort=\"text\">Bundle</th><th data-sort=\"text\">Status</th><th data-sort=\"text\">Country</th><th data-sort=\"text\">Document type</th><th data-sort=\"text\">Created</th><th data-sort=\"num\">Findings</th><th>Codes</th></tr></thead><tbody>");
+    out.push_str("<table id=\"cases\" class=\"sortable\"><thead><tr><th data-sort=\"num\" data-key=\"severity\" aria-sort=\"descending\">Severity</th><th data-sort=\"text\" data-key=\"bundle\">Bundle</th><th data-sort=\"text\" data-key=\"status\">Status</th><th data-sort=\"text\" data-key=\"country\">Country</th><th data-sort=\"text\" data-key=\"type\">Document type</th><th data-sort=\"text\" data-key=\"created\">Created</th><th data-sort=\"num\" data-key=\"findings\">Findings</th><th>Codes</th></tr></thead><tbody>");
     for (index, case) in shown.iter().enumerate() {
         let codes = case.codes(&data.links);
         let code_list = codes.iter().map(|c| c.as_str()).collect::<Vec<_>>();
@@ -99,8 +99,8 @@ fn triage_table(out: &mut String, data: &ReportData, shown: &[Case]) {
             .created_at
             .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
             .unwrap_or_default();
-        let mismatch = match case.reported_status {
-            Some(reported) if reported != case.derived_status => format!(
+        let mismatch = match &case.reported_status {
+            Some(reported) if *reported != case.derived_status => format!(
                 " <span class=\"mismatch\" title=\"the evidence implies {}\">≠ {}</span>",
                 case.derived_status.as_str(),
                 case.derived_status.as_str()
@@ -183,7 +183,7 @@ fn case_section(
         case_id(index),
         escape(&case.path)
     );
-    let reported = case.reported_status.map_or("none", |s| s.as_str());
+    let reported = case.reported_status.as_ref().map_or("none", |s| s.as_str());
     let _ = write!(
         out,
         "<dt>Status</dt><dd>reported {reported}, derived from the evidence {}</dd>",

@@ -1,13 +1,18 @@
 //! What the page shows, computed from the scan tables by the other crates: the statistics of
 //! [`stats::compute`] per ISO week and per country and document type, the rows of the
-//! `bundles` and `findings` tables read back into their row types, and the linked groups of
-//! [`find_links`] over the `bundles` table. Nothing is drawn here, and nothing is counted that
-//! `stats` does not count. Pictures of a bundle are not made here either: the caller re-opens
-//! the bundle and hands them in ([`Pictures`]).
+//! `bundles` and `findings` tables read back into their row types, the linked groups of
+//! [`find_links`] over the `bundles` table (with the `same-person` groups of the face engine),
+//! and the checks the scan levels or a scan without `--faces` could not run
+//! ([`eidscope_model::unchecked`]). Nothing is drawn here, and nothing is counted that `stats`
+//! does not count. Pictures of a bundle are not made here either: the caller re-opens the
+//! bundle and hands them in ([`Pictures`]).
 
 use eidscope_analysis::links::{LinkConfig, LinkFinding, find_links};
-use eidscope_model::{FindingCode, FindingScope, Severity, Status};
-use eidscope_pipeline::Level;
+use eidscope_model::{
+    FACE_ENGINE_CODES, FindingCode, FindingScope, Level, Severity, Status, UncheckedCode, unchecked,
+};
+use eidscope_tables::Table;
+use eidscope_tables::findings::{FindingFilter, list};
 use eidscope_tables::rows::{BundleRow, FindingRow};
 use eidscope_tables::stats::{self, Every, StatsOptions};
 use eidscope_tables::{ScanTables, TablesError};
@@ -33,9 +38,15 @@ pub struct ReportData {
     pub links: Vec<LinkFinding>,
     /// The earliest and latest `created_at`, when any bundle has one.
     pub span: Option<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)>,
-    /// The levels the tables were scanned at (several when scan folders of different levels
-    /// are merged); empty when unknown.
-    pub levels: BTreeSet<Level>,
+    /// Bundles per level the tables were scanned at (several when scan folders of different
+    /// levels are merged).
+    pub levels: BTreeMap<Level, u64>,
+    /// The checks that could not run on some bundles (their level was too low), single-bundle
+    /// ones first, then the cross-bundle ones.
+    pub checks_not_run: Vec<UncheckedCode>,
+    /// Whether eidscope's face engine looked at the bundles (`scan --faces`: the `faces` table
+    /// has rows); without it the face checks ([`FACE_ENGINE_CODES`]) did not run.
+    pub faces: bool,
     /// The pictures of the cases, by path, as the caller drew them; a case without an entry
     /// has none (see [`crate::ReportOptions`] for why).
     pub pictures: BTreeMap<String, Pictures>,
@@ -81,7 +92,7 @@ pub struct Case {
     pub reasons: String,
     /// Issuing country.
     pub country: Option<String>,
-    /// Document type.
+    /// Document type, normalised (`passport`, `card`, `other`: the model's `DocumentType`).
     pub document_type: Option<String>,
     /// `createdAt`.
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
@@ -141,13 +152,19 @@ pub struct Picture {
 impl ReportData {
     /// Computes what the page shows: [`stats::compute`] per week and per breakdown column, the
     /// rows of the `findings` and `bundles` tables, and [`find_links`] over the `bundles` table
-    /// (records in path order, so that the order of the inputs does not matter).
-    pub fn compute(tables: &ScanTables) -> Result<ReportData, TablesError> {
+    /// (records in path order, so that the order of the inputs does not matter). The
+    /// `same-person` groups are those of the `findings` table (`scan --faces --links`) and
+    /// `face_links` (what the caller's face engine found over the `faces` table's embeddings),
+    /// each group once.
+    pub fn compute(
+        tables: &ScanTables,
+        face_links: Vec<LinkFinding>,
+    ) -> Result<ReportData, TablesError> {
         let stats = stats::compute(
             tables,
             &StatsOptions {
-                by: Vec::new(),
                 every: Some(Every::Week),
+                ..StatsOptions::default()
             },
         )?;
         let mut breakdowns = Vec::with_capacity(BREAKDOWNS.len());
@@ -156,7 +173,7 @@ impl ReportData {
                 tables,
                 &StatsOptions {
                     by: vec![column.to_owned()],
-                    every: None,
+                    ..StatsOptions::default()
                 },
             )?;
             breakdowns.push(by.groups.unwrap_or_default());
@@ -170,18 +187,80 @@ impl ReportData {
                 None => Some((t, t)),
                 Some((a, b)) => Some((std::cmp::min(a, t), std::cmp::max(b, t))),
             });
-        let links = find_links(&records, &LinkConfig::default());
+        let mut links = find_links(&records, &LinkConfig::default());
+        for link in same_person(tables)?.into_iter().chain(face_links) {
+            if !links
+                .iter()
+                .any(|l| l.code == link.code && l.paths == link.paths)
+            {
+                links.push(link);
+            }
+        }
         let cases = cases(tables, &links)?;
+        let levels = tables.levels()?;
+        let faces = !tables.column_texts(Table::Faces, "path")?.is_empty();
         Ok(ReportData {
             stats,
             breakdowns,
             cases,
             links,
             span,
-            levels: tables.scans.iter().map(|(_, m)| m.level).collect(),
+            checks_not_run: checks_not_run(&levels, faces),
+            levels,
+            faces,
             pictures: BTreeMap::new(),
         })
     }
+}
+
+/// The `same-person` groups the scan wrote into its `findings` table (`scan --faces --links`).
+fn same_person(tables: &ScanTables) -> Result<Vec<LinkFinding>, TablesError> {
+    let filter = FindingFilter {
+        codes: vec![FindingCode::SamePerson],
+        severities: Vec::new(),
+    };
+    Ok(list(tables, &filter)?
+        .findings
+        .into_iter()
+        .filter(|f| f.scope == FindingScope::Batch)
+        .map(|f| {
+            let mut paths = f.paths.unwrap_or_else(|| vec![f.path.clone()]);
+            paths.sort();
+            paths.dedup();
+            LinkFinding {
+                code: f.code,
+                severity: f.severity,
+                paths,
+                key: f.key.unwrap_or_default(),
+                message: f.message,
+            }
+        })
+        .collect())
+}
+
+/// The checks that could not run: those of the levels ([`unchecked`], single-bundle then
+/// cross-bundle), and the face engine's when the scan ran without `--faces`.
+fn checks_not_run(levels: &BTreeMap<Level, u64>, faces: bool) -> Vec<UncheckedCode> {
+    let mut missing: Vec<UncheckedCode> = unchecked(levels, FindingScope::Bundle)
+        .into_iter()
+        .chain(unchecked(levels, FindingScope::Batch))
+        .collect();
+    let bundles: u64 = levels.values().sum();
+    if !faces && bundles > 0 {
+        for code in FACE_ENGINE_CODES {
+            if !missing.iter().any(|u| u.code == code) {
+                missing.push(UncheckedCode {
+                    code,
+                    severity: code.severity(),
+                    needs: code.spec().level,
+                    bundles,
+                    reason: "needs eidscope's face engine (scan --faces); the scan ran without it"
+                        .to_owned(),
+                });
+            }
+        }
+    }
+    missing
 }
 
 /// The flagged bundles, worst first: those with a finding of their own in the `findings`
@@ -232,7 +311,7 @@ fn cases(tables: &ScanTables, links: &[LinkFinding]) -> Result<Vec<Case>, Tables
             derived_status: row.derived_status,
             reasons: row.reasons,
             country: row.issuing_country,
-            document_type: row.document_type,
+            document_type: row.document_type.map(|t| t.as_str().to_owned()),
             created_at: row.created_at,
             findings,
             groups,

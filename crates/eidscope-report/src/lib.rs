@@ -1,20 +1,25 @@
-//! `eidscope report`: one self-contained HTML page with charts for analysts, rendered from
+//! `eidscope report`: one self-contained HTML case-review page for analysts, rendered from
 //! what the other crates compute over scan tables: the statistics of
-//! [`eidscope_tables::stats::compute`] (overall and per ISO week), the `findings` table, and
-//! the linked groups of [`eidscope_analysis::links::find_links`]. Nothing is counted here.
+//! [`eidscope_tables::stats::compute`] (overall, per ISO week, per country and document type),
+//! the `bundles` and `findings` tables, the linked groups of
+//! [`eidscope_analysis::links::find_links`] (and the face engine's `same-person` groups), and
+//! the checks the scan could not run ([`eidscope_model::unchecked`]). Nothing is counted here.
 //!
 //! [`ReportData::compute`] reads the tables (through their row types) and asks the other
-//! crates; [`render_data`] writes the page. The page holds no script, no font, no style sheet
-//! and no picture from elsewhere: charts are inline SVG ([`svg`]), the style is embedded, and
-//! every value from the tables is escaped ([`html::escape`]). The page says no time of its own
-//! making, so the same tables give the same bytes.
+//! crates; the caller may add the pictures of the cases ([`Pictures`], drawn from the bundles
+//! it re-opened); [`render_data`] writes the page: a triage table of the flagged bundles
+//! (filtered and sorted by the page's one inline script), a section per case, the
+//! linked groups, the breakdowns and the scan level. The page fetches nothing: the style and
+//! script are embedded, charts are inline SVG ([`svg`]), pictures are `data:` URLs, and every
+//! value from the tables is escaped ([`html::escape`]). It must never embed a picture over
+//! redacted tables, and it says no time of its own making, so the same tables give the same
+//! bytes.
 
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 mod cases;
 mod data;
 pub mod html;
-pub mod level;
 mod page;
 mod script;
 mod style;
@@ -95,5 +100,8 @@ pub struct ReportOptions {
 
 /// The page for these tables: [`ReportData::compute`] then [`render_data`].
 pub fn render(tables: &ScanTables, options: &ReportOptions) -> Result<String, TablesError> {
-    Ok(render_data(&ReportData::compute(tables)?, options))
+    Ok(render_data(
+        &ReportData::compute(tables, Vec::new())?,
+        options,
+    ))
 }

@@ -6,7 +6,6 @@
 use crate::cases::{case_id, cases_section, group_id};
 use crate::data::{BREAKDOWNS, ReportData};
 use crate::html::{escape, prose};
-use crate::level::checks_not_run;
 use crate::script::SCRIPT;
 use crate::style::STYLE;
 use crate::svg::{self, Bar, Series};
@@ -16,7 +15,6 @@ use crate::{
 };
 use chrono::NaiveDate;
 use eidscope_model::{FindingCode, Status, Vocabulary};
-use eidscope_pipeline::Level;
 use eidscope_tables::stats::{self, Block, PERIOD_KEY};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -111,18 +109,14 @@ fn header(out: &mut String, data: &ReportData, options: &ReportOptions) {
             data.stats.duplicate_bundles
         );
     }
-    if let Some(lowest) = data.levels.iter().next() {
-        let missing = checks_not_run(*lowest).len();
+    if !data.levels.is_empty() {
+        let missing = data.checks_not_run.len();
         let _ = write!(
             out,
             "<dt>Scan level</dt><dd><a href=\"#level\">{}</a>{}</dd>",
-            data.levels
-                .iter()
-                .map(|l| level_name(*l))
-                .collect::<Vec<_>>()
-                .join(" and "),
+            level_names(data),
             if missing > 0 {
-                format!(" ({missing} checks could not run)")
+                format!(" ({missing} check(s) could not run)")
             } else {
                 String::new()
             }
@@ -391,37 +385,47 @@ fn breakdowns(out: &mut String, data: &ReportData) {
     }
 }
 
-/// The level of the scan and the checks it could not run.
+/// The levels of the scan (`media`, or `meta (12 bundles) and full (30 bundles)`).
+fn level_names(data: &ReportData) -> String {
+    if data.levels.len() == 1 {
+        return data.levels.keys().map(|l| l.as_str()).collect();
+    }
+    data.levels
+        .iter()
+        .map(|(level, n)| format!("{} ({n} bundles)", level.as_str()))
+        .collect::<Vec<_>>()
+        .join(" and ")
+}
+
+/// The level of the scan, whether the face engine ran, and the checks that could not run.
 fn level_section(out: &mut String, data: &ReportData) {
     out.push_str("<h2 id=\"level\">Scan level</h2>");
-    let Some(lowest) = data.levels.iter().next().copied() else {
+    if data.levels.is_empty() {
         out.push_str("<p class=\"note\">The level of the scan is not known.</p>");
         return;
-    };
-    let names: Vec<&str> = data.levels.iter().map(|l| level_name(*l)).collect();
+    }
     let _ = write!(
         out,
-        "<p>Scanned at level <strong>{}</strong>.",
-        names.join("</strong> and <strong>")
+        "<p>Scanned at level <strong>{}</strong>, {} eidscope's face engine (<code>--faces</code>).",
+        escape(&level_names(data)),
+        if data.faces { "with" } else { "without" }
     );
-    let missing = checks_not_run(lowest);
-    if missing.is_empty() {
+    if data.checks_not_run.is_empty() {
         out.push_str(" Every check ran.</p>");
         return;
     }
-    out.push_str(" These checks could not run, so their counts of zero mean nothing (scan again with a higher <code>--level</code>):</p><ul class=\"not-run\">");
-    for (code, why) in missing {
-        let _ = write!(out, "<li><code>{}</code>: {why}</li>", code.as_str());
+    out.push_str(" These checks could not run, so none of their findings can be on this page and a count of zero means nothing (scan again with a higher <code>--level</code>, or with <code>--faces</code>):</p><table class=\"not-run\"><thead><tr><th>Check</th><th>Severity</th><th>Bundles</th><th>Why</th></tr></thead><tbody>");
+    for unchecked in &data.checks_not_run {
+        let severity = unchecked.severity.as_str();
+        let _ = write!(
+            out,
+            "<tr><td><code>{}</code></td><td class=\"sev-{severity}\">{severity}</td><td>{}</td><td>{}</td></tr>",
+            unchecked.code.as_str(),
+            unchecked.bundles,
+            prose(&unchecked.reason)
+        );
     }
-    out.push_str("</ul>");
-}
-
-fn level_name(level: Level) -> &'static str {
-    match level {
-        Level::Meta => "meta",
-        Level::Media => "media",
-        Level::Full => "full",
-    }
+    out.push_str("</tbody></table>");
 }
 
 fn links_section(out: &mut String, data: &ReportData) {
@@ -543,7 +547,7 @@ mod tests {
     fn hostile_data() -> ReportData {
         let hostile = "</script><script>alert(1)</script>\"><img src=x onerror=alert(1)>";
         let tables = ScanTables::empty().unwrap();
-        let mut data = ReportData::compute(&tables).unwrap();
+        let mut data = ReportData::compute(&tables, Vec::new()).unwrap();
         let o = &mut data.stats.overall;
         o.total = 3;
         o.status.insert(hostile.to_owned(), 3);
@@ -606,7 +610,7 @@ mod tests {
     #[test]
     fn weeks_are_filled_and_capped() {
         let tables = ScanTables::empty().unwrap();
-        let mut data = ReportData::compute(&tables).unwrap();
+        let mut data = ReportData::compute(&tables, Vec::new()).unwrap();
         data.stats.overall.total = 600;
         let monday = chrono::NaiveDate::from_ymd_opt(2000, 1, 3).unwrap();
         let group = |week: chrono::NaiveDate| {

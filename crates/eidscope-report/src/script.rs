@@ -1,7 +1,8 @@
 //! The page's only script, inline: it filters the triage table (and the case sections with it)
 //! by code, severity, country, document type and status, sorts it by a clicked column, and
-//! keeps the filters in the address's fragment (`#code=velocity&status=accepted`), so that a
-//! filtered view can be bookmarked or passed on. It reads nothing but the page, fetches
+//! keeps the filters and the order in the address's fragment
+//! (`#code=velocity&status=accepted&sort=-findings`: `sort` names a column's `data-key`, `-`
+//! for descending), so that a filtered or sorted view can be bookmarked or passed on. It reads nothing but the page, fetches
 //! nothing and writes nothing but the page's own elements and fragment. Without script the
 //! page is whole: every case is shown.
 
@@ -43,9 +44,17 @@ pub(crate) const SCRIPT: &str = r##"(function () {
       if (section) { section.hidden = !ok; }
     });
     shown.textContent = count + " of " + rows.length + " shown";
-    var fragment = Object.keys(filters).map(function (key) {
+    writeFragment(filters);
+  }
+
+  var sorted = "";
+
+  function writeFragment(filters) {
+    var pairs = Object.keys(filters).map(function (key) {
       return encodeURIComponent(key) + "=" + encodeURIComponent(filters[key]);
-    }).join("&");
+    });
+    if (sorted !== "") { pairs.push("sort=" + encodeURIComponent(sorted)); }
+    var fragment = pairs.join("&");
     if (fragment !== "" || location.hash.indexOf("=") >= 0) {
       history.replaceState(null, "", fragment === "" ? location.pathname : "#" + fragment);
     }
@@ -58,6 +67,14 @@ pub(crate) const SCRIPT: &str = r##"(function () {
       var parts = pair.split("=");
       var key = decodeURIComponent(parts[0]);
       var value = decodeURIComponent(parts.slice(1).join("="));
+      if (key === "sort") {
+        var descending = value.charAt(0) === "-";
+        var name = descending ? value.slice(1) : value;
+        Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th) {
+          if (th.dataset.key === name && th.dataset.sort) { sortBy(th, descending); }
+        });
+        return;
+      }
       selects.forEach(function (s) {
         if (s.dataset.filter === key) {
           s.value = value;
@@ -67,10 +84,10 @@ pub(crate) const SCRIPT: &str = r##"(function () {
     });
   }
 
-  function sortBy(th) {
+  function sortBy(th, descending) {
     var column = th.cellIndex;
     var numeric = th.dataset.sort === "num";
-    var descending = th.getAttribute("aria-sort") !== "descending";
+    sorted = (descending ? "-" : "") + th.dataset.key;
     Array.prototype.forEach.call(th.parentNode.cells, function (c) { c.removeAttribute("aria-sort"); });
     th.setAttribute("aria-sort", descending ? "descending" : "ascending");
     var keyed = rows.map(function (row, index) {
@@ -88,8 +105,12 @@ pub(crate) const SCRIPT: &str = r##"(function () {
   Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th) {
     if (th.dataset.sort) {
       th.tabIndex = 0;
-      th.addEventListener("click", function () { sortBy(th); });
-      th.addEventListener("keydown", function (e) { if (e.key === "Enter") { sortBy(th); } });
+      var toggle = function () {
+        sortBy(th, th.getAttribute("aria-sort") !== "descending");
+        writeFragment(wanted());
+      };
+      th.addEventListener("click", toggle);
+      th.addEventListener("keydown", function (e) { if (e.key === "Enter") { toggle(); } });
     }
   });
   selects.forEach(function (s) { s.addEventListener("change", apply); });

@@ -162,8 +162,8 @@ pub(crate) fn render_template(seed: u64, country: &str, doc: DocType, back: bool
     img
 }
 
-/// Writes text with the 8x8 font; characters outside the font are skipped, pixels outside
-/// the image are clipped.
+/// Writes text with the 8x8 font (Basic Latin and Latin-1: `Ü`, `Ø`, `Å`, ...); characters
+/// outside the font are skipped, pixels outside the image are clipped.
 pub(crate) fn draw_text(
     img: &mut RgbImage,
     x: i64,
@@ -174,7 +174,10 @@ pub(crate) fn draw_text(
 ) {
     let (w, h) = (i64::from(img.width()), i64::from(img.height()));
     for (i, ch) in text.chars().enumerate() {
-        let Some(glyph) = font8x8::BASIC_FONTS.get(ch) else {
+        let Some(glyph) = font8x8::BASIC_FONTS
+            .get(ch)
+            .or_else(|| font8x8::LATIN_FONTS.get(ch))
+        else {
             continue;
         };
         let gx = x + i as i64 * 8 * scale;

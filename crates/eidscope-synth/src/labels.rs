@@ -2,6 +2,7 @@
 //! single-bundle findings expected of it) and which bundles form batch groups. This is the
 //! answer key the parser and the findings are tested against.
 
+use crate::real_faces::{FaceGroupLabel, FaceLabel};
 use crate::{LabelsError, SynthError};
 use eidscope_model::{FindingCode, Shape, Status};
 use serde::{Deserialize, Serialize};
@@ -21,8 +22,13 @@ pub struct Labels {
     pub count: usize,
     /// One entry per bundle, in file order.
     pub bundles: Vec<BundleLabel>,
-    /// The batch groups (`document-reuse`, `media-reuse`, `face-near-duplicate`, `velocity`).
+    /// The batch groups (`document-reuse`, `media-reuse`, `face-near-duplicate`, `velocity`,
+    /// `name-variants`).
     pub groups: Vec<GroupLabel>,
+    /// With `--faces`: bundles of different identities that show one real person
+    /// (`same-person`). Absent otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub face_groups: Vec<FaceGroupLabel>,
 }
 
 /// What one bundle is and must yield.
@@ -51,6 +57,10 @@ pub struct BundleLabel {
     pub anomalies: Vec<FindingCode>,
     /// Every single-bundle finding code this bundle must yield, sorted by code, no duplicates.
     pub expected_findings: Vec<FindingCode>,
+    /// With `--faces`, on the bundles given real faces: who is on the selfie, the portrait and
+    /// the video, and the face findings expected. Absent on bundles with drawn faces.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub faces: Option<FaceLabel>,
 }
 
 /// A batch group: bundles that together must yield one cross-bundle finding.
@@ -58,8 +68,9 @@ pub struct BundleLabel {
 pub struct GroupLabel {
     /// The batch finding code.
     pub code: FindingCode,
-    /// What links the bundles: the document key (`document-reuse`, `velocity`) or the SHA-256
-    /// of the source selfie (`media-reuse`, `face-near-duplicate`).
+    /// What links the bundles: the document key (`document-reuse`, `velocity`,
+    /// `name-variants`) or the SHA-256 of the source selfie (`media-reuse`,
+    /// `face-near-duplicate`).
     pub key: String,
     /// The bundles, relative to the output folder.
     pub paths: Vec<String>,

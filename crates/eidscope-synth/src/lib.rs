@@ -54,8 +54,12 @@
 //! differently, under 2-4 people, attempts days apart), `media-reuse` (a byte-identical selfie
 //! under 2-3 people: reported as media-reuse only, not also as a near duplicate),
 //! `face-near-duplicate` (a selfie rescaled ~5 %, cropped and re-encoded under another person),
-//! `velocity` (one person and document, 3-4 attempts within a few hours). Ordinary retries
-//! (one person, two attempts days apart) also occur and are not a group.
+//! `velocity` (one person and document, 3-4 attempts within a few hours), `name-variants` (one
+//! holder and passport, three attempts days apart, the name spelled as the visual zone, the
+//! MRZ's ICAO transliteration and the MRZ without diacritics write it: `JÜRGEN MÜLLER`,
+//! `JUERGEN MUELLER`, `JURGEN MULLER`; one identity, so an `info` note and no
+//! `document-reuse`). Ordinary retries (one person, two attempts days apart) also occur and are
+//! not a group.
 //!
 //! # `labels.json`
 //!
@@ -87,15 +91,19 @@ mod face;
 mod jpeg;
 mod labels;
 mod media_plan;
+mod name_variants;
 mod people;
 mod plan;
 mod planner;
+mod real_faces;
 mod recorded;
 mod rng;
 mod spec;
 mod video;
 
 pub use labels::{BundleLabel, GroupLabel, LABELS_SCHEMA, Labels, read_labels};
+pub use plan::UNPLANNED_CODES;
+pub use real_faces::{FaceGroupLabel, FaceLabel};
 
 use eidscope_model::FindingCode;
 use rayon::prelude::*;
@@ -117,6 +125,9 @@ pub struct SynthConfig {
     pub anomaly_rate: f64,
     /// The share of `ocr.json` files in shape B, raw EID (default 1/3).
     pub eid_raw_share: f64,
+    /// A folder of real face photos, one sub-folder per person: a few clean bundles get real
+    /// selfies, portraits and videos in labelled face cases ([`FaceLabel`]).
+    pub faces: Option<PathBuf>,
 }
 
 impl Default for SynthConfig {
@@ -127,6 +138,7 @@ impl Default for SynthConfig {
             out: PathBuf::from("synth"),
             anomaly_rate: 0.15,
             eid_raw_share: 1.0 / 3.0,
+            faces: None,
         }
     }
 }
@@ -216,18 +228,51 @@ pub fn generate(config: &SynthConfig) -> Result<Labels, SynthError> {
         source,
     })?;
     let plan = plan::plan(config);
+    let faces = match &config.faces {
+        Some(dir) => Some(real_faces::FaceFolder::read(dir)?),
+        None => None,
+    };
+    let assignment = faces
+        .as_ref()
+        .map(|folder| real_faces::assign(&plan.specs, &plan.groups, folder))
+        .unwrap_or_default();
     let videos = video::VideoPool::render(config.seed, VIDEO_POOL_MOVING)?;
     let ctx = bundle::Context::new(config.seed, videos);
     let outputs = plan
         .specs
         .par_iter()
         .map(|spec| {
-            let built = bundle::build(spec, &ctx)?;
+            let mut built = bundle::build(spec, &ctx)?;
+            let mut label = label_of(spec);
+            if let (Some(folder), Some(Some(face))) = (&faces, assignment.by_bundle.get(spec.index))
+            {
+                let (zip, selfie_sha) = real_faces::apply(&built.zip, face, folder)?;
+                built.zip = zip;
+                built.selfie_sha = Some(selfie_sha);
+                label.faces = Some(real_faces::label(face, folder));
+            }
             write_file(&config.out, &spec.zip_name(), &built.zip)?;
             write_file(&config.out, &spec.process_name(), &built.process)?;
-            Ok((label_of(spec), built.selfie_sha))
+            Ok((label, built.selfie_sha))
         })
         .collect::<Result<Vec<_>, SynthError>>()?;
+    let face_groups = faces
+        .as_ref()
+        .map(|folder| {
+            assignment
+                .groups
+                .iter()
+                .map(|(person, members)| FaceGroupLabel {
+                    code: "same-person".into(),
+                    person: real_faces::person_name(folder, *person),
+                    paths: members
+                        .iter()
+                        .filter_map(|idx| outputs.get(*idx).map(|(label, _)| label.path.clone()))
+                        .collect(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let groups = plan
         .groups
         .iter()
@@ -253,6 +298,7 @@ pub fn generate(config: &SynthConfig) -> Result<Labels, SynthError> {
         count: config.count,
         bundles: outputs.into_iter().map(|(label, _)| label).collect(),
         groups,
+        face_groups,
     };
     let mut json = serde_json::to_vec_pretty(&labels)?;
     json.push(b'\n');
@@ -279,5 +325,6 @@ fn label_of(spec: &spec::BundleSpec) -> BundleLabel {
         process_type: spec.process_type.to_string(),
         anomalies,
         expected_findings: expected,
+        faces: None,
     }
 }

@@ -5,7 +5,8 @@
 //! ones as ordinary retries of an earlier person. Anomalies are scheduled round-robin over the
 //! single-bundle finding codes (every code at least once as soon as the run has 40 bundles), at
 //! most one per bundle, so the labels stay exact. One bundle's own draws are
-//! [`crate::planner`]'s.
+//! [`crate::planner`]'s. The `name-variants` group ([`crate::name_variants`]) comes last: it
+//! replaces clean bundles from the end of the order once everything else is planned.
 
 use crate::SynthConfig;
 use crate::people::{AgeClass, ExpiryClass, Person};
@@ -17,12 +18,37 @@ use eidscope_model::{CATALOGUE, FindingCode, FindingScope};
 use rand::Rng;
 use rand::seq::SliceRandom;
 
+/// The single-bundle codes the planner never injects, with where they are covered instead:
+/// the face engine's (`--faces`: drawn faces are not faces to it; `synth --faces` gives them
+/// real faces in labelled face cases, tests/cli/faces.rs) and the zip container's damage
+/// (encrypted or duplicate entries, inconsistent structure, bytes around the archive,
+/// unparseable JSON: the hostile fixtures of testdata/make_hostile.py, tests/cli/hostile.rs);
+/// and the image provenance codes of issue 10, which synth's pictures cannot carry yet (no
+/// `DateTimeOriginal`, declared size or trailer: crates/eidscope-analysis/tests/image_forensics.rs).
+pub const UNPLANNED_CODES: [FindingCode; 14] = [
+    FindingCode::FaceMismatch,
+    FindingCode::FaceMatchContradiction,
+    FindingCode::VideoFaceMismatch,
+    FindingCode::NoFace,
+    FindingCode::EncryptedEntry,
+    FindingCode::DuplicateEntry,
+    FindingCode::ArchiveDamaged,
+    FindingCode::PrefixedArchive,
+    FindingCode::TrailingData,
+    FindingCode::JsonUnreadable,
+    FindingCode::ImageResaved,
+    FindingCode::ImageDateMismatch,
+    FindingCode::ImageResized,
+    FindingCode::ImageTrailingData,
+];
+
 /// The single-bundle finding codes, in catalogue order: the anomalies the planner injects.
 pub(crate) fn single_bundle_codes() -> Vec<FindingCode> {
     CATALOGUE
         .iter()
         .filter(|spec| spec.scope == FindingScope::Bundle)
         .map(|spec| spec.code)
+        .filter(|code| !UNPLANNED_CODES.contains(code))
         .collect()
 }
 
@@ -63,6 +89,8 @@ enum Role {
 struct Roles {
     roles: Vec<Role>,
     groups: Vec<(FindingCode, Vec<usize>)>,
+    /// Clean bundles that the `name-variants` group replaces once the rest is planned.
+    name_variants: Vec<usize>,
 }
 
 /// The specs being planned, by bundle index.
@@ -78,13 +106,23 @@ pub(crate) fn plan(config: &SynthConfig) -> Plan {
         next_person: 0,
         eid_raw_share: config.eid_raw_share.clamp(0.0, 1.0),
     };
-    let Roles { roles, groups } = assign_roles(&mut planner, n, config.anomaly_rate);
+    let Roles {
+        roles,
+        groups,
+        name_variants,
+    } = assign_roles(&mut planner, n, config.anomaly_rate);
     let mut specs: Specs = vec![None; n];
-    let groups = groups
+    let mut groups: Vec<PlannedGroup> = groups
         .into_iter()
         .filter_map(|(code, members)| plan_group(&mut planner, code, members, &mut specs))
         .collect();
     plan_the_rest(&mut planner, &roles, &mut specs);
+    groups.extend(crate::name_variants::plan(
+        &mut planner,
+        config.seed,
+        &name_variants,
+        &mut specs,
+    ));
     Plan {
         specs: specs.into_iter().flatten().collect(),
         groups,
@@ -142,7 +180,20 @@ fn assign_roles(planner: &mut Planner, n: usize, anomaly_rate: f64) -> Roles {
     for idx in take((n as f64 * 0.10).round() as usize) {
         roles[idx] = Role::Failed;
     }
-    Roles { roles, groups }
+    // The last clean bundles of the order, when there are enough of them; their role stays
+    // clean here, so that the plan draws for them as before they were taken.
+    let attempts = crate::name_variants::ATTEMPTS;
+    let mut name_variants = if n >= 40 && cursor + attempts <= n {
+        order[n - attempts..].to_vec()
+    } else {
+        Vec::new()
+    };
+    name_variants.sort_unstable();
+    Roles {
+        roles,
+        groups,
+        name_variants,
+    }
 }
 
 /// Plans the members of one batch group into `specs`; `None` for a group without members.

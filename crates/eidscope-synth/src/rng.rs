@@ -20,6 +20,8 @@ pub(crate) enum Purpose {
     VideoClip = 3,
     /// The selfie of one bundle (re-drawn by the bundles that reuse it).
     Selfie = 4,
+    /// The `name-variants` group, planned apart so that the plan stream stays as it was.
+    NameVariants = 5,
 }
 
 /// SplitMix64 finaliser: spreads nearby inputs over the whole 64-bit range.

@@ -72,6 +72,25 @@ pub enum TablesError {
         /// The schema it names.
         schema: String,
     },
+    /// An output folder that holds a scan `scan` must not replace without being told.
+    #[error("{}: the folder holds {what} ({hint})", dir.display())]
+    OutputInUse {
+        /// The folder.
+        dir: PathBuf,
+        /// What it holds.
+        what: String,
+        /// What the user can do.
+        hint: &'static str,
+    },
+    /// A scan folder whose scan was killed before it finished: its rows are in durable parts
+    /// that `scan --resume` continues, not in tables to read.
+    #[error("{}: an unfinished scan ({inputs} inputs stored; it was stopped before it completed): continue it with `eidscope scan INPUTS --out {} --resume`, with the inputs and options it was started with", dir.display(), dir.display())]
+    Unfinished {
+        /// The folder.
+        dir: PathBuf,
+        /// Inputs stored in its complete parts.
+        inputs: usize,
+    },
     /// Scan folders that cannot be merged, or a writer that stopped.
     #[error("{0}")]
     Merge(String),

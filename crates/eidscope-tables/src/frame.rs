@@ -3,18 +3,20 @@
 //! `DataFrame` (for Parquet, CSV and the tables held in memory) and a `DataFrame` back into
 //! rows ([`TableRow::rows`], what `stats`, `links` and the report read). Dates are `Date`,
 //! timestamps `Datetime(ms, UTC)`, closed sets of the model (finding code, severity, scope,
-//! media kind, level, shape) `Enum`s of their vocabulary, open sets (statuses, check and
-//! feature names, countries, document types, decisions, error kinds) `Categorical`.
+//! media kind, level, shape, document type, feature name) `Enum`s of their vocabulary, open
+//! sets (statuses, check names, the raw document types and feature names, countries,
+//! decisions, error kinds) `Categorical`.
 //!
 //! A table's schema is the schema of its frame of no rows. A new column is a field of the row
 //! type and one line here.
 
 use crate::columns::{Closed, Codec, Date, Open, Plain, Slot, Text, Timestamp};
+use crate::faces::FaceRow;
 use crate::rows::{BundleRow, CheckRow, ErrorRow, FeatureRow, FindingRow, MediaRow};
 use crate::table::Table;
 use eidscope_model::{
-    Decision, EntryKind, ErrorKind, FindingCode, FindingScope, PerceptualHash, Severity, Shape,
-    Status,
+    Decision, DocumentType, EntryKind, ErrorKind, FacePicture, FeatureName, FindingCode,
+    FindingScope, PerceptualHash, Severity, Shape, Status,
 };
 use eidscope_pipeline::Level;
 use polars::prelude::*;
@@ -88,7 +90,8 @@ table_row!(BundleRow => Table::Bundles, {
     status: Open<Status>,
     similarity_score: Open,
     liveness_detected: Plain<bool>,
-    document_type: Open,
+    document_type: Closed<DocumentType>,
+    document_type_raw: Open,
     issuing_country: Open,
     nationality: Open,
     gender: Open,
@@ -129,7 +132,8 @@ table_row!(CheckRow => Table::Checks, {
 
 table_row!(FeatureRow => Table::Features, {
     path: Text,
-    name: Open,
+    name: Closed<FeatureName>,
+    name_raw: Open,
     side: Open,
     found: Plain<bool>,
     x: Plain<i64>,
@@ -184,6 +188,22 @@ table_row!(ErrorRow => Table::Errors, {
     message: Text,
 });
 
+table_row!(FaceRow => Table::Faces, {
+    path: Text,
+    picture: Closed<FacePicture>,
+    frame: Plain<u32>,
+    faces: Plain<u32>,
+    left: Plain<i32>,
+    top: Plain<i32>,
+    width: Plain<u32>,
+    height: Plain<u32>,
+    eye_distance: Plain<f64>,
+    sharpness: Plain<f64>,
+    distance_to_selfie: Plain<f64>,
+    error: Text,
+    embedding: Text,
+});
+
 /// Something to do with the row type of a table named at run time ([`for_row_type`]).
 pub trait RowTypeTask {
     /// What it gives.
@@ -201,6 +221,7 @@ pub fn for_row_type<T: RowTypeTask>(table: Table, task: T) -> T::Output {
         Table::Media => task.run::<MediaRow>(),
         Table::Findings => task.run::<FindingRow>(),
         Table::Errors => task.run::<ErrorRow>(),
+        Table::Faces => task.run::<FaceRow>(),
     }
 }
 
@@ -239,7 +260,8 @@ mod tests {
             status: Status::Other("weird".into()),
             similarity_score: some("verylow"),
             liveness_detected: Some(false),
-            document_type: some("TD1"),
+            document_type: Some(DocumentType::Card),
+            document_type_raw: some("TD1"),
             issuing_country: some("UTO"),
             nationality: None,
             gender: some("F"),

@@ -4,8 +4,10 @@
 //! standard input; de-duplicated; a [`Shard`] keeps a deterministic share) → [`scan`] (a
 //! local rayon pool runs the one-bundle pipeline of `eidscope-pipeline` per bundle and sends
 //! the rows over a bounded channel to one writer thread) → the six tables of cli-contract.md
-//! ([`Table`], their columns listed once in [`frame`]) in Parquet, CSV or NDJSON, each file written as `.NAME.partial` and renamed when
-//! complete, with `scan.json` (the [`Manifest`]) written last → [`read_scan`] (one or several
+//! ([`Table`], their columns listed once in [`frame`]) in Parquet, CSV or NDJSON, stored in
+//! durable numbered [`parts`] while the scan runs (so that `--resume` continues a killed scan)
+//! and gathered into one file per table at the end, with `scan.json` (the [`Manifest`]) written
+//! last → [`read_scan`] (one or several
 //! scan folders, e.g. the shards of one run, merged into [`ScanTables`]) → [`stats::compute`].
 //!
 //! With [`Redactor`] (`--redact`), names, document, personal and process numbers become keyed
@@ -21,10 +23,13 @@
 pub mod columns;
 pub mod engine;
 pub mod error;
+pub mod faces;
+pub mod findings;
 pub mod frame;
 pub mod inputs;
 pub mod links;
 pub mod manifest;
+pub mod parts;
 pub mod read;
 pub mod redact;
 pub mod rows;
@@ -33,8 +38,9 @@ pub mod stats;
 pub mod table;
 pub mod writer;
 
-pub use engine::{ScanOptions, ScanSummary, scan, scan_to_memory};
+pub use engine::{OutputMode, ScanOptions, ScanSummary, scan, scan_to_memory, scan_to_memory_with};
 pub use error::TablesError;
+pub use faces::{Embeddings, FaceRow};
 pub use inputs::{Input, InputError, expand};
 pub use manifest::{MANIFEST_FILE, MANIFEST_SCHEMA, Manifest};
 pub use read::{ScanTables, SplitInputs, find_scan_dirs, read_scan, split_inputs};

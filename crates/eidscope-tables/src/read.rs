@@ -10,8 +10,9 @@ use crate::frame::{RowTypeTask, TableRow, for_row_type, schema_of};
 use crate::manifest::{MANIFEST_FILE, Manifest};
 use crate::table::{Format, Table};
 use crate::writer::ROW_GROUP_ROWS;
+use eidscope_model::Level;
 use polars::prelude::*;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
@@ -108,6 +109,22 @@ impl ScanTables {
             .map_err(|e| TablesError::table(table.name(), e))
     }
 
+    /// Bundles per scan level (the `level` column of `bundles`): what says which checks could
+    /// not run ([`eidscope_model::unchecked`]).
+    pub fn levels(&self) -> Result<BTreeMap<Level, u64>, TablesError> {
+        let mut levels = BTreeMap::new();
+        for word in self
+            .column_texts(Table::Bundles, "level")?
+            .into_iter()
+            .flatten()
+        {
+            if let Ok(level) = word.parse::<Level>() {
+                *levels.entry(level).or_insert(0) += 1;
+            }
+        }
+        Ok(levels)
+    }
+
     /// Rechunks every table (one contiguous chunk per column) after merging.
     pub fn rechunk(&mut self) {
         for table in Table::ALL {
@@ -143,14 +160,14 @@ pub fn find_scan_dirs(path: &Path) -> Option<Vec<PathBuf>> {
     if !path.is_dir() {
         return None;
     }
-    if path.join(MANIFEST_FILE).is_file() {
+    if is_scan_folder(path) {
         return Some(vec![path.to_path_buf()]);
     }
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(path)
         .ok()?
         .filter_map(Result::ok)
         .map(|entry| entry.path())
-        .filter(|p| p.is_dir() && p.join(MANIFEST_FILE).is_file() && is_shard_folder(p))
+        .filter(|p| p.is_dir() && is_scan_folder(p) && is_shard_folder(p))
         .collect();
     dirs.sort();
     (!dirs.is_empty()).then_some(dirs)
@@ -177,6 +194,12 @@ pub fn split_inputs(inputs: &[PathBuf]) -> SplitInputs {
     split
 }
 
+/// Whether a folder holds a scan: finished (`scan.json`) or unfinished (its durable parts,
+/// which [`read_scan`] refuses to read as if they were the whole scan).
+fn is_scan_folder(path: &Path) -> bool {
+    path.join(MANIFEST_FILE).is_file() || crate::parts::has_parts(path)
+}
+
 /// Whether a folder is named like the shard folders `scan --shard K/N` writes.
 fn is_shard_folder(path: &Path) -> bool {
     let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
@@ -196,8 +219,22 @@ pub fn read_scan(dirs: &[PathBuf]) -> Result<ScanTables, TablesError> {
         if !seen.insert(key) {
             continue;
         }
+        if !dir.join(MANIFEST_FILE).is_file() && crate::parts::has_parts(dir) {
+            let inputs = crate::parts::complete_parts(dir)
+                .map(|parts| parts.iter().map(|(_, r)| r.inputs.len()).sum())
+                .unwrap_or(0);
+            return Err(TablesError::Unfinished {
+                dir: dir.clone(),
+                inputs,
+            });
+        }
         let manifest = Manifest::read(dir)?;
         for table in Table::ALL {
+            // A table the manifest does not list (`faces`, in a scan of an older version) is
+            // empty.
+            if !manifest.tables.contains_key(table.name()) {
+                continue;
+            }
             let file = dir.join(table.file_name(manifest.format));
             let frame = read_table(table, &file, manifest.format)?;
             tables.append(table, frame, &file)?;

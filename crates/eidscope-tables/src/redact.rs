@@ -5,11 +5,25 @@
 //! HMAC-SHA256(key, domain ‖ 0x00 ‖ normalised value). The same value under the same key
 //! always gives the same pseudonym, so joins and `links` work on redacted tables; without the
 //! key a pseudonym cannot be reversed or recomputed from a guessed value. Values are
-//! normalised first (names: trimmed, inner spaces collapsed, upper-cased; document numbers:
-//! upper-cased with every character that is not a letter or digit removed), so that spellings
-//! of one document (`ab 123-456`, `AB123456`) share a pseudonym.
+//! normalised first, so that the spellings of one value share a pseudonym: document numbers
+//! upper-cased with every character that is not a letter or digit removed (`ab 123-456`,
+//! `AB123456`); names by their key ([`eidscope_analysis::names`]), so that `JÜRGEN MÜLLER`,
+//! `JUERGEN MUELLER` and `Jurgen Muller` (ICAO transliterations, case, hyphens, spaces, `<`,
+//! apostrophes, given names in another order) share theirs and redacted tables link as raw
+//! ones do.
+//!
+//! Why a key and not the comparison of `links`: a pseudonym must be a function of one value,
+//! and "same pseudonym" must be an equivalence, or two people could end up sharing one
+//! through a chain of near spellings. The key is that function. It gives up what only a
+//! relation can say: a name cut at the MRZ length and a name with initials (`J MUELLER` fits
+//! `JUERGEN` and `JOHANNES`) keep pseudonyms of their own, so on redacted tables `links` counts
+//! them as other identities where raw tables would not. It merges what the ICAO table can
+//! bridge and nothing else: `MICHAEL` and `MICHAL` (both spellings of `MICHÄL`) share a
+//! pseudonym, `MÜLLER` and `MILLER` never do. A pseudonym names a name, not a person: people
+//! are told apart by name, birth year and document together, as before.
 
-pub use eidscope_analysis::links::identity::{normalise_document_number, normalise_name};
+pub use eidscope_analysis::links::identity::normalise_document_number;
+use eidscope_analysis::names::{given_names_key, surname_key};
 use eidscope_model::{Finding, FindingCode, Identity};
 use hmac::{Hmac, Mac};
 use serde_json::Value;
@@ -34,8 +48,11 @@ impl std::fmt::Debug for Redactor {
 /// The pseudonym domains: one value pseudonymised in two domains gives two pseudonyms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Domain {
-    /// First and last names.
+    /// Surnames, and single words of any name (keyed by [`surname_key`]).
     Name,
+    /// Given names (keyed by [`given_names_key`]: their order does not matter). Shares the
+    /// `name` domain, so one word gives one pseudonym whichever field it is in.
+    GivenNames,
     /// Document numbers (normalised).
     DocumentNumber,
     /// Personal identification numbers and other personal numbers.
@@ -47,7 +64,7 @@ pub enum Domain {
 impl Domain {
     fn label(self) -> &'static [u8] {
         match self {
-            Domain::Name => b"name",
+            Domain::Name | Domain::GivenNames => b"name",
             Domain::DocumentNumber => b"document-number",
             Domain::PersonalNumber => b"personal-number",
             Domain::ProcessId => b"process-id",
@@ -69,7 +86,8 @@ impl Redactor {
     /// The pseudonym of `value` in `domain` (the value is normalised for the domain first).
     pub fn pseudonym(&self, domain: Domain, value: &str) -> String {
         let normalised = match domain {
-            Domain::Name => normalise_name(value),
+            Domain::Name => surname_key(value),
+            Domain::GivenNames => given_names_key(value),
             Domain::DocumentNumber | Domain::PersonalNumber => normalise_document_number(value),
             Domain::ProcessId => value.trim().to_owned(),
         };
@@ -102,11 +120,12 @@ impl Redactor {
                 }
             }
         };
-        for name in [&identity.first_name, &identity.last_name]
-            .into_iter()
-            .flatten()
-        {
-            add(name, self.pseudonym(Domain::Name, name));
+        for (name, domain) in [
+            (&identity.first_name, Domain::GivenNames),
+            (&identity.last_name, Domain::Name),
+        ] {
+            let Some(name) = name else { continue };
+            add(name, self.pseudonym(domain, name));
             for part in name.split_whitespace() {
                 add(part, self.pseudonym(Domain::Name, part));
             }
@@ -246,6 +265,30 @@ mod tests {
         assert_ne!(p, a.pseudonym(Domain::PersonalNumber, "AB123456"));
         assert!(p.starts_with("ps-") && p.len() == 23);
         assert!(Redactor::new(b"").is_err());
+    }
+
+    #[test]
+    fn spellings_of_one_name_share_a_pseudonym_and_other_names_do_not() {
+        let r = Redactor::new(b"key").unwrap();
+        let surname = r.pseudonym(Domain::Name, "Müller");
+        for spelling in ["MUELLER", "muller", " MÜLLER ", "Mu\u{308}ller"] {
+            assert_eq!(r.pseudonym(Domain::Name, spelling), surname, "{spelling}");
+        }
+        assert_ne!(r.pseudonym(Domain::Name, "MILLER"), surname);
+        let given = r.pseudonym(Domain::GivenNames, "Jürgen-Karl");
+        for spelling in ["JUERGEN KARL", "Karl Jurgen", "JURGEN<KARL"] {
+            assert_eq!(
+                r.pseudonym(Domain::GivenNames, spelling),
+                given,
+                "{spelling}"
+            );
+        }
+        assert_ne!(r.pseudonym(Domain::GivenNames, "J KARL"), given);
+        // One word, one pseudonym, whichever field it is in (the scrubber keys words as names).
+        assert_eq!(
+            r.pseudonym(Domain::GivenNames, "Åsa"),
+            r.pseudonym(Domain::Name, "AASA")
+        );
     }
 
     #[test]

@@ -8,8 +8,8 @@
 use crate::redact::{Domain, Redactor, Scrubber, normalise_document_number};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use eidscope_model::{
-    BundleReport, Decision, EntryKind, ErrorKind, Finding, FindingCode, FindingScope, ImageInfo,
-    MediaInfo, PerceptualHash, Severity, Shape, Status,
+    BundleReport, Decision, DocumentType, EntryKind, ErrorKind, FeatureName, Finding, FindingCode,
+    FindingScope, ImageInfo, MediaInfo, PerceptualHash, Severity, Shape, Status,
 };
 use eidscope_pipeline::Level;
 use serde::{Deserialize, Serialize};
@@ -47,8 +47,11 @@ pub struct BundleRow {
     pub similarity_score: Option<String>,
     /// Whether liveness was detected.
     pub liveness_detected: Option<bool>,
-    /// Document type as the provider names it.
-    pub document_type: Option<String>,
+    /// The kind of document in the one vocabulary of both `ocr.json` shapes (`passport`,
+    /// `card`, `other`).
+    pub document_type: Option<DocumentType>,
+    /// The document type as the provider wrote it (`passport`, `identityCard`, `TD3`, ...).
+    pub document_type_raw: Option<String>,
     /// Issuing country, ISO 3166 alpha-3.
     pub issuing_country: Option<String>,
     /// Nationality, ISO 3166 alpha-3.
@@ -128,8 +131,11 @@ pub struct CheckRow {
 pub struct FeatureRow {
     /// The bundle.
     pub path: String,
-    /// The provider's feature name (`OVI 1`, ...).
-    pub name: String,
+    /// The feature in the one vocabulary of both `ocr.json` shapes (`OVI 1`, `Header`, ...;
+    /// `other` for a name outside it).
+    pub name: FeatureName,
+    /// The feature name as the provider wrote it (`OVI 1`, `hologram`, ...).
+    pub name_raw: String,
     /// The side (`data`, `back`, ...).
     pub side: Option<String>,
     /// Whether it was found; null when the bundle does not say.
@@ -248,6 +254,11 @@ pub struct Rows {
     pub findings: Vec<FindingRow>,
     /// The error, when it could not be read.
     pub error: Option<ErrorRow>,
+    /// The pictures the face engine looked at (`--faces`).
+    pub faces: Vec<crate::faces::FaceRow>,
+    /// The selfie's and the portrait's embeddings, kept in memory for `same-person` under
+    /// `scan --faces --links` and never written.
+    pub face_embeddings: Vec<(eidscope_model::FacePicture, Vec<f32>)>,
 }
 
 /// How the rows of a scan are made: its level, shard and redaction.
@@ -259,6 +270,8 @@ pub struct RowContext<'a> {
     pub shard: Option<crate::Shard>,
     /// The redactor, under `--redact`.
     pub redactor: Option<&'a Redactor>,
+    /// Whether the `faces` rows carry embeddings (never under `--redact`).
+    pub embeddings: crate::faces::Embeddings,
 }
 
 impl Rows {
@@ -285,6 +298,11 @@ impl Rows {
         let scrubber = ctx
             .redactor
             .map(|r| r.scrubber(&report.identity, process_id));
+        // Biometric data never goes into redacted tables, whatever the caller asked.
+        let embeddings = match ctx.redactor {
+            Some(_) => crate::faces::Embeddings::Withheld,
+            None => ctx.embeddings,
+        };
         let findings: Vec<Finding> = match &scrubber {
             Some(s) => report.findings.iter().map(|f| s.finding(f)).collect(),
             None => report.findings.clone(),
@@ -305,7 +323,8 @@ impl Rows {
                 .iter()
                 .map(|f| FeatureRow {
                     path: path.clone(),
-                    name: f.name.clone(),
+                    name: FeatureName::classify(&f.name),
+                    name_raw: f.name_raw.clone(),
                     side: f.side.clone(),
                     found: f.found,
                     x: f.bbox.map(|b| b.x),
@@ -324,6 +343,8 @@ impl Rows {
                 .map(|f| FindingRow::of_finding(path, f))
                 .collect(),
             error: None,
+            faces: crate::faces::FaceRow::of_report(report, embeddings),
+            face_embeddings: Vec::new(),
         }
     }
 
@@ -369,7 +390,7 @@ impl Personal {
                 Domain::ProcessId,
                 &report.process.as_ref().and_then(|p| p.process_id.clone()),
             ),
-            first_name: pseudo(Domain::Name, &id.first_name),
+            first_name: pseudo(Domain::GivenNames, &id.first_name),
             last_name: pseudo(Domain::Name, &id.last_name),
             date_of_birth: id.date_of_birth.filter(|_| redactor.is_none()),
             document_number: pseudo(Domain::DocumentNumber, &id.document_number),
@@ -438,7 +459,8 @@ impl BundleRow {
                 .unwrap_or_else(|| report.derived_status.clone()),
             similarity_score: report.similarity_score.clone(),
             liveness_detected: report.liveness_detected,
-            document_type: id.document_type.clone(),
+            document_type: id.document_type,
+            document_type_raw: id.document_type_raw.clone(),
             issuing_country: id.issuing_country.clone(),
             nationality: id.nationality.clone(),
             gender: id.gender.clone(),

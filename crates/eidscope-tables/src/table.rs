@@ -1,4 +1,4 @@
-//! The six tables of a scan and the three file formats they can be written in. The table
+//! The seven tables of a scan (`faces` filled only by `scan --faces`) and the three file formats they can be written in. The table
 //! names and the file names (`bundles.parquet`, ...) are part of the outside contract
 //! (cli-contract.md, "scan output tables").
 
@@ -20,11 +20,13 @@ pub enum Table {
     Findings,
     /// One row per input that could not be read as a bundle.
     Errors,
+    /// One row per picture the face engine looked at (`scan --faces`; empty otherwise).
+    Faces,
 }
 
 impl Table {
     /// How many tables a scan writes.
-    pub const COUNT: usize = 6;
+    pub const COUNT: usize = 7;
 
     /// Every table, in the order they are listed in cli-contract.md.
     pub const ALL: [Table; Table::COUNT] = [
@@ -34,6 +36,7 @@ impl Table {
         Table::Media,
         Table::Findings,
         Table::Errors,
+        Table::Faces,
     ];
 
     /// The table name (the file stem).
@@ -45,6 +48,7 @@ impl Table {
             Table::Media => "media",
             Table::Findings => "findings",
             Table::Errors => "errors",
+            Table::Faces => "faces",
         }
     }
 

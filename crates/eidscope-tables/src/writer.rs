@@ -98,7 +98,8 @@ impl TableFiles {
         for table in Table::ALL {
             let target = dir.join(table.file_name(options.format));
             let partial = partial_name(&target);
-            let opened = File::create(&partial).map_err(|e| TablesError::io(&partial, e));
+            // An error names the folder the user gave, never the temporary name.
+            let opened = File::create(&partial).map_err(|e| TablesError::io(dir, e));
             // Registered before anything can fail, so `abandon` removes it.
             files.files.push(TableFile {
                 table,
@@ -297,6 +298,7 @@ mod tests {
                 "bundles.parquet",
                 "checks.parquet",
                 "errors.parquet",
+                "faces.parquet",
                 "features.parquet",
                 "findings.parquet",
                 "media.parquet"

@@ -22,6 +22,27 @@ pub enum CliError {
         /// Why it cannot be read.
         source: BundleError,
     },
+    /// An input given by name does not exist (exit 3).
+    #[error("{}: no such file or folder", path.display())]
+    MissingInput {
+        /// The input as given.
+        path: PathBuf,
+    },
+    /// The inputs hold no bundle at all (exit 3): an empty folder, a folder of other files, an
+    /// empty list on standard input.
+    #[error("no bundle found in {inputs} (folders are searched for *.zip files)")]
+    NoBundles {
+        /// The inputs, as given.
+        inputs: String,
+    },
+    /// A file given where a scan folder is read: a table of a scan, or another Parquet file.
+    #[error("{}: {expected}", path.display())]
+    NotAScanFolder {
+        /// The file as given.
+        path: PathBuf,
+        /// What it is, and what the command expects instead.
+        expected: String,
+    },
     /// A bundle given by name holds no capture video.
     #[error("{}: the bundle has no video.mp4", path.display())]
     NoVideo {
@@ -29,7 +50,7 @@ pub enum CliError {
         path: PathBuf,
     },
     /// This build cannot do what was asked (a feature left out at compile time).
-    #[cfg_attr(feature = "video", allow(dead_code))]
+    #[cfg_attr(all(feature = "video", feature = "faces"), allow(dead_code))]
     #[error("{}: this eidscope was built without the `{feature}` feature ({what}); rebuild with default features", path.display())]
     NotBuiltIn {
         /// The input the command was given.
@@ -46,6 +67,14 @@ pub enum CliError {
         path: PathBuf,
         /// What the operating system said.
         source: std::io::Error,
+    },
+    /// An output that must not be replaced (an earlier extraction).
+    #[error("{}: {what}", path.display())]
+    OutputInUse {
+        /// The file or folder.
+        path: PathBuf,
+        /// What is there, or why it cannot be written.
+        what: String,
     },
     /// A picture could not be encoded.
     #[error("cannot encode PNG")]
@@ -69,6 +98,11 @@ pub enum CliError {
     /// eidscope-fetch, scrubbed of every secret.
     #[error("{0}")]
     NoToken(String),
+    /// `--faces` was asked and the face engine cannot load (its models are missing or
+    /// damaged): exit 2, the models are part of the set-up.
+    #[cfg(feature = "faces")]
+    #[error("--faces")]
+    Faces(#[from] eidscope_faces::FaceError),
 }
 
 impl CliError {
@@ -92,6 +126,8 @@ impl CliError {
     pub fn exit_status(&self) -> ExitStatus {
         match self {
             CliError::Usage(_) | CliError::Tables(TablesError::Usage(_)) => ExitStatus::Usage,
+            #[cfg(feature = "faces")]
+            CliError::Faces(_) => ExitStatus::Usage,
             _ => ExitStatus::UnreadableInput,
         }
     }
@@ -103,6 +139,14 @@ impl CliError {
                 source: BundleError::NotZip { .. },
                 ..
             } => Some("a bundle is the zip from Assure's \"Download full result\""),
+            CliError::OutputInUse { .. } => Some("choose another --out, or remove it first"),
+            CliError::Output { source, .. } | CliError::Tables(TablesError::Io { source, .. })
+                if unwritable(source) =>
+            {
+                Some(
+                    "check that the path is a folder you may write to, and that the disk has space",
+                )
+            }
             _ => None,
         }
     }
@@ -116,4 +160,19 @@ impl CliError {
             .unwrap_or_default();
         format!("{}{hint}", eidscope_model::error_line(self))
     }
+}
+
+/// Whether an I/O error says that a path cannot be written (rather than, say, not found).
+fn unwritable(error: &std::io::Error) -> bool {
+    use std::io::ErrorKind as Kind;
+    matches!(
+        error.kind(),
+        Kind::PermissionDenied
+            | Kind::NotADirectory
+            | Kind::ReadOnlyFilesystem
+            | Kind::StorageFull
+            | Kind::QuotaExceeded
+            | Kind::AlreadyExists
+            | Kind::IsADirectory
+    )
 }

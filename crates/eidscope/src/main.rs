@@ -43,6 +43,7 @@ fn main() -> ExitCode {
             });
         }
     };
+    output::configure(cli.color, cli.quiet);
     match cmd::run(cli) {
         Ok(status) => ExitCode::from(status.code()),
         Err(e) => {

@@ -1,7 +1,10 @@
 //! Terminal renderings for people: the `inspect` summary and the `video` probe. Plain text,
 //! aligned labels, most important first; machine readers use `--json`.
 
-use eidscope_model::{BundleReport, Feature, MediaInfo, Note, Severity, VideoInfo, Vocabulary};
+use crate::output::Text;
+use eidscope_model::{
+    BundleReport, Feature, MediaInfo, Note, Severity, UncheckedCode, VideoInfo, Vocabulary,
+};
 use std::fmt::Write;
 
 const LABEL: usize = 10;
@@ -14,9 +17,18 @@ fn or_dash(v: Option<impl ToString>) -> String {
     v.map(|v| v.to_string()).unwrap_or_else(|| "-".to_owned())
 }
 
+/// One line per check that could not run (`links`, `findings`): its code, on how many
+/// bundles, and why.
+pub fn not_checked(out: &mut impl Write, unchecked: &[UncheckedCode]) {
+    for u in unchecked {
+        let _ = writeln!(out, "{u}");
+    }
+}
+
 /// The `inspect` summary: a heading, then the process and statuses, the person and
-/// document, what the provider checked and found, what the zip holds, and the findings.
-pub fn summary(r: &BundleReport) -> String {
+/// document, what the provider checked and found, what the zip holds, and the findings (their
+/// severities coloured).
+pub fn summary(r: &BundleReport) -> Text {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -30,8 +42,43 @@ pub fn summary(r: &BundleReport) -> String {
     person(&mut out, r);
     evidence(&mut out, r);
     contents(&mut out, r);
-    findings(&mut out, r);
-    out
+    faces(&mut out, r);
+    let mut text = Text::new();
+    text.push(out);
+    findings(&mut text, r);
+    text
+}
+
+/// `faces` (with `--faces`): per picture the engine looked at, the faces found and the chosen
+/// face's box, eye distance and distance to the selfie.
+fn faces(out: &mut String, r: &BundleReport) {
+    let Some(evidence) = &r.faces else {
+        return;
+    };
+    for p in &evidence.pictures {
+        let name = match p.frame {
+            Some(frame) => format!("{} {}", p.picture, frame + 1),
+            None => p.picture.to_string(),
+        };
+        let mut text = match &p.error {
+            Some(error) => format!("{name}: not looked at ({error})"),
+            None => format!(
+                "{name}: {} face{}",
+                p.faces,
+                if p.faces == 1 { "" } else { "s" }
+            ),
+        };
+        if let Some(b) = p.face_box {
+            let _ = write!(text, " [{},{} {}x{}]", b.left, b.top, b.width, b.height);
+        }
+        if let Some(eyes) = p.eye_distance {
+            let _ = write!(text, " · eyes {eyes:.0} px");
+        }
+        if let Some(distance) = p.distance_to_selfie {
+            let _ = write!(text, " · distance to selfie {distance:.3}");
+        }
+        line(out, "faces", text);
+    }
 }
 
 /// `process`, `status`, `reasons`, `failed`.
@@ -119,7 +166,7 @@ fn person(out: &mut String, r: &BundleReport) {
         "document",
         format!(
             "{} {} {} · expires {}{}",
-            or_dash(id.document_type.as_deref()),
+            document_type(id),
             or_dash(id.issuing_country.as_deref()),
             or_dash(id.document_number.as_deref()),
             or_dash(id.date_of_expiry),
@@ -142,6 +189,16 @@ fn person(out: &mut String, r: &BundleReport) {
             }
         ),
     );
+}
+
+/// The document type in the one vocabulary, with the provider's word when it differs
+/// (`passport (TD3)`).
+fn document_type(id: &eidscope_model::Identity) -> String {
+    match (id.document_type, id.document_type_raw.as_deref()) {
+        (Some(kind), Some(raw)) if raw != kind.as_str() => format!("{kind} ({raw})"),
+        (Some(kind), _) => kind.to_string(),
+        (None, _) => "-".to_owned(),
+    }
 }
 
 /// `checks`, `features`, `agent`.
@@ -223,9 +280,9 @@ fn contents(out: &mut String, r: &BundleReport) {
 }
 
 /// `findings`: counts by severity, then one line each.
-fn findings(out: &mut String, r: &BundleReport) {
+fn findings(out: &mut Text, r: &BundleReport) {
     if r.findings.is_empty() {
-        line(out, "findings", "none");
+        let _ = writeln!(out, "{:<LABEL$} none", "findings");
         return;
     }
     let counts: Vec<String> = Severity::ALL
@@ -235,15 +292,14 @@ fn findings(out: &mut String, r: &BundleReport) {
             (n > 0).then(|| format!("{n} {s}"))
         })
         .collect();
-    line(out, "findings", counts.join(", "));
+    let _ = writeln!(out, "{:<LABEL$} {}", "findings", counts.join(", "));
     for f in &r.findings {
-        let _ = writeln!(
-            out,
-            "  {:<6} {:<22} {}",
-            f.severity.as_str().to_uppercase(),
-            f.code.as_str(),
-            f.message
+        out.push("  ");
+        out.severity(
+            f.severity,
+            format!("{:<6}", f.severity.as_str().to_uppercase()),
         );
+        let _ = writeln!(out, " {:<22} {}", f.code.as_str(), f.message);
     }
 }
 

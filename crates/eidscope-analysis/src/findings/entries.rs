@@ -17,23 +17,18 @@ pub(super) fn findings(bundle: &Bundle, out: &mut Vec<Finding>) {
                 ),
                 json!({"entry": entry.name}),
             ));
-        } else if entry.kind == EntryKind::Unexpected && !entry.directory {
-            let duplicate =
-                eidscope_bundle::archive::classify(&entry.name) != EntryKind::Unexpected;
+        } else if entry.kind == EntryKind::Unexpected
+            && !entry.directory
+            // A second entry of a documented kind is a `duplicate-entry`.
+            && eidscope_bundle::archive::classify(&entry.name) == EntryKind::Unexpected
+        {
             out.push(Finding::new(
                 FindingCode::UnexpectedEntry,
-                if duplicate {
-                    format!(
-                        "entry `{}` repeats a documented entry and was ignored",
-                        entry.name.escape_debug()
-                    )
-                } else {
-                    format!(
-                        "entry `{}` is not part of the documented bundle",
-                        entry.name.escape_debug()
-                    )
-                },
-                json!({"entry": entry.name, "size": entry.size, "duplicate": duplicate}),
+                format!(
+                    "entry `{}` is not part of the documented bundle",
+                    entry.name.escape_debug()
+                ),
+                json!({"entry": entry.name, "size": entry.size}),
             ));
         }
     }
@@ -57,7 +52,7 @@ pub(super) fn findings(bundle: &Bundle, out: &mut Vec<Finding>) {
                 format!(
                     " (documents of type `{}` have a back side)",
                     identity
-                        .and_then(|i| i.document_type.as_deref())
+                        .and_then(|i| i.document_type_raw.as_deref())
                         .unwrap_or("-")
                 )
             } else {

@@ -1,10 +1,13 @@
 //! The pictures and the video: entries that do not decode (`media-corrupt`), one picture
 //! passed off as two (`selfie-is-portrait`, `front-is-back`), editing programs' marks
-//! (`edited-image`), and a capture video that is a still (`video-frozen`) or too short
+//! (`edited-image`), what an image's metadata says of its history (in [`super::provenance`]),
+//! and a capture video that is a still (`video-frozen`) or too short
 //! (`video-too-short`).
 
 use crate::thresholds::Thresholds;
+use chrono::NaiveDate;
 use eidscope_bundle::Bundle;
+use eidscope_model::media::warning_means_damage;
 use eidscope_model::{EntryKind, Finding, FindingCode, ImageInfo, MediaInfo};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -15,33 +18,30 @@ pub(super) fn findings(
     thresholds: &Thresholds,
     out: &mut Vec<Finding>,
 ) {
-    // A damaged entry the media layer never saw (encrypted, unreadable) is corrupt too.
+    // A damaged entry the media layer never saw (an unsupported compression method, a local
+    // header that cannot be used) is corrupt too.
     for (kind, problem) in &bundle.archive.damaged {
         if kind.is_media() && !media.contains_key(kind) {
-            out.push(corrupt(*kind, problem));
+            out.push(corrupt(kind.file_name(), problem));
         }
     }
+    let capture = bundle.capture.as_ref().map(|(date, _)| *date);
     for (kind, info) in media {
-        let problem = match info {
-            MediaInfo::Image(i) if i.decoded == Some(false) => i
-                .decode_error
-                .clone()
-                .or_else(|| Some("does not decode".to_owned())),
-            MediaInfo::Image(i) => i.structure_error.clone(),
-            MediaInfo::Video(v) => v.error.clone(),
-        }
-        .or_else(|| bundle.archive.damaged.get(kind).cloned());
-        if let Some(problem) = problem {
-            out.push(corrupt(*kind, &problem));
-        }
-        if let MediaInfo::Image(image) = info
-            && !image.editor_marks.is_empty()
-        {
-            out.push(Finding::new(
-                FindingCode::EditedImage,
-                format!("`{}` carries marks of an editing program: {}", image.entry, image.editor_marks.join("; ")),
-                json!({"entry": image.entry, "marks": image.editor_marks, "software": image.exif.as_ref().and_then(|e| e.software.clone())}),
-            ));
+        let damaged = bundle.archive.damaged.get(kind);
+        match info {
+            MediaInfo::Image(image) => {
+                named_image_findings(kind.file_name(), image, capture, thresholds, out);
+                if image_problem(image).is_none()
+                    && let Some(problem) = damaged
+                {
+                    out.push(corrupt(kind.file_name(), problem));
+                }
+            }
+            MediaInfo::Video(video) => {
+                if let Some(problem) = video.error.as_ref().or(damaged) {
+                    out.push(corrupt(kind.file_name(), problem));
+                }
+            }
         }
     }
     let image = |kind| match media.get(&kind) {
@@ -105,12 +105,67 @@ pub(super) fn findings(
     }
 }
 
-fn corrupt(kind: EntryKind, problem: &str) -> Finding {
+/// Damage inside a JPEG's scan data: what the marker walk stepped over, else the libjpeg
+/// warnings that mean lost pixels ([`warning_means_damage`]). The picture may have decoded
+/// (its lost blocks grey), which does not make it whole.
+fn scan_damage(image: &ImageInfo) -> Option<String> {
+    let damage: Vec<&String> = image
+        .scan_errors
+        .iter()
+        .chain(
+            image
+                .decode_warnings
+                .iter()
+                .filter(|w| warning_means_damage(w)),
+        )
+        .collect();
+    let first = damage.first()?;
+    Some(match damage.len() {
+        1 => format!("damaged scan data: {first}"),
+        n => format!("damaged scan data: {first} (and {} more)", n - 1),
+    })
+}
+
+fn corrupt(name: &str, problem: &str) -> Finding {
     Finding::new(
         FindingCode::MediaCorrupt,
-        format!("`{}` is corrupt: {problem}", kind.file_name()),
-        json!({"entry": kind.file_name(), "problem": problem}),
+        format!("`{name}` is corrupt: {problem}"),
+        json!({"entry": name, "problem": problem}),
     )
+}
+
+/// The findings one image raises on its own, the entry called `name` in their words:
+/// `media-corrupt`, `edited-image` and the provenance findings.
+pub(super) fn named_image_findings(
+    name: &str,
+    image: &ImageInfo,
+    capture: Option<NaiveDate>,
+    thresholds: &Thresholds,
+    out: &mut Vec<Finding>,
+) {
+    if let Some(problem) = image_problem(image) {
+        out.push(corrupt(name, &problem));
+    }
+    if !image.editor_marks.is_empty() {
+        out.push(Finding::new(
+            FindingCode::EditedImage,
+            format!("`{}` carries marks of an editing program: {}", image.entry, image.editor_marks.join("; ")),
+            json!({"entry": image.entry, "marks": image.editor_marks, "software": image.exif.as_ref().and_then(|e| e.software.clone())}),
+        ));
+    }
+    super::provenance::findings(image, capture, thresholds, out);
+}
+
+/// Why an image is corrupt: it does not decode, its markers are broken, or its scan data is
+/// damaged. `None` when whole.
+fn image_problem(image: &ImageInfo) -> Option<String> {
+    if image.decoded == Some(false) {
+        return image
+            .decode_error
+            .clone()
+            .or_else(|| Some("does not decode".to_owned()));
+    }
+    image.structure_error.clone().or_else(|| scan_damage(image))
 }
 
 /// Whether two images are one picture: the same bytes, or both perceptual hashes within the

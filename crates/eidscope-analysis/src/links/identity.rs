@@ -1,10 +1,16 @@
 //! Normalised keys of a person and of a document, so that `Kari  Nordmann` and `KARI NORDMANN`
-//! are one identity and `l898902c3`, `L898 902 C3` and `L898-902/C3` one document number.
+//! are one spelling of a name and `l898902c3`, `L898 902 C3` and `L898-902/C3` one document
+//! number. Which spellings are one holder is [`crate::names`]' question, answered for a batch
+//! by the holders of the rules.
 
+use crate::names::{PersonName, is_pseudonym};
 use chrono::{Datelike, NaiveDate};
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
 
-/// Who a bundle says the person is: normalised given names, surnames and date of birth.
-/// Two bundles are of "different identities" when these differ.
+/// Who a bundle says the person is, as written: given names, surnames (upper case, one space
+/// between words, national letters kept) and date of birth. Each distinct key is one spelling;
+/// spellings of one name with one birth date are one holder ([`IdentityKey::person_name`]).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct IdentityKey {
     /// Given names, upper case, words separated by one space.
@@ -37,46 +43,65 @@ impl IdentityKey {
         named.then_some(key)
     }
 
-    /// `KARI NORDMANN, born 1978-07-10`, for messages.
-    pub fn describe(&self) -> String {
+    /// The name as it is compared across spellings.
+    pub fn person_name(&self) -> PersonName {
+        PersonName::new(&self.first_name, &self.last_name)
+    }
+
+    /// `KARI NORDMANN`, or `(no name)`.
+    pub fn name(&self) -> String {
         let name = [self.first_name.as_str(), self.last_name.as_str()]
             .into_iter()
             .filter(|s| !s.is_empty())
             .collect::<Vec<_>>()
             .join(" ");
-        let name = if name.is_empty() {
+        if name.is_empty() {
             "(no name)".to_owned()
         } else {
             name
-        };
-        match self.date_of_birth {
-            Some(date) if self.birth_year_only => format!("{name}, born in {}", date.year()),
-            Some(date) => format!("{name}, born {date}"),
-            None => name,
+        }
+    }
+
+    /// `born 1978-07-10`, `born in 1978` (redacted tables), or `None`.
+    pub fn birth(&self) -> Option<String> {
+        self.date_of_birth.map(|date| {
+            if self.birth_year_only {
+                format!("born in {}", date.year())
+            } else {
+                format!("born {date}")
+            }
+        })
+    }
+
+    /// `KARI NORDMANN, born 1978-07-10`, for messages.
+    pub fn describe(&self) -> String {
+        match self.birth() {
+            Some(birth) => format!("{}, {birth}", self.name()),
+            None => self.name(),
         }
     }
 }
 
-/// Upper case, letters and digits only, words separated by one space.
+/// Upper case, letters and digits only, words separated by one space, in Unicode canonical
+/// composition (NFC: `Ü` and `U` + combining diaeresis are one spelling). National letters are
+/// kept: this is how a spelling is shown, not how names compare ([`crate::names`]).
 pub fn normalise_name(name: &str) -> String {
     if is_pseudonym(name) {
         return name.to_owned();
     }
-    name.chars()
-        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+    name.nfc()
+        .map(|c| {
+            if c.is_alphanumeric() || is_combining_mark(c) {
+                c
+            } else {
+                ' '
+            }
+        })
         .collect::<String>()
         .split_whitespace()
         .map(str::to_uppercase)
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// Whether a value is a pseudonym of `scan --redact` (`ps-` and hex digits): already
-/// normalised before it was keyed, and kept as written so that keys match the tables.
-fn is_pseudonym(value: &str) -> bool {
-    value
-        .strip_prefix("ps-")
-        .is_some_and(|hex| !hex.is_empty() && hex.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
 /// A document number as compared across bundles: upper case, letters and digits only

@@ -1,7 +1,14 @@
 //! Findings across bundles: what one bundle cannot show but a batch can. The same document
 //! under two names (`document-reuse`), the same picture under two identities (`media-reuse`),
 //! a face re-encoded, rescaled or cropped and reused (`face-near-duplicate`), one document
-//! tried again and again (`velocity`).
+//! tried again and again (`velocity`), and, as a note, one document under several spellings of
+//! its holder's name (`name-variants`).
+//!
+//! People are told apart by holder ([`holders`]): the spellings documents give one name
+//! (ICAO transliteration, the MRZ's truncation, initials, given names in another order:
+//! [`crate::names`]) with one birth date are one person, so `JÜRGEN MÜLLER`, `JUERGEN MUELLER`
+//! and `JURGEN MULLER` with one passport are no document reuse, and one picture under them is
+//! no media reuse.
 //!
 //! The input is one [`LinkRecord`] per bundle (the few facts these rules need, taken from a
 //! [`BundleReport`] with [`LinkRecord::from_report`] or from the rows of a scan table); the
@@ -13,6 +20,7 @@
 
 mod disjoint;
 pub mod hamming;
+pub mod holders;
 pub mod identity;
 mod rules;
 pub mod velocity;
@@ -179,7 +187,8 @@ impl Default for LinkConfig {
 /// order), then by the first path, then by key.
 ///
 /// - `document-reuse`: bundles with one document key (see [`document_key`]) under at least two
-///   different identities (see [`IdentityKey`]); the key is the document.
+///   different holders (see [`holders`]); the key is the document. The message lists each
+///   holder with the other spellings of its name.
 /// - `media-reuse`: bundles holding a byte-identical selfie, portrait, front or back (in any
 ///   role) under at least two different identities; the key is the SHA-256 of the picture
 ///   shared by the most bundles of the group.
@@ -187,13 +196,18 @@ impl Default for LinkConfig {
 ///   [`LinkConfig::near_bits`] on both hashes, not byte-identical (that is `media-reuse`); the
 ///   key is the SHA-256 of the picture of the group's first bundle.
 /// - `velocity`: at least [`VelocityRule::attempts`] bundles with one document key within the
-///   window (closed at both ends); bursts that share an attempt are one group.
+///   window (closed at both ends), whoever they name (the spellings of one holder, or several
+///   people); bursts that share an attempt are one group.
+/// - `name-variants` (info): bundles with one document key under one holder written in at
+///   least two spellings ([`IdentityKey`]); the key is the document. Never beside a
+///   `document-reuse` of the same document, whose message lists the spellings instead.
 ///
-/// Bundles that name nobody (no names, no date of birth) never count as a different identity,
-/// but are listed when they hold a picture that links others.
+/// Bundles that name nobody (no names, no date of birth) never count as a different holder,
+/// but are listed when they hold a picture that links others, and in the findings of their
+/// document.
 pub fn find_links(records: &[LinkRecord], config: &LinkConfig) -> Vec<LinkFinding> {
     let batch = rules::Batch::new(records);
-    let mut findings = batch.document_reuse();
+    let mut findings = batch.documents();
     findings.extend(batch.media_reuse());
     findings.extend(batch.face_near_duplicates(config.near_bits));
     findings.extend(batch.velocity(&config.velocity));

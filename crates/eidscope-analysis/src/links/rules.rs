@@ -1,9 +1,11 @@
-//! The four cross-bundle rules over a prepared batch. Each rule finds links (a shared
-//! document, a shared picture, a near copy, a burst of attempts), merges them into groups and
-//! writes one finding per group with a sentence saying what to do.
+//! The cross-bundle rules over a prepared batch. Each rule finds links (a shared document, a
+//! shared picture, a near copy, a burst of attempts), merges them into groups and writes one
+//! finding per group with a sentence saying what to do. People are told apart by holder
+//! ([`super::holders`]): the spellings of one name with one birth date are one person.
 
 use super::disjoint::DisjointSets;
 use super::hamming::for_each_near_pair;
+use super::holders::Holders;
 use super::identity::IdentityKey;
 use super::velocity::{VelocityRule, bursts, duration_words};
 use super::{LinkFinding, LinkRecord};
@@ -13,18 +15,26 @@ use std::collections::{BTreeMap, BTreeSet};
 /// A picture shared by several bundles: its SHA-256 and its holders (bundle, role).
 type SharedPicture<'s> = (&'s str, Vec<(usize, EntryKind)>);
 
-/// The batch with each record's identity and document key worked out once.
+/// The holders among some records, each with the spellings these records give it (see
+/// [`Batch::spellings_of`]).
+type HolderSpellings<'s> = Vec<Vec<&'s IdentityKey>>;
+
+/// The batch with each record's identity, holder and document key worked out once.
 pub(super) struct Batch<'a> {
     records: &'a [LinkRecord],
     identities: Vec<Option<IdentityKey>>,
+    holders: Holders,
     documents: Vec<Option<String>>,
 }
 
 impl<'a> Batch<'a> {
     pub(super) fn new(records: &'a [LinkRecord]) -> Self {
+        let identities: Vec<Option<IdentityKey>> =
+            records.iter().map(LinkRecord::identity).collect();
         Batch {
             records,
-            identities: records.iter().map(LinkRecord::identity).collect(),
+            holders: Holders::new(&identities),
+            identities,
             documents: records.iter().map(LinkRecord::document).collect(),
         }
     }
@@ -38,13 +48,43 @@ impl<'a> Batch<'a> {
         paths.into_iter().map(str::to_owned).collect()
     }
 
-    /// The distinct known identities of these records, sorted.
-    fn identities_of(&self, members: impl IntoIterator<Item = usize>) -> Vec<&IdentityKey> {
-        let ids: BTreeSet<&IdentityKey> = members
+    /// The distinct holders of these records (records that name nobody have none).
+    fn holders_of(&self, members: impl IntoIterator<Item = usize>) -> BTreeSet<usize> {
+        members
             .into_iter()
-            .filter_map(|i| self.identities[i].as_ref())
+            .filter_map(|i| self.holders.of(i))
+            .collect()
+    }
+
+    /// The holders of these records, each with the spellings these records give it: the most
+    /// used first, then the one with the most national letters (the visual zone's), then in
+    /// alphabetical order. Holders are sorted by their first spelling.
+    fn spellings_of(&self, members: impl IntoIterator<Item = usize>) -> HolderSpellings<'_> {
+        let mut by_holder: BTreeMap<usize, BTreeMap<&IdentityKey, usize>> = BTreeMap::new();
+        for i in members {
+            if let (Some(holder), Some(identity)) = (self.holders.of(i), &self.identities[i]) {
+                *by_holder
+                    .entry(holder)
+                    .or_default()
+                    .entry(identity)
+                    .or_default() += 1;
+            }
+        }
+        let national = |key: &IdentityKey| key.name().chars().filter(|c| !c.is_ascii()).count();
+        let mut holders: HolderSpellings = by_holder
+            .into_values()
+            .map(|counts| {
+                let mut spellings: Vec<(&IdentityKey, usize)> = counts.into_iter().collect();
+                spellings.sort_by(|a, b| {
+                    (b.1, national(b.0))
+                        .cmp(&(a.1, national(a.0)))
+                        .then_with(|| a.0.cmp(b.0))
+                });
+                spellings.into_iter().map(|(key, _)| key).collect()
+            })
             .collect();
-        ids.into_iter().collect()
+        holders.sort();
+        holders
     }
 
     /// The records by document key, in key order.
@@ -58,27 +98,19 @@ impl<'a> Batch<'a> {
         by_document
     }
 
-    pub(super) fn document_reuse(&self) -> Vec<LinkFinding> {
+    /// `document-reuse` for each document under two holders or more, `name-variants` for each
+    /// document under one holder written in two spellings or more.
+    pub(super) fn documents(&self) -> Vec<LinkFinding> {
         let mut findings = Vec::new();
         for (document, members) in self.by_document() {
-            let identities = self.identities_of(members.iter().copied());
-            if identities.len() < 2 {
-                continue;
-            }
+            let holders = self.spellings_of(members.iter().copied());
             let paths = self.paths(members.iter().copied());
-            let message = format!(
-                "Document {document} was presented under {} identities ({}) in {} bundles: a document has one holder, so \
-                 review these bundles together and treat every attempt that is not the holder's as an impersonation.",
-                identities.len(),
-                list(&identities),
-                paths.len()
-            );
-            findings.push(LinkFinding::new(
-                FindingCode::DocumentReuse,
-                paths,
-                document,
-                message,
-            ));
+            match holders.as_slice() {
+                [] => {}
+                [spellings] if spellings.len() < 2 => {}
+                [spellings] => findings.push(name_variants(document, spellings, paths)),
+                _ => findings.push(document_reuse(document, &holders, paths)),
+            }
         }
         findings
     }
@@ -96,7 +128,7 @@ impl<'a> Batch<'a> {
         // A picture shared by one person (a retry with the same document photo) links nothing.
         let shared: Vec<SharedPicture> = by_sha
             .into_iter()
-            .filter(|(_, holders)| self.identities_of(holders.iter().map(|h| h.0)).len() >= 2)
+            .filter(|(_, holders)| self.holders_of(holders.iter().map(|h| h.0)).len() >= 2)
             .collect();
         let mut sets = DisjointSets::new(self.records.len());
         for (_, holders) in &shared {
@@ -126,7 +158,7 @@ impl<'a> Batch<'a> {
                 .iter()
                 .flat_map(|p| p.1.iter().map(|h| h.1))
                 .collect();
-            let identities = self.identities_of(group.iter().copied());
+            let identities = self.spellings_of(group.iter().copied());
             let paths = self.paths(group.iter().copied());
             let what = if pictures.len() == 1 {
                 format!(
@@ -221,9 +253,13 @@ impl<'a> Batch<'a> {
     /// Links the bundles of nodes whose hashes both lie within `near_bits` and whose holders
     /// are different people.
     fn link_near_faces(&self, nodes: &[FaceNode], near_bits: u32) -> NearFaces {
-        let node_identities: Vec<Vec<&IdentityKey>> = nodes
+        let node_holders: Vec<Vec<usize>> = nodes
             .iter()
-            .map(|n| self.identities_of(n.members.iter().copied()))
+            .map(|n| {
+                self.holders_of(n.members.iter().copied())
+                    .into_iter()
+                    .collect()
+            })
             .collect();
         let dhashes: Vec<u64> = nodes.iter().map(|n| n.dhash).collect();
         let mut near = NearFaces {
@@ -235,8 +271,7 @@ impl<'a> Batch<'a> {
         for_each_near_pair(&dhashes, near_bits, |u, v| {
             let (a, b) = (&nodes[u], &nodes[v]);
             let phash_bits = (a.phash ^ b.phash).count_ones();
-            if phash_bits > near_bits || !different_people(&node_identities[u], &node_identities[v])
-            {
+            if phash_bits > near_bits || !different_people(&node_holders[u], &node_holders[v]) {
                 return;
             }
             for &m in a.members.iter().chain(&b.members) {
@@ -276,7 +311,7 @@ impl<'a> Batch<'a> {
             })
             .map(|n| n.sha256)
             .min()?;
-        let identities = self.identities_of(group.iter().copied());
+        let identities = self.spellings_of(group.iter().copied());
         let message = format!(
             "Selfies or portraits in {} bundles under {} identities ({}) are one picture re-encoded, rescaled or \
              cropped (dHash and pHash at most {bits} bits apart; limit {near_bits}): compare the faces side by side \
@@ -350,9 +385,40 @@ struct FaceNode<'a> {
     members: Vec<usize>,
 }
 
+/// The `document-reuse` finding of a document under several holders.
+fn document_reuse(document: &str, holders: &HolderSpellings, paths: Vec<String>) -> LinkFinding {
+    let message = format!(
+        "Document {document} was presented under {} identities ({}) in {} bundles: a document has one holder, so \
+         review these bundles together and treat every attempt that is not the holder's as an impersonation.",
+        holders.len(),
+        list(holders),
+        paths.len()
+    );
+    LinkFinding::new(FindingCode::DocumentReuse, paths, document, message)
+}
+
+/// The `name-variants` note of a document under one holder written several ways.
+fn name_variants(document: &str, spellings: &[&IdentityKey], paths: Vec<String>) -> LinkFinding {
+    let names: Vec<String> = spellings.iter().map(|s| s.name()).collect();
+    let birth = spellings
+        .first()
+        .and_then(|s| s.birth())
+        .map(|b| format!(", {b},"))
+        .unwrap_or_default();
+    let message = format!(
+        "Document {document} was read under {} spellings of one holder's name ({}){birth} in {} bundles: \
+         transliteration, truncation, initials or order as documents write names, so one identity and no document \
+         reuse; check the spellings only if they differ in more than that.",
+        names.len(),
+        at_most_three(&names),
+        paths.len()
+    );
+    LinkFinding::new(FindingCode::NameVariants, paths, document, message)
+}
+
 /// Whether some holder of one picture and some holder of the other are known and different
 /// people.
-fn different_people(a: &[&IdentityKey], b: &[&IdentityKey]) -> bool {
+fn different_people(a: &[usize], b: &[usize]) -> bool {
     match (a, b) {
         ([], _) | (_, []) => false,
         ([x], [y]) => x != y,
@@ -360,16 +426,33 @@ fn different_people(a: &[&IdentityKey], b: &[&IdentityKey]) -> bool {
     }
 }
 
-/// Up to three identities, then how many more.
-fn list(identities: &[&IdentityKey]) -> String {
-    let mut text = identities
+/// Up to three holders, each with its other spellings, then how many more:
+/// `JÜRGEN MÜLLER, born 2002-12-16 (also written JUERGEN MUELLER; JURGEN MULLER); ...`.
+fn list(holders: &HolderSpellings) -> String {
+    let described: Vec<String> = holders
         .iter()
-        .take(3)
-        .map(|i| i.describe())
-        .collect::<Vec<_>>()
-        .join("; ");
-    if identities.len() > 3 {
-        text.push_str(&format!("; and {} more", identities.len() - 3));
+        .filter_map(|spellings| {
+            let (first, others) = spellings.split_first()?;
+            let others: Vec<String> = others.iter().map(|s| s.name()).collect();
+            Some(if others.is_empty() {
+                first.describe()
+            } else {
+                format!(
+                    "{} (also written {})",
+                    first.describe(),
+                    at_most_three(&others)
+                )
+            })
+        })
+        .collect();
+    at_most_three(&described)
+}
+
+/// `A; B; C`, or `A; B; C; and 2 more`.
+fn at_most_three(items: &[String]) -> String {
+    let mut text = items.iter().take(3).cloned().collect::<Vec<_>>().join("; ");
+    if items.len() > 3 {
+        text.push_str(&format!("; and {} more", items.len() - 3));
     }
     text
 }

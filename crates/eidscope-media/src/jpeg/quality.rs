@@ -38,8 +38,9 @@ fn scaled(base: u16, quality: u32, precision: u8) -> u32 {
     ((u32::from(base) * scale + 50) / 100).clamp(1, ceiling)
 }
 
-/// Estimates the IJG quality of the tables the frame's components use (the first component
-/// against the luminance table, the others against the chrominance table). Without a frame
+/// Estimates the IJG quality of the tables the frame's components use (the components sharing
+/// the first component's table against the luminance table, as libjpeg assigns them for
+/// YCbCr, CMYK and YCCK; the others against the chrominance table). Without a frame
 /// header, slot 0 counts as luminance and the other slots as chrominance. `None` when there
 /// are no tables to judge.
 pub fn estimate_quality(
@@ -51,10 +52,11 @@ pub fn estimate_quality(
     } else {
         components
             .iter()
-            .enumerate()
-            .filter_map(|(index, c)| {
+            .filter_map(|c| {
                 let table = tables.iter().find(|t| t.id == c.table_id)?;
-                Some((table, index == 0))
+                // libjpeg gives the luminance table to every component that shares the first
+                // component's slot: all four of CMYK, Y and K of YCCK.
+                Some((table, c.table_id == components[0].table_id))
             })
             .collect()
     };
@@ -90,6 +92,7 @@ pub fn estimate_quality(
     let standard = largest <= ROUNDING_TOLERANCE;
     Some(QualityEstimate {
         quality: standard.then(|| u8::try_from(quality).unwrap_or(100)),
+        nearest: (!standard).then(|| u8::try_from(quality).unwrap_or(100)),
         residual: total as f64 / entries,
         standard,
     })

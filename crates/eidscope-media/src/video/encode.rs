@@ -57,13 +57,11 @@ pub fn encode_mp4(frames: &[RgbImage], fps: u32) -> Result<Vec<u8>, MediaError> 
     }
     runtime::ready()?;
 
-    let file = tempfile::Builder::new()
-        .prefix("eidscope-encode-")
-        .suffix(".mp4")
-        .tempfile()?;
+    // In memory: a synthesised video may show a real face (a test photo).
+    let mut file = runtime::MemoryFile::new()?;
     write_mp4(file.path(), frames, fps, width, height)
         .map_err(|e| MediaError::Ffmpeg(describe(&e)))?;
-    Ok(std::fs::read(file.path())?)
+    file.contents()
 }
 
 /// The encoder to use: libx264 when present, else FFmpeg's own MPEG-4 part 2.

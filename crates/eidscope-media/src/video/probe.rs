@@ -78,7 +78,7 @@ fn probe_into(
         return Err("empty file".to_owned());
     }
     runtime::ready().map_err(|e| e.to_string())?;
-    let file = runtime::temp_file_with(bytes)
+    let file = runtime::MemoryFile::with(bytes)
         .map_err(|e| format!("cannot hand the bytes to FFmpeg: {e}"))?;
     let deadline = deadline_after(limits.max_seconds);
 

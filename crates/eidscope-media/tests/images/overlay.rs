@@ -16,6 +16,7 @@ fn feature(
 ) -> Feature {
     Feature {
         name: name.to_string(),
+        name_raw: name.to_string(),
         found,
         side: side.map(str::to_string),
         bbox: bbox.map(|(x, y, width, height)| BoundingBox {

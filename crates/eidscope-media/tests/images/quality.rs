@@ -65,3 +65,52 @@ fn tables_are_read_in_natural_order() {
     assert_eq!(&luma.values[..8], &[16, 11, 10, 16, 24, 40, 51, 61]);
     assert_eq!(structure.components.len(), 3);
 }
+
+/// A CMYK picture libjpeg-turbo saves at quality 90 (as YCCK: Y and K share the luminance
+/// table) is standard at 90, and its fourth component decodes.
+#[test]
+fn cmyk_at_quality_90_is_standard() {
+    let rgb = drawn_document(0);
+    let cmyk: Vec<u8> = rgb
+        .pixels()
+        .flat_map(|p| {
+            let [r, g, b] = p.0;
+            let k = 255 - r.max(g).max(b);
+            [255 - r, 255 - g, 255 - b, k]
+        })
+        .collect();
+    let image = turbojpeg::Image {
+        pixels: cmyk.as_slice(),
+        width: rgb.width() as usize,
+        pitch: 4 * rgb.width() as usize,
+        height: rgb.height() as usize,
+        format: turbojpeg::PixelFormat::CMYK,
+    };
+    let bytes = turbojpeg::compress(image, 90, turbojpeg::Subsamp::None).expect("compresses");
+    let structure = jpeg::parse(&bytes).expect("a JPEG");
+    assert_eq!(structure.components.len(), 4);
+    let info = analyse_image("front.jpeg", &bytes, true);
+    let estimate = info.quality.expect("tables");
+    assert!(estimate.standard, "{estimate:?}");
+    assert_eq!(estimate.quality, Some(90));
+    assert_eq!(estimate.nearest, None);
+    assert_eq!(info.decoded, Some(true), "{:?}", info.decode_error);
+}
+
+/// Tables that are not libjpeg's (here the luminance table with every entry off by 3) get no
+/// quality, but the nearest one with its fit error.
+#[test]
+fn camera_tables_get_the_nearest_quality() {
+    let mut tables = jpeg::parse(&document_jpeg(85))
+        .expect("a JPEG")
+        .quant_tables;
+    for value in &mut tables[0].values {
+        *value += 3;
+    }
+    let estimate = jpeg::estimate_quality(&tables, &[]).expect("tables");
+    assert!(!estimate.standard);
+    assert_eq!(estimate.quality, None);
+    let nearest = estimate.nearest.expect("a nearest quality");
+    assert!((70..=85).contains(&nearest), "{estimate:?}");
+    assert!(estimate.residual > 0.5, "{estimate:?}");
+}

@@ -2,11 +2,14 @@
 //! their row types, every count going to the overall block and to the block of the row's
 //! group (the values of the `--by` columns and the `--every` period of its bundle).
 
-use super::{Block, Every, Group, PERIOD_KEY, STATS_SCHEMA, Stats, StatsOptions, bump};
+use super::{
+    Block, Every, Group, PERIOD_KEY, STATS_SCHEMA, Stats, StatsOptions, UNEXPLAINED, bump,
+};
 use crate::error::TablesError;
 use crate::read::ScanTables;
 use crate::rows::{BundleRow, CheckRow, ErrorRow, FeatureRow, FindingRow};
 use crate::table::Table;
+use eidscope_model::{FindingScope, Level, Reason, Status};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// The counts being gathered.
@@ -24,6 +27,8 @@ pub(super) struct Counter {
     row_of_path: HashMap<String, usize>,
     digests: HashSet<String>,
     duplicate_bundles: u64,
+    /// Bundles per scan level.
+    levels: BTreeMap<Level, u64>,
 }
 
 impl Counter {
@@ -56,6 +61,7 @@ impl Counter {
             row_of_path: HashMap::with_capacity(tables.table(Table::Bundles).height()),
             digests: HashSet::with_capacity(tables.table(Table::Bundles).height()),
             duplicate_bundles: 0,
+            levels: BTreeMap::new(),
         })
     }
 
@@ -108,6 +114,7 @@ impl Counter {
             if !self.digests.insert(row.sha256) {
                 self.duplicate_bundles += 1;
             }
+            *self.levels.entry(row.level).or_insert(0) += 1;
             self.row_of_path.entry(row.path).or_insert(index);
         })
     }
@@ -140,10 +147,11 @@ impl Counter {
         let mut missing: BTreeSet<(usize, String)> = BTreeSet::new();
         tables.each_row(|feature: FeatureRow| {
             if let Some(&row) = self.row_of_path.get(&feature.path) {
+                let name = feature.name.as_str().to_owned();
                 if feature.found == Some(false) {
-                    missing.insert((row, feature.name.clone()));
+                    missing.insert((row, name.clone()));
                 }
-                listed.insert((row, feature.name));
+                listed.insert((row, name));
             }
         })?;
         for (row, name) in &listed {
@@ -181,37 +189,49 @@ impl Counter {
         Ok(())
     }
 
-    /// The statistics: rates worked out, groups sorted by key.
+    /// The statistics: rates worked out; groups of at least `--min-count` bundles, in the
+    /// order of `--sort` (by key, then as asked).
     pub(super) fn finish(mut self, options: &StatsOptions) -> Stats {
         self.overall.finish();
+        let mut hidden = 0;
         let groups = self.grouping().then(|| {
             let mut names = options.by.clone();
             if options.every.is_some() {
                 names.push(PERIOD_KEY.to_owned());
             }
-            self.group_keys
-                .into_iter()
-                .filter_map(|(key, index)| {
-                    let mut stats = self.groups.get(index)?.clone();
-                    stats.finish();
-                    let key =
-                        names
+            let mut groups: Vec<Group> =
+                self.group_keys
+                    .into_iter()
+                    .filter_map(|(key, index)| {
+                        let mut stats = self.groups.get(index)?.clone();
+                        stats.finish();
+                        let key = names
                             .iter()
                             .cloned()
                             .zip(key.into_iter().map(|v| {
                                 v.map_or(serde_json::Value::Null, serde_json::Value::String)
                             }))
                             .collect();
-                    Some(Group { key, stats })
-                })
-                .collect()
+                        Some(Group { key, stats })
+                    })
+                    .collect();
+            let before = groups.len();
+            groups.retain(|g| g.stats.total >= options.min_count);
+            hidden = (before - groups.len()) as u64;
+            options.sort.arrange(&mut groups);
+            groups
         });
         Stats {
             schema: STATS_SCHEMA,
             overall: self.overall,
             duplicate_bundles: self.duplicate_bundles,
+            checks_not_run: eidscope_model::unchecked(&self.levels, FindingScope::Bundle),
+            levels: self.levels,
             by: options.by.clone(),
             every: options.every.map(Every::as_str),
+            sort: options.sort,
+            min_count: options.min_count,
+            groups_below_min_count: hidden,
             groups,
         }
     }
@@ -237,5 +257,26 @@ fn count_bundle(block: &mut Block, row: &BundleRow) {
     );
     if let Some(reason) = &row.fail_reason_type {
         bump(&mut block.fail_reasons, reason);
+    }
+    if row.status == Status::Rejected {
+        count_rejection(block, &row.reasons);
+    }
+}
+
+/// Why a rejected bundle was rejected: every rejection rule that holds among its reasons
+/// (`security-check:nonExpired`, `manual-approval:rejected`), or [`UNEXPLAINED`] when none
+/// does (a reported rejection the evidence does not explain).
+fn count_rejection(block: &mut Block, reasons: &str) {
+    let rules: BTreeSet<String> = reasons
+        .split("; ")
+        .filter_map(|word| word.parse::<Reason>().ok())
+        .filter(|reason| reason.decides() == Status::Rejected)
+        .map(|reason| reason.to_string())
+        .collect();
+    if rules.is_empty() {
+        bump(&mut block.rejection_reasons, UNEXPLAINED);
+    }
+    for rule in &rules {
+        bump(&mut block.rejection_reasons, rule);
     }
 }

@@ -1,7 +1,10 @@
 //! Batch statistics over scan tables: status counts and rates (reported, derived,
-//! mismatches), rejection reasons (which security checks fail, alone and together), the
+//! mismatches), rejection reasons (which security checks fail, alone and together, and which
+//! rules the rejected bundles were rejected by), the
 //! similarity distribution, feature-not-found rates, fail reasons and findings per code;
-//! overall and per group of any `bundles` columns and/or per period of `created_at`.
+//! overall and per group of any `bundles` columns and/or per period of `created_at`, the
+//! groups sorted and filtered as asked ([`GroupOrder`], `min_count`). The levels the bundles
+//! were scanned at say which checks could not run ([`eidscope_model::unchecked`]).
 //!
 //! The tables come from polars ([`crate::ScanTables`]), read back into their row types; the
 //! counting ([`count`]) walks each table once.
@@ -14,6 +17,7 @@ pub mod render;
 use crate::error::TablesError;
 use crate::read::ScanTables;
 use chrono::{Datelike, NaiveDate};
+use eidscope_model::{Level, Status, UncheckedCode};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -48,20 +52,168 @@ impl Every {
     }
 }
 
-/// How to group.
+/// How to group, which groups to keep and in which order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StatsOptions {
     /// `bundles` columns to group by.
     pub by: Vec<String>,
     /// A period of `created_at` to group by.
     pub every: Option<Every>,
+    /// The order of the groups.
+    pub sort: GroupOrder,
+    /// Groups of fewer bundles are left out (`--min-count`).
+    pub min_count: u64,
 }
+
+/// The order of the groups (`--sort`): by key, by size, or by a rate, highest first. Ties
+/// keep the larger group first, then the key order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum GroupOrder {
+    /// By the group's key (the default).
+    #[default]
+    Key,
+    /// Most bundles first.
+    Count,
+    /// The highest share of bundles with this status first.
+    Rate(StatusWord),
+    /// The highest share of status mismatches first.
+    Mismatches,
+}
+
+/// The statuses a group can be sorted by the rate of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusWord {
+    /// `accepted`.
+    Accepted,
+    /// `rejected`.
+    Rejected,
+    /// `inconclusive`.
+    Inconclusive,
+    /// `failed`.
+    Failed,
+    /// `canceled`.
+    Canceled,
+    /// `not_matched`.
+    NotMatched,
+    /// `pending`.
+    Pending,
+    /// `processing`.
+    Processing,
+}
+
+eidscope_model::words!(StatusWord, "status", [
+    Accepted => "accepted",
+    Rejected => "rejected",
+    Inconclusive => "inconclusive",
+    Failed => "failed",
+    Canceled => "canceled",
+    NotMatched => "not_matched",
+    Pending => "pending",
+    Processing => "processing",
+]);
+
+impl GroupOrder {
+    /// Every word `--sort` takes, in the order its help lists them.
+    pub fn words() -> Vec<&'static str> {
+        let mut words = vec!["key", "count", "mismatches"];
+        words.extend(
+            <StatusWord as eidscope_model::Vocabulary>::ALL
+                .iter()
+                .map(|s| s.as_str()),
+        );
+        words
+    }
+
+    /// The word of this order.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GroupOrder::Key => "key",
+            GroupOrder::Count => "count",
+            GroupOrder::Mismatches => "mismatches",
+            GroupOrder::Rate(status) => status.as_str(),
+        }
+    }
+
+    /// Puts groups (sorted by key) in this order.
+    fn arrange(self, groups: &mut [Group]) {
+        let rate = |g: &Group| -> f64 {
+            match self {
+                GroupOrder::Key | GroupOrder::Count => 0.0,
+                GroupOrder::Mismatches => g.stats.status_mismatch_rate,
+                GroupOrder::Rate(status) => g
+                    .stats
+                    .status_rate
+                    .get(status.as_str())
+                    .copied()
+                    .unwrap_or(0.0),
+            }
+        };
+        if self != GroupOrder::Key {
+            // A stable sort: equal groups stay in key order.
+            groups.sort_by(|a, b| {
+                rate(b)
+                    .total_cmp(&rate(a))
+                    .then(b.stats.total.cmp(&a.stats.total))
+            });
+        }
+    }
+}
+
+impl std::str::FromStr for GroupOrder {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, String> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "key" => Ok(GroupOrder::Key),
+            "count" => Ok(GroupOrder::Count),
+            "mismatches" => Ok(GroupOrder::Mismatches),
+            other => other
+                .parse::<StatusWord>()
+                .map(GroupOrder::Rate)
+                .map_err(|_| {
+                    format!(
+                        "unknown order `{text}` (expected {})",
+                        GroupOrder::words().join(", ")
+                    )
+                }),
+        }
+    }
+}
+
+impl std::fmt::Display for GroupOrder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for GroupOrder {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl schemars::JsonSchema for GroupOrder {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "GroupOrder".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "The order of the groups (`--sort`).",
+            "type": "string",
+            "enum": GroupOrder::words(),
+        })
+    }
+}
+
+/// The rejection reason of a rejected bundle for which no rejection rule holds (a reported
+/// rejection the evidence does not explain).
+pub const UNEXPLAINED: &str = "unexplained";
 
 /// The key of the period in a group's key.
 pub const PERIOD_KEY: &str = "period";
 
 /// The statistics of a set of bundles (all, or one group).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Block {
     /// Bundles read.
     pub total: u64,
@@ -95,6 +247,12 @@ pub struct Block {
     pub feature_not_found_rate: BTreeMap<String, f64>,
     /// Bundles per `failReason.type`.
     pub fail_reasons: BTreeMap<String, u64>,
+    /// Rejected bundles (by `status`) per rejection rule that holds
+    /// (`security-check:nonExpired`, `manual-approval:rejected`; `unexplained` when none
+    /// does); a bundle rejected for two reasons counts under both.
+    pub rejection_reasons: BTreeMap<String, u64>,
+    /// Per rejection reason: the share of the rejected bundles.
+    pub rejection_reason_rate: BTreeMap<String, f64>,
     /// Findings per code.
     pub findings: BTreeMap<String, u64>,
     /// Findings per severity.
@@ -106,7 +264,7 @@ pub struct Block {
 }
 
 /// One group: its key values and its statistics.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Group {
     /// The values of the `--by` columns and the `period`, in that order (null when missing).
     pub key: serde_json::Map<String, serde_json::Value>,
@@ -116,7 +274,7 @@ pub struct Group {
 }
 
 /// The statistics of a batch (the `stats --json` object).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Stats {
     /// Always [`STATS_SCHEMA`].
     pub schema: &'static str,
@@ -126,13 +284,24 @@ pub struct Stats {
     /// Rows whose bundle (same SHA-256) was already counted: the same bundle reached twice,
     /// e.g. a scan folder and the bundles it was made from. They are counted each time.
     pub duplicate_bundles: u64,
+    /// Bundles per scan level (`meta`, `media`, `full`).
+    pub levels: BTreeMap<Level, u64>,
+    /// The single-bundle checks that could not run on some bundles (read below the level
+    /// they need), and why: their findings are missing from these counts.
+    pub checks_not_run: Vec<UncheckedCode>,
     /// The `--by` columns.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub by: Vec<String>,
     /// The `--every` period.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub every: Option<&'static str>,
-    /// One entry per group, sorted by key (with `--by` or `--every`).
+    /// The order of the groups (`--sort`).
+    pub sort: GroupOrder,
+    /// Groups of fewer bundles are left out (`--min-count`; 0 keeps every group).
+    pub min_count: u64,
+    /// How many groups `--min-count` left out.
+    pub groups_below_min_count: u64,
+    /// One entry per group, in the order of `sort` (with `--by` or `--every`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<Group>>,
 }
@@ -163,6 +332,16 @@ impl Block {
             .map(|(k, n)| (k.clone(), rate(*n, self.total)))
             .collect();
         self.status_mismatch_rate = rate(self.status_mismatches, self.reported_total);
+        let rejected = self
+            .status
+            .get(Status::Rejected.as_str())
+            .copied()
+            .unwrap_or(0);
+        self.rejection_reason_rate = self
+            .rejection_reasons
+            .iter()
+            .map(|(k, n)| (k.clone(), rate(*n, rejected)))
+            .collect();
         self.feature_not_found_rate = self
             .feature_not_found
             .iter()

@@ -1,7 +1,7 @@
 //! The two human-facing renderings of [`Stats`]: a terminal report and a long CSV
 //! (`group columns..., metric, name, count, rate`). The JSON is the serde form of [`Stats`].
 
-use super::{Block, Stats};
+use super::{Block, Group, Stats};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -80,6 +80,13 @@ fn block_text(out: &mut String, block: &Block) {
         Some(&block.feature_not_found_rate),
         block.total,
     );
+    section(
+        out,
+        "rejection reasons (rate: share of the rejected bundles)",
+        &block.rejection_reasons,
+        Some(&block.rejection_reason_rate),
+        block.total,
+    );
     section(out, "fail reasons", &block.fail_reasons, None, block.total);
     section(
         out,
@@ -109,67 +116,145 @@ pub fn text(stats: &Stats) -> String {
             let _ = write!(out, " ({})", list.join(", "));
         }
     }
+    if !stats.levels.is_empty() {
+        let list: Vec<String> = stats
+            .levels
+            .iter()
+            .map(|(level, n)| format!("{level} {n}"))
+            .collect();
+        let _ = write!(out, "    levels  {}", list.join(", "));
+    }
     out.push('\n');
+    for unchecked in &stats.checks_not_run {
+        let _ = writeln!(out, "{unchecked}");
+    }
     block_text(&mut out, o);
     if let Some(groups) = &stats.groups {
-        let statuses: Vec<&String> = o.status.keys().collect();
-        let mut header: Vec<String> = groups
-            .first()
-            .map(|g| g.key.keys().cloned().collect())
-            .unwrap_or_default();
-        header.push("total".into());
-        header.extend(statuses.iter().map(|s| s.to_string()));
-        header.extend(["mismatches".to_owned(), "findings".to_owned()]);
-        let mut rows: Vec<Vec<String>> = Vec::new();
-        for group in groups {
-            let mut row: Vec<String> = group
-                .key
-                .values()
-                .map(|v| v.as_str().map_or_else(|| "-".to_owned(), str::to_owned))
-                .collect();
+        groups_text(&mut out, stats, groups);
+    }
+    out
+}
+
+/// The groups: one table of statuses, one of rejection reasons.
+fn groups_text(out: &mut String, stats: &Stats, groups: &[Group]) {
+    let o = &stats.overall;
+    let key_names: Vec<String> = groups
+        .first()
+        .map(|g| g.key.keys().cloned().collect())
+        .unwrap_or_default();
+    let keys = |group: &Group| -> Vec<String> {
+        group
+            .key
+            .values()
+            .map(|v| v.as_str().map_or_else(|| "-".to_owned(), str::to_owned))
+            .collect()
+    };
+    let share = |n: u64, of: u64| format!("{n} ({:.0}%)", super::rate(n, of) * 100.0);
+    let _ = write!(out, "\ngroups ({}", groups.len());
+    if stats.sort != super::GroupOrder::Key {
+        let _ = write!(out, ", sorted by {}", stats.sort);
+    }
+    if stats.groups_below_min_count > 0 {
+        let _ = write!(
+            out,
+            "; {} with fewer than {} bundles left out",
+            stats.groups_below_min_count, stats.min_count
+        );
+    }
+    out.push_str(")\n");
+    let statuses: Vec<&String> = o.status.keys().collect();
+    let mut header = key_names.clone();
+    header.push("total".into());
+    header.extend(statuses.iter().map(|s| s.to_string()));
+    header.extend(["mismatches".to_owned(), "findings".to_owned()]);
+    let rows: Vec<Vec<String>> = groups
+        .iter()
+        .map(|group| {
+            let mut row = keys(group);
             row.push(group.stats.total.to_string());
             for s in &statuses {
                 let n = group.stats.status.get(*s).copied().unwrap_or(0);
-                row.push(format!(
-                    "{n} ({:.0}%)",
-                    super::rate(n, group.stats.total) * 100.0
-                ));
+                row.push(share(n, group.stats.total));
             }
             row.push(group.stats.status_mismatches.to_string());
             row.push(group.stats.findings.values().sum::<u64>().to_string());
-            rows.push(row);
-        }
-        let widths: Vec<usize> = (0..header.len())
-            .map(|i| {
-                std::iter::once(&header[i])
-                    .chain(rows.iter().filter_map(|r| r.get(i)))
-                    .map(|c| c.chars().count())
-                    .max()
-                    .unwrap_or(0)
-            })
-            .collect();
-        let _ = writeln!(out, "\ngroups ({})", groups.len());
-        let line = |cells: &[String]| -> String {
-            cells
-                .iter()
-                .zip(&widths)
-                .enumerate()
-                .map(|(i, (c, w))| {
-                    if i < cells.len().saturating_sub(statuses.len() + 3) {
-                        format!("{c:<w$}")
-                    } else {
-                        format!("{c:>w$}")
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join("  ")
-        };
-        let _ = writeln!(out, "  {}", line(&header));
-        for row in &rows {
-            let _ = writeln!(out, "  {}", line(row));
-        }
+            row
+        })
+        .collect();
+    table(out, key_names.len(), &header, &rows);
+    // Rejection reasons, most frequent overall first.
+    let mut reasons: Vec<(&String, &u64)> = o.rejection_reasons.iter().collect();
+    reasons.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
+    if reasons.is_empty() {
+        return;
     }
-    out
+    let _ = writeln!(
+        out,
+        "\nrejection reasons per group (share of the group's rejected bundles)"
+    );
+    let mut header = key_names.clone();
+    header.push("rejected".into());
+    header.extend(reasons.iter().map(|(r, _)| {
+        r.strip_prefix("security-check:")
+            .unwrap_or(r.as_str())
+            .to_owned()
+    }));
+    let rows: Vec<Vec<String>> = groups
+        .iter()
+        .map(|group| {
+            let rejected = group
+                .stats
+                .status
+                .get(eidscope_model::Status::Rejected.as_str())
+                .copied()
+                .unwrap_or(0);
+            let mut row = keys(group);
+            row.push(rejected.to_string());
+            for (reason, _) in &reasons {
+                let n = group
+                    .stats
+                    .rejection_reasons
+                    .get(*reason)
+                    .copied()
+                    .unwrap_or(0);
+                row.push(share(n, rejected));
+            }
+            row
+        })
+        .collect();
+    table(out, key_names.len(), &header, &rows);
+}
+
+/// An aligned table: the first `left` columns (the keys) to the left, the counts to the right.
+fn table(out: &mut String, left: usize, header: &[String], rows: &[Vec<String>]) {
+    let widths: Vec<usize> = (0..header.len())
+        .map(|i| {
+            std::iter::once(&header[i])
+                .chain(rows.iter().filter_map(|r| r.get(i)))
+                .map(|c| c.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |cells: &[String]| -> String {
+        cells
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(|(i, (c, w))| {
+                if i < left {
+                    format!("{c:<w$}")
+                } else {
+                    format!("{c:>w$}")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("  ")
+    };
+    let _ = writeln!(out, "  {}", line(header));
+    for row in rows {
+        let _ = writeln!(out, "  {}", line(row));
+    }
 }
 
 fn csv_cell(value: &str) -> String {
@@ -237,6 +322,14 @@ fn block_csv(out: &mut String, prefix: &[String], block: &Block) {
     }
     for (k, n) in &block.findings_by_severity {
         line("findings_by_severity", k, *n, None);
+    }
+    for (k, n) in &block.rejection_reasons {
+        line(
+            "rejection_reasons",
+            k,
+            *n,
+            block.rejection_reason_rate.get(k).copied(),
+        );
     }
 }
 

@@ -27,7 +27,7 @@ pub fn run(args: &FetchArgs) -> Result<ExitStatus, CliError> {
     let settings = settings(args)?;
     let credentials = credentials(args)?;
     let cancel = cancel_on_interrupt();
-    let progress = Progress::new(args.quiet);
+    let progress = Progress::new(crate::output::quiet());
     let report =
         eidscope_fetch::fetch(list, &credentials, &settings, &args.out, &progress, &cancel)
             .map_err(|eidscope_fetch::FetchError::Output { path, error }| {

@@ -1,10 +1,15 @@
-//! One module per command; [`run`] dispatches.
+//! One module per command; [`run`] dispatches. The inputs of the batch commands are checked
+//! here, once, before anything is read ([`check_inputs`], [`expand_bundles`]): a name that
+//! does not exist, a table file given for its scan folder, or a run that finds no bundle at
+//! all is an error with exit code 3, never an empty result.
 
 mod extract;
+mod faces;
 mod fetch;
 mod findings;
 mod inspect;
 mod links;
+mod manual;
 mod overlay;
 mod report;
 mod scan;
@@ -16,8 +21,10 @@ use crate::cli::{Cli, Command, FailOn, JudgeArgs};
 use crate::error::CliError;
 use crate::output::warning;
 use eidscope_analysis::Thresholds;
-use eidscope_model::{ExitStatus, Severity};
-use eidscope_tables::{ScanOptions, ScanTables, Shard, read_scan, scan_to_memory, split_inputs};
+use eidscope_model::{ExitStatus, Level, Severity};
+use eidscope_tables::{
+    Input, ScanOptions, ScanTables, Shard, read_scan, scan_to_memory_with, split_inputs,
+};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
@@ -35,7 +42,86 @@ pub fn run(cli: Cli) -> Result<ExitStatus, CliError> {
         Command::Links(args) => links::run(&args),
         Command::Report(args) => report::run(&args),
         Command::Fetch(args) => fetch::run(&args),
+        Command::Completions(args) => manual::completions(&args),
+        Command::Man(args) => manual::man(&args),
+        Command::Schema(args) => manual::schema(&args),
     }
+}
+
+/// Checks the inputs of a batch command before anything is read: each given by name must
+/// exist, and with `scans`, a file that is a table of a scan (or any Parquet file) is refused
+/// with what the command expects instead (the scan folder).
+pub fn check_inputs(inputs: &[PathBuf], scans: bool) -> Result<(), CliError> {
+    for input in inputs.iter().filter(|i| i.as_os_str() != "-") {
+        let Ok(meta) = std::fs::metadata(input) else {
+            return Err(CliError::MissingInput {
+                path: input.clone(),
+            });
+        };
+        if scans && meta.is_file() {
+            if let Some(folder) = scan_folder_of(input) {
+                return Err(CliError::NotAScanFolder {
+                    path: input.clone(),
+                    expected: format!(
+                        "a file of the scan folder {}: give the folder itself",
+                        folder.display()
+                    ),
+                });
+            }
+            if is_parquet(input) {
+                return Err(CliError::NotAScanFolder {
+                    path: input.clone(),
+                    expected: format!(
+                        "a Parquet file, not a scan folder or a bundle: give the folder `eidscope scan --out` wrote (it holds {} beside the tables)",
+                        eidscope_tables::MANIFEST_FILE
+                    ),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The scan folder a file lies in, when its folder holds `scan.json`.
+fn scan_folder_of(file: &std::path::Path) -> Option<PathBuf> {
+    let parent = file.parent().filter(|p| !p.as_os_str().is_empty())?;
+    parent
+        .join(eidscope_tables::MANIFEST_FILE)
+        .is_file()
+        .then(|| parent.to_path_buf())
+}
+
+/// Whether a file starts with Parquet's magic bytes.
+fn is_parquet(file: &std::path::Path) -> bool {
+    let mut magic = [0u8; 4];
+    std::fs::File::open(file)
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut magic))
+        .is_ok_and(|()| &magic == b"PAR1")
+}
+
+/// The bundles of `inputs`, expanded like `scan`'s (folders walked for `*.zip`, `-` read from
+/// standard input), then the share of `shard`. No bundle at all (before sharding) is an error
+/// naming the inputs: an empty folder or list is a mistake, not an empty result.
+pub fn expand_bundles(inputs: &[PathBuf], shard: Shard) -> Result<Vec<Input>, CliError> {
+    let stdin = std::io::stdin();
+    let mut list = eidscope_tables::expand(inputs, &mut stdin.lock(), Shard::ALL);
+    if list.is_empty() {
+        return Err(CliError::NoBundles {
+            inputs: inputs
+                .iter()
+                .map(|i| {
+                    if i.as_os_str() == "-" {
+                        "standard input".to_owned()
+                    } else {
+                        i.display().to_string()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+        });
+    }
+    list.retain(|input| shard.contains(&input.path));
+    Ok(list)
 }
 
 impl JudgeArgs {
@@ -100,14 +186,12 @@ pub fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<(), CliE
         })
 }
 
-/// The tables of the inputs of `stats` and `report`: scan output folders (shards merged; a
-/// missing shard is warned about) are read; every other input is expanded like `scan`'s and
-/// scanned in memory at `level`. Returns the tables and whether any bundle was scanned here
-/// (such rows are never redacted).
-pub fn input_tables(
-    inputs: &[PathBuf],
-    level: eidscope_pipeline::Level,
-) -> Result<(ScanTables, bool), CliError> {
+/// The tables of the inputs of `stats`, `report` and `findings`: scan output folders (shards
+/// merged; a missing shard is warned about) are read; every other input is expanded like
+/// `scan`'s and scanned in memory at `level`, with a progress bar. Returns the tables and
+/// whether any bundle was scanned here (such rows are never redacted).
+pub fn input_tables(inputs: &[PathBuf], level: Level) -> Result<(ScanTables, bool), CliError> {
+    check_inputs(inputs, true)?;
     let split = split_inputs(inputs);
     let mut tables = if split.scans.is_empty() {
         ScanTables::empty()?
@@ -116,13 +200,20 @@ pub fn input_tables(
     };
     warn_missing_shards(&tables);
     if !split.bundles.is_empty() {
-        let stdin = std::io::stdin();
-        let inputs = eidscope_tables::expand(&split.bundles, &mut stdin.lock(), Shard::ALL);
+        let inputs = expand_bundles(&split.bundles, Shard::ALL)?;
         let options = ScanOptions {
             level,
             ..ScanOptions::default()
         };
-        let (scanned, _) = scan_to_memory(&inputs, &options)?;
+        let bar = crate::output::progress(inputs.len() as u64, "bundles");
+        let (scanned, _) = scan_to_memory_with(&inputs, &options, &|done| {
+            if let Some(bar) = &bar {
+                bar.set_position(done);
+            }
+        })?;
+        if let Some(bar) = bar {
+            bar.finish_and_clear();
+        }
         tables.merge(scanned)?;
     }
     Ok((tables, !split.bundles.is_empty()))

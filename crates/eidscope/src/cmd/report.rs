@@ -10,7 +10,8 @@ use crate::error::CliError;
 use crate::output::outln;
 use eidscope_media::contact_sheet;
 use eidscope_model::ExitStatus;
-use eidscope_pipeline::{self as pipeline, Level};
+use eidscope_model::Level;
+use eidscope_pipeline as pipeline;
 use eidscope_report::{Picture, Pictures, Redaction, ReportData, ReportOptions};
 use image::DynamicImage;
 use image::codecs::jpeg::JpegEncoder;
@@ -40,10 +41,8 @@ pub fn run(args: &ReportArgs) -> Result<ExitStatus, CliError> {
             .map(|(_, manifest)| manifest.redacted)
             .chain(scanned_here.then_some(false)),
     );
-    let mut data = ReportData::compute(&tables)?;
-    if scanned_here {
-        data.levels.insert(args.level);
-    }
+    let face_links = eidscope_tables::faces::FaceLinks::from_tables(&tables)?.findings();
+    let mut data = ReportData::compute(&tables, face_links)?;
     super::warn_duplicate_bundles(data.stats.duplicate_bundles);
     if redaction == Redaction::NotRedacted && !args.no_pictures {
         draw_cases(&mut data)?;
@@ -76,7 +75,9 @@ fn draw_cases(data: &mut ReportData) -> Result<(), CliError> {
     Ok(())
 }
 
-/// The front's overlay (or the back's without a front) and the contact sheet of the rest.
+/// The front's overlay (or the back's without a front) and the contact sheet of the rest, in
+/// page order. A case section shows every picture of this list with its caption, so another
+/// view of the bundle (a heat map, say) is one more [`Picture`] pushed here.
 fn embed(drawing: &Drawing) -> Result<Vec<Picture>, CliError> {
     // The lead of the sheet is the overlay shown on its own, at a larger size.
     let (_, tiles) = drawing.sheet_tiles();

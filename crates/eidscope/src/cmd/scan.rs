@@ -6,12 +6,11 @@ use crate::error::CliError;
 use crate::output::warning;
 use eidscope_model::ExitStatus;
 use eidscope_tables::writer::WriteOptions;
-use eidscope_tables::{Redactor, ScanOptions, Shard};
-use std::io::IsTerminal;
+use eidscope_tables::{OutputMode, Redactor, ScanOptions, Shard};
 
-/// On Ctrl-C or SIGTERM (a Kubernetes or Slurm job preempted), removes the tables being
-/// written and ends with exit code 130: an interrupted scan leaves no `.partial` file, and the
-/// previous complete tables of the folder, if any, stay as they were.
+/// On Ctrl-C or SIGTERM (a Kubernetes or Slurm job preempted), removes what was being written
+/// (the open part, the tables being gathered) and ends with exit code 130: the complete parts
+/// stay, so `scan --resume` continues where the scan stopped, and no `.partial` file is left.
 fn remove_partials_on_interrupt(
     out: &std::path::Path,
     shard: Option<Shard>,
@@ -25,11 +24,19 @@ fn remove_partials_on_interrupt(
         .iter()
         .map(|table| eidscope_tables::writer::partial_name(&dir.join(table.file_name(format))))
         .collect();
+    let parts = eidscope_tables::parts::parts_dir(&dir);
     let installed = ctrlc::set_handler(move || {
         for partial in &partials {
             let _ = std::fs::remove_file(partial);
         }
-        eprintln!("eidscope: interrupted; the tables being written were removed");
+        for entry in std::fs::read_dir(&parts).into_iter().flatten().flatten() {
+            if entry.file_name().to_string_lossy().ends_with(".partial") {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+        eprintln!(
+            "eidscope: interrupted; the rows stored so far stay: continue with `eidscope scan ... --resume`"
+        );
         std::process::exit(i32::from(ExitStatus::Interrupted.code()));
     });
     if let Err(e) = installed {
@@ -47,13 +54,13 @@ pub fn run(args: &ScanArgs) -> Result<ExitStatus, CliError> {
     } else {
         None
     };
+    let faces = crate::cmd::faces::engines(args.faces, &args.out)?;
     let shard = args.shard.filter(|s| s.count > 1);
-    let stdin = std::io::stdin();
-    let inputs =
-        eidscope_tables::expand(&args.inputs, &mut stdin.lock(), shard.unwrap_or(Shard::ALL));
+    super::check_inputs(&args.inputs, false)?;
+    let inputs = super::expand_bundles(&args.inputs, shard.unwrap_or(Shard::ALL))?;
     let options = ScanOptions {
         level: args.level,
-        jobs: usize::from(args.jobs),
+        jobs: usize::from(args.jobs.unwrap_or(0)),
         shard,
         redactor,
         thresholds,
@@ -64,16 +71,25 @@ pub fn run(args: &ScanArgs) -> Result<ExitStatus, CliError> {
         links: args
             .links
             .then(eidscope_analysis::links::LinkConfig::default),
+        embeddings: if args.embeddings {
+            eidscope_tables::Embeddings::Written
+        } else {
+            eidscope_tables::Embeddings::Withheld
+        },
+        #[cfg(feature = "faces")]
+        faces,
+        output: if args.force {
+            OutputMode::Force
+        } else if args.resume {
+            OutputMode::Resume
+        } else {
+            OutputMode::Fresh
+        },
+        part_inputs: args.part_inputs,
     };
-    let bar = (!args.quiet && std::io::stderr().is_terminal()).then(|| {
-        let bar = indicatif::ProgressBar::new(inputs.len() as u64);
-        if let Ok(style) = indicatif::ProgressStyle::with_template(
-            "{bar:40} {pos}/{len} bundles  {per_sec}  eta {eta}",
-        ) {
-            bar.set_style(style);
-        }
-        bar
-    });
+    #[cfg(not(feature = "faces"))]
+    let _ = faces;
+    let bar = crate::output::progress(inputs.len() as u64, "bundles");
     let progress = |done: u64| {
         if let Some(bar) = &bar {
             bar.set_position(done);
@@ -85,7 +101,9 @@ pub fn run(args: &ScanArgs) -> Result<ExitStatus, CliError> {
         bar.finish_and_clear();
     }
     let out = summary.out_dir.as_deref().unwrap_or(&args.out);
-    eprintln!("{} -> {}", summary.line(), out.display());
+    if !crate::output::quiet() {
+        eprintln!("{} -> {}", summary.line(), out.display());
+    }
     Ok(args.judge.fail_on.verdict(summary.max_severity()))
 }
 

@@ -16,6 +16,8 @@ pub fn run(args: &StatsArgs) -> Result<ExitStatus, CliError> {
             .filter(|c| !c.is_empty())
             .collect(),
         every: args.every,
+        sort: args.sort,
+        min_count: args.min_count,
     };
     let result = stats::compute(&tables, &options)?;
     super::warn_duplicate_bundles(result.duplicate_bundles);

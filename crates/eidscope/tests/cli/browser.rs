@@ -66,6 +66,8 @@ struct Row {
     codes: Vec<String>,
     severity: u8,
     status: String,
+    country: String,
+    findings: usize,
     hidden: bool,
 }
 
@@ -86,6 +88,13 @@ fn rows(dom: &str) -> Vec<Row> {
                     .collect(),
                 severity: attribute(&tag, "data-severity").parse().unwrap(),
                 status: attribute(&tag, "data-status"),
+                country: attribute(&tag, "data-country"),
+                // The last numeric cell: the count of findings.
+                findings: {
+                    let row = piece.split("</tr>").next().unwrap();
+                    let cell = &row[row.rfind("<td data-value=\"").unwrap()..];
+                    attribute(cell, "data-value").parse().unwrap()
+                },
                 hidden: tag.contains(" hidden"),
             }
         })
@@ -113,6 +122,18 @@ fn report_renders_in_chromium_and_its_filters_work() {
         return;
     };
     let work = tempfile::tempdir().unwrap();
+    // The harness sees a console message when there is one: a page that logs an error and
+    // throws is caught, so an empty list below means a quiet page, not a deaf harness.
+    let noisy = work.path().join("noisy.html");
+    std::fs::write(
+        &noisy,
+        "<!DOCTYPE html><p>x</p><script>console.error('boom'); missing();</script>",
+    )
+    .unwrap();
+    let page = headless(&browser, &url(&noisy, ""), &["--dump-dom"]);
+    assert_eq!(page.console.len(), 2, "{:?}", page.console);
+    assert!(page.console[1].contains("Uncaught ReferenceError"));
+
     let bundles = synth_batch(40, 5);
     let scanned = work.path().join("scan");
     eidscope(&[
@@ -186,6 +207,28 @@ fn report_renders_in_chromium_and_its_filters_work() {
             "{row:?}"
         );
     }
+
+    // Sorted from the fragment (as a click on the column's heading does): by country, then
+    // by most findings.
+    let page = headless(&browser, &url(&html, "#sort=country"), &["--dump-dom"]);
+    assert!(page.console.is_empty(), "console: {:?}", page.console);
+    let countries: Vec<String> = rows(&page.dom).into_iter().map(|r| r.country).collect();
+    let mut expected = countries.clone();
+    expected.sort_by_key(|c| c.to_lowercase());
+    assert_eq!(countries, expected);
+    assert!(
+        page.dom
+            .contains("data-key=\"country\" aria-sort=\"ascending\"")
+    );
+    let page = headless(&browser, &url(&html, "#sort=-findings"), &["--dump-dom"]);
+    let counts: Vec<usize> = rows(&page.dom).iter().map(|r| r.findings).collect();
+    assert_eq!(counts.len(), all.len());
+    assert!(counts.windows(2).all(|w| w[0] >= w[1]), "{counts:?}");
+    assert!(counts.first() > counts.last(), "{counts:?}");
+    assert!(
+        page.dom
+            .contains("data-key=\"findings\" aria-sort=\"descending\"")
+    );
 
     // The page draws: a screenshot that is not blank.
     let shot = work.path().join("triage.png");

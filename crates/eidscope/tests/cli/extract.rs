@@ -39,8 +39,11 @@ fn zip_slip_writes_nothing_outside() {
     ]);
     out.ok();
     // Only the safe entries, and only inside the folder.
-    assert_eq!(files_under(&out_dir), ["notes/readme.txt", "ocr.json"]);
-    assert_eq!(files_under(root.path()).len(), 2);
+    assert_eq!(
+        files_under(&out_dir),
+        ["extract.json", "notes/readme.txt", "ocr.json"]
+    );
+    assert_eq!(files_under(root.path()).len(), 3);
     assert!(!Path::new("/tmp/eidscope-absolute-evil.txt").exists());
     let err = out.stderr();
     assert_eq!(
@@ -85,8 +88,9 @@ fn unreadable_bundle_exits_3_and_writes_nothing() {
         &"--out",
         &out_dir,
     ]);
-    // The bomb's only entry is refused: the command reports it and writes no file.
-    assert!(files_under(&out_dir).is_empty());
+    // The bomb's only entry is refused: the command reports it and writes no file but the
+    // manifest, which lists it as skipped.
+    assert_eq!(files_under(&out_dir), ["extract.json"]);
     assert!(out.stderr().contains("ocr.json"), "{}", out.stderr());
     eidscope(&[
         &"extract",
@@ -95,4 +99,58 @@ fn unreadable_bundle_exits_3_and_writes_nothing() {
         &out_dir,
     ])
     .assert(ExitStatus::UnreadableInput);
+}
+
+#[test]
+fn extraction_never_replaces_a_file_and_writes_a_manifest() {
+    let root = tempfile::tempdir().unwrap();
+    let out_dir = root.path().join("out");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    std::fs::write(out_dir.join("front.jpeg"), b"the analyst's own file").unwrap();
+    let zip = root.path().join("b.zip");
+    write_zip(
+        &zip,
+        &[
+            ("ocr.json", b"{}"),
+            ("front.jpeg", b"x"),
+            ("extract.json", b"planted"),
+        ],
+    );
+    let out = eidscope(&[&"extract", &zip, &"--out", &out_dir]);
+    let err = out.ok().stderr();
+    assert!(err.contains("exists already; not replaced"), "{err}");
+    assert_eq!(
+        std::fs::read(out_dir.join("front.jpeg")).unwrap(),
+        b"the analyst's own file"
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out_dir.join("extract.json")).unwrap()).unwrap();
+    assert_eq!(
+        manifest["written"],
+        serde_json::json!([{
+            "entry": "ocr.json",
+            "file": "ocr.json",
+            "size": 2,
+            "sha256": "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"
+        }])
+    );
+    let skipped: Vec<&str> = manifest["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["entry"].as_str().unwrap())
+        .collect();
+    assert_eq!(skipped, ["front.jpeg", "extract.json"]);
+    assert_eq!(
+        manifest["bundle_size"],
+        std::fs::metadata(&zip).unwrap().len()
+    );
+    // A second extraction into the same folder is refused with one line.
+    let err = eidscope(&[&"extract", &zip, &"--out", &out_dir])
+        .assert(ExitStatus::UnreadableInput)
+        .stderr();
+    assert!(
+        err.lines().count() == 1 && err.contains("already holds an extraction"),
+        "{err}"
+    );
 }

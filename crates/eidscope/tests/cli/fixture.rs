@@ -229,3 +229,14 @@ pub fn inspect(bundle: &Path) -> eidscope_model::BundleReport {
 pub fn finding_codes(report: &eidscope_model::BundleReport) -> Vec<eidscope_model::FindingCode> {
     report.findings.iter().map(|f| f.code).collect()
 }
+
+/// The bundles (`*.zip`) of a folder, sorted by path.
+pub fn zips_in(dir: &Path) -> Vec<PathBuf> {
+    let mut zips: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "zip"))
+        .collect();
+    zips.sort();
+    zips
+}

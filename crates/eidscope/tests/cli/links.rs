@@ -229,6 +229,7 @@ fn every_labelled_ring_is_found_and_nothing_else_links() {
         FindingCode::MediaReuse,
         FindingCode::FaceNearDuplicate,
         FindingCode::Velocity,
+        FindingCode::NameVariants,
     ] {
         assert!(
             labels.groups.iter().any(|g| g.code == kind),
@@ -442,11 +443,21 @@ fn redacted_tables_link_with_keys_of_the_tables() {
     let tables = std::fs::read_to_string(out.path().join("bundles.ndjson")).unwrap();
     let redacted = links(&[&"links", &out.path(), &"--json"]);
     let raw = links(&[&"links", &batch(), &"--json"]);
+    // Spellings of one name share a pseudonym: the redacted tables hold one spelling where the
+    // raw bundles hold several, so the `name-variants` note is the one thing that goes.
+    let alarms = |report: &LinksReport| -> Vec<FindingCode> {
+        codes(report)
+            .into_iter()
+            .filter(|&code| code != FindingCode::NameVariants)
+            .collect()
+    };
     assert_eq!(
-        codes(&redacted),
-        codes(&raw),
+        alarms(&redacted),
+        alarms(&raw),
         "redaction changed what links"
     );
+    assert!(codes(&raw).contains(&FindingCode::NameVariants));
+    assert!(!codes(&redacted).contains(&FindingCode::NameVariants));
     for finding in &redacted.findings {
         let message = &finding.message;
         if matches!(

@@ -3,15 +3,20 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod answers;
 mod browser;
+mod contract;
 mod extract;
+mod faces;
 mod fetch;
 mod findings_doc;
 mod fixture;
 mod hostile;
+mod inputs;
 mod links;
 mod media;
 mod report;
+mod resume;
 mod scan;
 mod seed;
 mod synthetic;

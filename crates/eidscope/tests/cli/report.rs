@@ -124,18 +124,22 @@ fn report_usage_and_output_errors() {
     eidscope(&[&"report", &work.path(), &"--out", &work.path()]).assert(ExitStatus::Usage);
     // --out in a folder that does not exist: exit 3, one line naming the file.
     let html = work.path().join("missing").join("r.html");
-    let err = eidscope(&[&"report", &work.path(), &"--out", &html])
+    let bundle = &zips_in(&synth_batch(40, 7))[0];
+    let err = eidscope(&[&"report", bundle, &"--out", &html])
         .assert(ExitStatus::UnreadableInput)
         .stderr();
     assert!(err.contains("r.html"), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(!html.exists());
-    // An empty folder: a page saying there is nothing, no leftover temporary.
+    // An empty folder is an error (exit 3, issue 9), no page, no leftover temporary.
     let empty = work.path().join("empty");
     std::fs::create_dir(&empty).unwrap();
     let html = work.path().join("empty.html");
-    let page = report(&empty, &html);
-    assert!(page.contains("Nothing to report"));
+    let err = eidscope(&[&"report", &empty, &"--out", &html])
+        .assert(ExitStatus::UnreadableInput)
+        .stderr();
+    assert!(err.contains("no bundle found in"), "{err}");
+    assert!(!html.exists());
     let names: Vec<String> = std::fs::read_dir(work.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -174,8 +178,22 @@ fn report_lists_every_flagged_bundle_with_its_case() {
     assert!(page.contains("Feature overlay of the front"));
     assert!(page.contains("Contact sheet"));
     // The level and what it left out: the default `media` scan probes no video.
-    assert!(page.contains("Scanned at level <strong>media</strong>"));
-    assert!(page.contains("<code>video-frozen</code>: the video is not probed"));
+    assert!(
+        page.contains("Scanned at level <strong>media</strong>, without eidscope's face engine")
+    );
+    let frozen = page
+        .split("<tr><td><code>video-frozen</code></td>")
+        .nth(1)
+        .and_then(|row| row.split("</tr>").next())
+        .expect("video-frozen is listed as not run");
+    assert!(
+        frozen.ends_with(
+            "<td>needs --level full (which probes and decodes the video); read at --level media</td>"
+        ),
+        "{frozen}"
+    );
+    // The face engine did not run: its checks are listed, same-person among them.
+    assert!(page.contains("<tr><td><code>same-person</code></td>"));
     // Breakdowns.
     assert!(page.contains("<h3>Issuing country</h3>"));
     assert!(page.contains("<h3>Document type</h3>"));

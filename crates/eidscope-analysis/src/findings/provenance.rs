@@ -1,0 +1,212 @@
+//! What an image's own metadata says about its history: EXIF dates that show a second save
+//! (`image-resaved`) or a picture not taken during the verification (`image-date-mismatch`),
+//! a pixel size other than the one the camera declared (`image-resized`), and bytes after the
+//! end of the picture that no camera writes (`image-trailing-data`).
+//!
+//! Reads [`ImageInfo`] facts only. The thresholds are fields of [`Thresholds`], each documented
+//! with its measurement; docs/image-forensics.md has the rates on the labelled set.
+
+use crate::thresholds::Thresholds;
+use chrono::{Duration, FixedOffset, NaiveDate, NaiveDateTime, TimeZone};
+use eidscope_model::media::ExifSummary;
+use eidscope_model::{Finding, FindingCode, ImageInfo};
+use serde_json::json;
+
+/// The provenance findings of one image; `capture` is the bundle's capture date, when known.
+pub(super) fn findings(
+    image: &ImageInfo,
+    capture: Option<NaiveDate>,
+    thresholds: &Thresholds,
+    out: &mut Vec<Finding>,
+) {
+    if let Some(exif) = &image.exif {
+        resaved(image, exif, thresholds, out);
+        if let Some(capture) = capture {
+            date_mismatch(image, exif, capture, thresholds, out);
+        }
+        resized(image, exif, thresholds, out);
+    }
+    trailing(image, out);
+}
+
+/// An EXIF time (`YYYY:MM:DD HH:MM:SS`, some writers use `-`), moved to UTC when its offset
+/// (`+02:00`) is known. The bool says whether the offset was known.
+fn exif_time(value: Option<&str>, offset: Option<&str>) -> Option<(NaiveDateTime, bool)> {
+    let text = value?.trim();
+    let local = ["%Y:%m:%d %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y:%m:%d %H:%M"]
+        .iter()
+        .find_map(|format| NaiveDateTime::parse_from_str(text, format).ok())?;
+    let offset = offset.and_then(|o| o.trim().parse::<FixedOffset>().ok());
+    Some(match offset {
+        Some(offset) => (
+            offset.from_local_datetime(&local).single()?.naive_utc(),
+            true,
+        ),
+        None => (local, false),
+    })
+}
+
+fn taken(exif: &ExifSummary) -> Option<(NaiveDateTime, bool)> {
+    exif_time(
+        exif.date_time_original.as_deref(),
+        exif.offset_time_original.as_deref(),
+    )
+    .or_else(|| {
+        exif_time(
+            exif.date_time_digitized.as_deref(),
+            exif.offset_time_digitized.as_deref(),
+        )
+    })
+}
+
+fn dates_evidence(image: &ImageInfo, exif: &ExifSummary) -> serde_json::Value {
+    json!({
+        "entry": image.entry,
+        "date_time_original": exif.date_time_original,
+        "date_time_digitized": exif.date_time_digitized,
+        "date_time_modified": exif.date_time_modified,
+        "offset_time_original": exif.offset_time_original,
+        "offset_time_modified": exif.offset_time_modified,
+        "software": exif.software,
+    })
+}
+
+fn resaved(image: &ImageInfo, exif: &ExifSummary, thresholds: &Thresholds, out: &mut Vec<Finding>) {
+    let (Some((taken, taken_utc)), Some((modified, modified_utc))) = (
+        taken(exif),
+        exif_time(
+            exif.date_time_modified.as_deref(),
+            exif.offset_time_modified.as_deref(),
+        ),
+    ) else {
+        return;
+    };
+    // Compare like with like: both in UTC, or both on the camera's clock.
+    let (taken, modified) = if taken_utc == modified_utc {
+        (taken, modified)
+    } else {
+        exif_time_local_pair(exif).unwrap_or((taken, modified))
+    };
+    let after = (modified - taken).num_seconds();
+    if after > thresholds.resave_seconds {
+        let mut evidence = dates_evidence(image, exif);
+        evidence["seconds_after"] = json!(after);
+        evidence["threshold_seconds"] = json!(thresholds.resave_seconds);
+        out.push(Finding::new(
+            FindingCode::ImageResaved,
+            format!(
+                "`{}` was written again {} after it was taken (EXIF DateTime {} against {}){}",
+                image.entry,
+                span(after),
+                exif.date_time_modified.as_deref().unwrap_or_default(),
+                exif.date_time_original
+                    .as_deref()
+                    .or(exif.date_time_digitized.as_deref())
+                    .unwrap_or_default(),
+                exif.software
+                    .as_deref()
+                    .map(|s| format!(", by {s}"))
+                    .unwrap_or_default(),
+            ),
+            evidence,
+        ));
+    }
+}
+
+/// The taken and modified times on the camera's clock, offsets ignored.
+fn exif_time_local_pair(exif: &ExifSummary) -> Option<(NaiveDateTime, NaiveDateTime)> {
+    let taken = exif_time(exif.date_time_original.as_deref(), None)
+        .or_else(|| exif_time(exif.date_time_digitized.as_deref(), None))?
+        .0;
+    let modified = exif_time(exif.date_time_modified.as_deref(), None)?.0;
+    Some((taken, modified))
+}
+
+fn date_mismatch(
+    image: &ImageInfo,
+    exif: &ExifSummary,
+    capture: NaiveDate,
+    thresholds: &Thresholds,
+    out: &mut Vec<Finding>,
+) {
+    let Some((taken, _)) = taken(exif) else {
+        return;
+    };
+    let days = (taken.date() - capture).num_days();
+    if days.abs() > thresholds.capture_days {
+        let mut evidence = dates_evidence(image, exif);
+        evidence["capture_date"] = json!(capture.to_string());
+        evidence["days_from_capture"] = json!(days);
+        evidence["threshold_days"] = json!(thresholds.capture_days);
+        let when = if days < 0 { "before" } else { "after" };
+        out.push(Finding::new(
+            FindingCode::ImageDateMismatch,
+            format!(
+                "`{}` was taken {} {when} the capture on {capture} (EXIF {})",
+                image.entry,
+                span(days.abs() * 86_400),
+                taken.format("%Y-%m-%d %H:%M:%S"),
+            ),
+            evidence,
+        ));
+    }
+}
+
+fn resized(image: &ImageInfo, exif: &ExifSummary, thresholds: &Thresholds, out: &mut Vec<Finding>) {
+    let (Some(declared_w), Some(declared_h), Some(width), Some(height)) = (
+        exif.pixel_width.filter(|&w| w > 0),
+        exif.pixel_height.filter(|&h| h > 0),
+        image.width,
+        image.height,
+    ) else {
+        return;
+    };
+    let near = |a: u32, b: u32| a.abs_diff(b) <= thresholds.resize_tolerance_pixels;
+    // A rotation by software that also rewrote the tags leaves the sides swapped: not a resize.
+    let same = (near(declared_w, width) && near(declared_h, height))
+        || (near(declared_w, height) && near(declared_h, width));
+    if !same {
+        out.push(Finding::new(
+            FindingCode::ImageResized,
+            format!(
+                "`{}` is {width}x{height} pixels but its EXIF declares {declared_w}x{declared_h}: resized or cropped after capture",
+                image.entry
+            ),
+            json!({"entry": image.entry, "width": width, "height": height, "exif_width": declared_w, "exif_height": declared_h, "software": exif.software, "tolerance_pixels": thresholds.resize_tolerance_pixels}),
+        ));
+    }
+}
+
+fn trailing(image: &ImageInfo, out: &mut Vec<Finding>) {
+    let Some(kind) = image.trailer.filter(|k| !k.is_camera_data()) else {
+        return;
+    };
+    let bytes = image.trailing_bytes.unwrap_or_default();
+    out.push(Finding::new(
+        FindingCode::ImageTrailingData,
+        format!(
+            "`{}` has {bytes} bytes after its end-of-image marker: {}",
+            image.entry,
+            match kind.as_str() {
+                "zip" => "a zip archive",
+                "jpeg" => "another JPEG picture the file does not index",
+                _ => "data no camera writes",
+            }
+        ),
+        json!({"entry": image.entry, "trailing_bytes": bytes, "trailer": kind.as_str()}),
+    ));
+}
+
+/// A span of seconds in the largest whole unit: `90 s`, `5 min`, `3 h`, `12 days`.
+fn span(seconds: i64) -> String {
+    let d = Duration::seconds(seconds);
+    if d.num_days() >= 2 {
+        format!("{} days", d.num_days())
+    } else if d.num_hours() >= 2 {
+        format!("{} h", d.num_hours())
+    } else if d.num_minutes() >= 2 {
+        format!("{} min", d.num_minutes())
+    } else {
+        format!("{seconds} s")
+    }
+}

@@ -1,0 +1,349 @@
+//! The durable parts of a scan being written, so that a scan killed at any point (SIGKILL, an
+//! out-of-memory kill, a preempted machine) is recognised as unfinished and `scan --resume`
+//! continues it instead of starting over.
+//!
+//! While a scan runs, its rows go into numbered parts under [`PARTS_DIR`] in the output
+//! folder: `part-000001/` holds the six tables of a few hundred inputs and `part.json`, the
+//! list of those inputs with their counts. A part is written as `.part-000001.partial/`, every
+//! file fsync'd, then renamed and its folder fsync'd: a part that has its final name is
+//! complete on its own, a `.partial` one is thrown away. `settings.json` records the format,
+//! level, shard and redaction, so that a resumed scan writes rows of the same kind. When every
+//! input is in a part, the parts are gathered into the folder's six tables, `scan.json` is
+//! written and the parts folder is removed. Each input is in exactly one complete part, so the
+//! finished folder holds each input exactly once, however often the scan was interrupted.
+//!
+//! This module never analyses a bundle: it stores and gathers rows.
+
+use crate::error::TablesError;
+use crate::frame::{RowTypeTask, TableRow, for_row_type};
+use crate::read::read_table;
+use crate::rows::{BundleRow, Rows};
+use crate::table::{Format, Table};
+use crate::writer::{TableFiles, WriteOptions};
+use eidscope_model::Severity;
+use eidscope_pipeline::Level;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+/// The folder of the parts, inside a scan's output folder.
+pub const PARTS_DIR: &str = ".eidscope-parts";
+
+/// Inputs per part unless the caller says otherwise: small enough that a kill loses little,
+/// large enough that the parts stay few.
+pub const DEFAULT_PART_INPUTS: usize = 500;
+
+const SETTINGS_FILE: &str = "settings.json";
+const PART_FILE: &str = "part.json";
+
+/// What every part of one scan must agree on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartSettings {
+    /// The table format.
+    pub format: Format,
+    /// The `--level`.
+    pub level: Level,
+    /// The `--shard`, if any.
+    pub shard: Option<String>,
+    /// Whether the rows are redacted.
+    pub redacted: bool,
+}
+
+/// The inputs of one complete part and what they gave.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct PartRecord {
+    /// The input paths, as in the rows.
+    pub inputs: Vec<String>,
+    /// Rows of `bundles`.
+    pub bundles: u64,
+    /// Rows of `errors`.
+    pub errors: u64,
+    /// Findings by severity.
+    pub findings: BTreeMap<Severity, u64>,
+}
+
+impl PartRecord {
+    fn count(&mut self, path: &str, rows: &Rows) {
+        self.inputs.push(path.to_owned());
+        if rows.bundle.is_some() {
+            self.bundles += 1;
+        } else {
+            self.errors += 1;
+        }
+        for severity in rows.severities() {
+            *self.findings.entry(severity).or_insert(0) += 1;
+        }
+    }
+}
+
+/// The parts folder of a scan folder.
+pub fn parts_dir(scan_dir: &Path) -> PathBuf {
+    scan_dir.join(PARTS_DIR)
+}
+
+/// Whether `scan_dir` holds the parts of an unfinished scan.
+pub fn has_parts(scan_dir: &Path) -> bool {
+    parts_dir(scan_dir).is_dir()
+}
+
+/// The complete parts of a scan folder, in order, with their records.
+pub fn complete_parts(scan_dir: &Path) -> Result<Vec<(PathBuf, PartRecord)>, TablesError> {
+    let dir = parts_dir(scan_dir);
+    let mut parts = Vec::new();
+    let listing = std::fs::read_dir(&dir).map_err(|e| TablesError::io(&dir, e))?;
+    for entry in listing {
+        let path = entry.map_err(|e| TablesError::io(&dir, e))?.path();
+        let is_part = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with("part-"));
+        if is_part && path.is_dir() {
+            let file = path.join(PART_FILE);
+            let bytes = std::fs::read(&file).map_err(|e| TablesError::io(&file, e))?;
+            let record = serde_json::from_slice(&bytes)
+                .map_err(|source| TablesError::Json { path: file, source })?;
+            parts.push((path, record));
+        }
+    }
+    parts.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(parts)
+}
+
+/// Writes bytes to `path` and makes them durable.
+fn write_durable(path: &Path, bytes: &[u8]) -> Result<(), TablesError> {
+    use std::io::Write;
+    let mut file = std::fs::File::create(path).map_err(|e| TablesError::io(path, e))?;
+    file.write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .map_err(|e| TablesError::io(path, e))
+}
+
+/// Makes the names in a folder (a rename, a new file) durable.
+fn sync_dir(dir: &Path) -> Result<(), TablesError> {
+    std::fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| TablesError::io(dir, e))
+}
+
+/// The sink of a scan into parts: the rows of each input go into the current part, which is
+/// made durable every `per_part` inputs.
+pub struct PartWriter {
+    dir: PathBuf,
+    write: WriteOptions,
+    per_part: usize,
+    next: u32,
+    current: Option<(PathBuf, TableFiles)>,
+    record: PartRecord,
+}
+
+impl PartWriter {
+    /// Starts the parts of a new scan in `scan_dir` (replacing any parts there).
+    pub fn start(
+        scan_dir: &Path,
+        settings: &PartSettings,
+        write: WriteOptions,
+        per_part: usize,
+    ) -> Result<PartWriter, TablesError> {
+        let dir = parts_dir(scan_dir);
+        // Errors name the folder the user gave, not the hidden one inside it.
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).map_err(|e| TablesError::io(scan_dir, e))?;
+        }
+        std::fs::create_dir_all(&dir).map_err(|e| TablesError::io(scan_dir, e))?;
+        let bytes = serde_json::to_vec_pretty(settings).map_err(|source| TablesError::Json {
+            path: dir.join(SETTINGS_FILE),
+            source,
+        })?;
+        write_durable(&dir.join(SETTINGS_FILE), &bytes)?;
+        sync_dir(&dir)?;
+        sync_dir(scan_dir)?;
+        Ok(PartWriter::new(dir, write, per_part, 1))
+    }
+
+    /// Continues the parts of an unfinished scan in `scan_dir`: throws away the part that was
+    /// being written, checks that the settings agree, and returns the writer with the inputs
+    /// already stored.
+    pub fn resume(
+        scan_dir: &Path,
+        settings: &PartSettings,
+        write: WriteOptions,
+        per_part: usize,
+    ) -> Result<(PartWriter, HashSet<String>), TablesError> {
+        let dir = parts_dir(scan_dir);
+        let file = dir.join(SETTINGS_FILE);
+        let bytes = std::fs::read(&file).map_err(|e| TablesError::io(&file, e))?;
+        let stored: PartSettings =
+            serde_json::from_slice(&bytes).map_err(|source| TablesError::Json {
+                path: file.clone(),
+                source,
+            })?;
+        if &stored != settings {
+            return Err(TablesError::Usage(format!(
+                "{}: the unfinished scan was started with --format {} --level {}{}{}; resume it with the same options",
+                scan_dir.display(),
+                stored.format,
+                stored.level,
+                stored
+                    .shard
+                    .as_ref()
+                    .map(|s| format!(" --shard {s}"))
+                    .unwrap_or_default(),
+                if stored.redacted { " --redact" } else { "" },
+            )));
+        }
+        let listing = std::fs::read_dir(&dir).map_err(|e| TablesError::io(&dir, e))?;
+        for entry in listing.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.ends_with(".partial") {
+                let path = entry.path();
+                let removed = if path.is_dir() {
+                    std::fs::remove_dir_all(&path)
+                } else {
+                    std::fs::remove_file(&path)
+                };
+                removed.map_err(|e| TablesError::io(&path, e))?;
+            }
+        }
+        let parts = complete_parts(scan_dir)?;
+        let next = u32::try_from(parts.len() + 1).unwrap_or(u32::MAX);
+        let done = parts
+            .into_iter()
+            .flat_map(|(_, record)| record.inputs)
+            .collect();
+        Ok((PartWriter::new(dir, write, per_part, next), done))
+    }
+
+    fn new(dir: PathBuf, write: WriteOptions, per_part: usize, next: u32) -> PartWriter {
+        PartWriter {
+            dir,
+            write,
+            per_part: per_part.max(1),
+            next,
+            current: None,
+            record: PartRecord::default(),
+        }
+    }
+
+    fn name(number: u32) -> String {
+        format!("part-{number:06}")
+    }
+
+    fn files(&mut self) -> Result<&mut TableFiles, TablesError> {
+        if self.current.is_none() {
+            let partial = self.dir.join(format!(".{}.partial", Self::name(self.next)));
+            std::fs::create_dir_all(&partial).map_err(|e| TablesError::io(&partial, e))?;
+            let files = TableFiles::create(&partial, self.write)?;
+            self.current = Some((partial, files));
+        }
+        match &mut self.current {
+            Some((_, files)) => Ok(files),
+            None => Err(TablesError::Merge("no part is open".to_owned())),
+        }
+    }
+
+    /// Makes the current part durable under its final name. Nothing to do when it is empty.
+    fn commit_part(&mut self) -> Result<(), TablesError> {
+        if self.record.inputs.is_empty() {
+            return Ok(());
+        }
+        self.files()?;
+        let Some((partial, files)) = self.current.take() else {
+            return Ok(());
+        };
+        files.finish()?; // each table flushed and fsync'd, then renamed
+        let record = std::mem::take(&mut self.record);
+        let bytes = serde_json::to_vec(&record).map_err(|source| TablesError::Json {
+            path: partial.join(PART_FILE),
+            source,
+        })?;
+        write_durable(&partial.join(PART_FILE), &bytes)?;
+        sync_dir(&partial)?;
+        let done = self.dir.join(Self::name(self.next));
+        std::fs::rename(&partial, &done).map_err(|e| TablesError::io(&done, e))?;
+        sync_dir(&self.dir)?;
+        self.next += 1;
+        Ok(())
+    }
+}
+
+impl crate::engine::RowSink for PartWriter {
+    fn put<R: TableRow>(&mut self, rows: &[R]) -> Result<(), TablesError> {
+        self.files()?.write(rows)
+    }
+
+    /// Counts one input whose rows follow; says whether the part is then full.
+    fn input_done(&mut self, path: &str, rows: &Rows) -> bool {
+        self.record.count(path, rows);
+        self.record.inputs.len() >= self.per_part
+    }
+
+    fn commit(&mut self) -> Result<(), TablesError> {
+        self.commit_part()
+    }
+}
+
+/// Gathers the complete parts of `scan_dir` into `files`; calls `bundle` with every bundle
+/// row on the way (the link records of `--links`). Returns the parts' records.
+pub fn gather(
+    scan_dir: &Path,
+    format: Format,
+    files: &mut TableFiles,
+    bundle: &mut dyn FnMut(&BundleRow),
+) -> Result<Vec<PartRecord>, TablesError> {
+    let mut records = Vec::new();
+    for (part, record) in complete_parts(scan_dir)? {
+        for table in Table::ALL {
+            let file = part.join(table.file_name(format));
+            let frame = read_table(table, &file, format)?;
+            for_row_type(
+                table,
+                CopyRows {
+                    frame: &frame,
+                    file: &file,
+                    files,
+                    bundle,
+                },
+            )?;
+        }
+        records.push(record);
+    }
+    Ok(records)
+}
+
+/// Copies the rows of one part's table into the gathered table.
+struct CopyRows<'a> {
+    frame: &'a polars::prelude::DataFrame,
+    file: &'a Path,
+    files: &'a mut TableFiles,
+    bundle: &'a mut dyn FnMut(&BundleRow),
+}
+
+impl RowTypeTask for CopyRows<'_> {
+    type Output = Result<(), TablesError>;
+    fn run<R: TableRow>(self) -> Self::Output {
+        let rows = R::rows(self.frame).map_err(|e| TablesError::table(self.file, e))?;
+        if R::TABLE == Table::Bundles {
+            let bundles =
+                BundleRow::rows(self.frame).map_err(|e| TablesError::table(self.file, e))?;
+            bundles.iter().for_each(&mut *self.bundle);
+        }
+        self.files.write(&rows)
+    }
+}
+
+/// Removes the parts folder once the gathered tables and the manifest are in place.
+pub fn remove(scan_dir: &Path) -> Result<(), TablesError> {
+    let dir = parts_dir(scan_dir);
+    std::fs::remove_dir_all(&dir).map_err(|e| TablesError::io(&dir, e))
+}
+
+impl Drop for PartWriter {
+    fn drop(&mut self) {
+        // Dropped with a part open (a fatal error): the part is thrown away, the complete
+        // ones stay for `--resume`.
+        if let Some((partial, files)) = self.current.take() {
+            drop(files);
+            let _ = std::fs::remove_dir_all(partial);
+        }
+    }
+}

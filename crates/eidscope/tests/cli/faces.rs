@@ -1,0 +1,364 @@
+//! `--faces` end to end on real faces: a `synth --faces` batch made from the fetched photos of
+//! real people (framed here by eidscope-faces), scanned with the face engine; every labelled
+//! face case must yield its finding and nothing else, the labelled same-person group must be
+//! found, and no same-person group may join bundles that show no common person. The tests skip
+//! (saying so) when the models or the photos are not on this machine (`make models
+//! face-photos`).
+
+#![cfg(feature = "faces")]
+
+use crate::fixture::{Eidscope, eidscope, write_zip};
+use eidscope_model::ExitStatus;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// The face finding codes of one bundle.
+const FACE_CODES: [&str; 4] = [
+    "face-mismatch",
+    "face-match-contradiction",
+    "video-face-mismatch",
+    "no-face",
+];
+
+/// A real-face batch, made once per test run: `None` when models or photos are missing.
+fn real_batch() -> Option<&'static Path> {
+    static BATCH: OnceLock<Option<tempfile::TempDir>> = OnceLock::new();
+    BATCH
+        .get_or_init(|| {
+            let engine = match eidscope_faces::FaceEngine::from_env(Default::default()) {
+                Ok(engine) => engine,
+                Err(e) => {
+                    eprintln!("skipped: no face models ({e})");
+                    return None;
+                }
+            };
+            let dir = tempfile::tempdir().unwrap();
+            let people = dir.path().join("people");
+            if let Err(e) = eidscope_faces::photos::frame_people(&engine, &people) {
+                eprintln!("skipped: no face photos ({e}); run `make face-photos`");
+                return None;
+            }
+            let out = dir.path().join("batch");
+            eidscope(&[
+                &"synth", &"--count", &"40", &"--seed", &"11", &"--faces", &people, &"--out", &out,
+            ])
+            .ok();
+            Some(dir)
+        })
+        .as_ref()
+        .map(|dir| dir.path())
+}
+
+/// The bundles of the batch given real faces, and their labels, by path relative to the batch.
+fn real_face_bundles(batch: &Path) -> BTreeMap<String, eidscope_synth::BundleLabel> {
+    crate::fixture::labels(batch)
+        .bundles
+        .into_iter()
+        .filter(|b| b.faces.is_some())
+        .map(|b| (b.path.clone(), b))
+        .collect()
+}
+
+/// The rows of an NDJSON table.
+fn rows(file: &Path) -> Vec<Value> {
+    std::fs::read_to_string(file)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// `path` relative to the batch folder.
+fn relative(batch: &Path, path: &str) -> String {
+    Path::new(path)
+        .strip_prefix(batch)
+        .map_or_else(|_| path.to_owned(), |p| p.to_string_lossy().into_owned())
+}
+
+/// The people shown by a bundle's selfie and portrait.
+fn people_of(label: &eidscope_synth::BundleLabel) -> BTreeSet<String> {
+    let faces = label.faces.as_ref().unwrap();
+    [faces.selfie_person.clone(), faces.portrait_person.clone()]
+        .into_iter()
+        .collect()
+}
+
+/// Scans the real-face bundles with `--faces --links --embeddings` into NDJSON tables.
+fn scan_real_faces(batch: &Path, out: &Path, extra: &[&str]) -> Vec<PathBuf> {
+    let paths: Vec<PathBuf> = real_face_bundles(batch)
+        .keys()
+        .map(|p| batch.join(p))
+        .collect();
+    let mut command =
+        Eidscope::new(&[&"scan", &"--out", &out, &"--format", &"ndjson", &"-q"]).arg("--faces");
+    for arg in extra {
+        command = command.arg(arg);
+    }
+    for path in &paths {
+        command = command.arg(path);
+    }
+    command.run().ok();
+    paths
+}
+
+#[test]
+fn scan_finds_every_labelled_face_case_and_nothing_else() {
+    let Some(dir) = real_batch() else { return };
+    let batch = dir.join("batch");
+    let labels = real_face_bundles(&batch);
+    let cases: BTreeSet<&str> = labels
+        .values()
+        .map(|l| l.faces.as_ref().unwrap().case.as_str())
+        .collect();
+    assert!(
+        cases.len() >= 3,
+        "the batch holds too few face cases to test: {cases:?}"
+    );
+    let out = dir.join("scan");
+    scan_real_faces(&batch, &out, &["--links", "--embeddings"]);
+
+    // One bundle at a time: exactly the face findings labelled.
+    let findings = rows(&out.join("findings.ndjson"));
+    let mut found: BTreeMap<String, BTreeSet<String>> = labels
+        .keys()
+        .map(|p| (p.clone(), BTreeSet::new()))
+        .collect();
+    for row in findings.iter().filter(|r| r["scope"] == "bundle") {
+        let code = row["code"].as_str().unwrap();
+        if FACE_CODES.contains(&code) {
+            let path = relative(&batch, row["path"].as_str().unwrap());
+            found.get_mut(&path).unwrap().insert(code.to_owned());
+        }
+    }
+    for (path, label) in &labels {
+        let face = label.faces.as_ref().unwrap();
+        let expected: BTreeSet<String> = face.expected_face_findings.iter().cloned().collect();
+        assert_eq!(
+            found[path], expected,
+            "{path} ({}: selfie {}, portrait {}, video {})",
+            face.case, face.selfie_person, face.portrait_person, face.video_person
+        );
+    }
+
+    // Across bundles: the labelled group is found, and every group shows one person.
+    let groups: Vec<BTreeSet<String>> = findings
+        .iter()
+        .filter(|r| r["code"] == "same-person")
+        .map(|r| {
+            let paths: Vec<String> = serde_json::from_str(r["paths"].as_str().unwrap()).unwrap();
+            paths.iter().map(|p| relative(&batch, p)).collect()
+        })
+        .collect();
+    let face_groups = crate::fixture::labels(&batch).face_groups;
+    assert!(
+        !face_groups.is_empty(),
+        "the batch has no same-person group"
+    );
+    for labelled in &face_groups {
+        let want: BTreeSet<String> = labelled.paths.iter().cloned().collect();
+        assert!(
+            groups.iter().any(|g| want.is_subset(g)),
+            "same-person group of {} not found: {want:?} in {groups:?}",
+            labelled.person
+        );
+    }
+    for group in &groups {
+        let common = group
+            .iter()
+            .map(|p| people_of(&labels[p]))
+            .reduce(|a, b| a.intersection(&b).cloned().collect())
+            .unwrap();
+        assert!(
+            !common.is_empty(),
+            "a same-person group of bundles that share no person: {group:?}"
+        );
+    }
+
+    // The faces table: every picture looked at, an embedding on each face, boxes inside reason.
+    let faces = rows(&out.join("faces.ndjson"));
+    for path in labels.keys() {
+        let of_bundle: Vec<&Value> = faces
+            .iter()
+            .filter(|r| relative(&batch, r["path"].as_str().unwrap()) == *path)
+            .collect();
+        let pictures: BTreeSet<&str> = of_bundle
+            .iter()
+            .map(|r| r["picture"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            pictures,
+            BTreeSet::from(["selfie", "portrait", "video-frame"]),
+            "{path}"
+        );
+        for row in &of_bundle {
+            assert!(row["faces"].as_u64().unwrap() >= 1, "{path}: {row}");
+            let numbers = row["embedding"].as_str().unwrap().split(' ').count();
+            assert_eq!(numbers, 128, "{path}");
+        }
+    }
+
+    // `links` over the scan folder finds the same groups from the embeddings in its table.
+    let report: Value = eidscope(&[&"links", &out, &"--json"]).ok().json();
+    let from_links: Vec<BTreeSet<String>> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "same-person")
+        .map(|f| {
+            f["paths"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| relative(&batch, p.as_str().unwrap()))
+                .collect()
+        })
+        .collect();
+    assert_eq!(from_links, groups);
+}
+
+#[test]
+fn redacted_scan_never_writes_embeddings() {
+    let Some(dir) = real_batch() else { return };
+    let batch = dir.join("batch");
+    let out = dir.join("redacted");
+    let paths: Vec<PathBuf> = real_face_bundles(&batch)
+        .keys()
+        .take(2)
+        .map(|p| batch.join(p))
+        .collect();
+    // --embeddings with --redact is refused outright.
+    Eidscope::new(&[
+        &"scan",
+        &"--out",
+        &out,
+        &"--faces",
+        &"--embeddings",
+        &"--redact",
+    ])
+    .arg(&paths[0])
+    .env("EIDSCOPE_REDACT_KEY", "k")
+    .run()
+    .assert(ExitStatus::Usage);
+    Eidscope::new(&[
+        &"scan",
+        &"--out",
+        &out,
+        &"--faces",
+        &"--redact",
+        &"--format",
+        &"ndjson",
+    ])
+    .arg(&paths[0])
+    .arg(&paths[1])
+    .env("EIDSCOPE_REDACT_KEY", "k")
+    .run()
+    .ok();
+    let faces = rows(&out.join("faces.ndjson"));
+    assert!(!faces.is_empty());
+    assert!(faces.iter().all(|r| r["embedding"].is_null()), "{faces:?}");
+}
+
+#[test]
+fn inspect_faces_reports_distances_and_no_face_in_a_blank_selfie() {
+    let Some(dir) = real_batch() else { return };
+    let batch = dir.join("batch");
+    // A bundle whose selfie and portrait show one person.
+    let (path, label) = real_face_bundles(&batch)
+        .into_iter()
+        .find(|(_, l)| {
+            let faces = l.faces.as_ref().unwrap();
+            faces.selfie_person == faces.portrait_person
+        })
+        .unwrap();
+    let bundle = batch.join(&path);
+    let report: Value = eidscope(&[&"inspect", &bundle, &"--faces", &"--json"])
+        .ok()
+        .json();
+    let pictures = report["faces"]["pictures"].as_array().unwrap();
+    assert_eq!(pictures[0]["picture"], "selfie");
+    assert!(
+        pictures[1]["distance_to_selfie"].as_f64().unwrap() < 0.6,
+        "{label:?}"
+    );
+    assert!(
+        !report.to_string().contains("embedding"),
+        "inspect never prints embeddings"
+    );
+    let text = eidscope(&[&"inspect", &bundle, &"--faces"]).ok().stdout();
+    assert!(text.contains("distance to selfie"), "{text}");
+
+    // The same bundle with a selfie that holds no face: `no-face`, and nothing compared.
+    let blank = dir.join("blank-selfie.zip");
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&bundle).unwrap()).unwrap();
+    let mut entries: Vec<(String, Vec<u8>)> = Vec::new();
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).unwrap();
+        let name = entry.name().unwrap().into_owned();
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).unwrap();
+        entries.push((name, bytes));
+    }
+    let grey = image::RgbImage::from_fn(240, 300, |x, y| {
+        let v = (100 + (x + y) % 40) as u8;
+        image::Rgb([v, v, v])
+    });
+    let mut jpeg = Vec::new();
+    grey.write_to(
+        &mut std::io::Cursor::new(&mut jpeg),
+        image::ImageFormat::Jpeg,
+    )
+    .unwrap();
+    for entry in &mut entries {
+        if entry.0 == "selfie.jpeg" {
+            entry.1.clone_from(&jpeg);
+        }
+    }
+    let borrowed: Vec<(&str, &[u8])> = entries
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    write_zip(&blank, &borrowed);
+    let report: Value = eidscope(&[&"inspect", &blank, &"--faces", &"--json"])
+        .ok()
+        .json();
+    let codes: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .filter(|c| FACE_CODES.contains(c))
+        .collect();
+    assert_eq!(codes, vec!["no-face"], "{report}");
+}
+
+#[test]
+fn missing_models_are_one_line_naming_make_models() {
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = crate::fixture::synth_batch(40, 2026).join("bundle-00001.zip");
+    let run = Eidscope::new(&[&"inspect", &bundle, &"--faces"])
+        .env("EIDSCOPE_MODELS", dir.path().to_str().unwrap())
+        .run();
+    run.assert(ExitStatus::Usage);
+    let stderr = run.stderr();
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("make models"), "{stderr}");
+    assert!(stderr.contains("EIDSCOPE_MODELS"), "{stderr}");
+    let run = Eidscope::new(&[
+        &"scan",
+        &bundle,
+        &"--out",
+        &dir.path().join("out"),
+        &"--faces",
+    ])
+    .env("EIDSCOPE_MODELS", dir.path().to_str().unwrap())
+    .run();
+    run.assert(ExitStatus::Usage);
+    assert!(
+        !dir.path().join("out").exists(),
+        "nothing is written when the engine cannot load"
+    );
+}
