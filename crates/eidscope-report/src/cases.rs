@@ -12,6 +12,11 @@ use eidscope_model::{Severity, Vocabulary};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
+/// A path, escaped, that wraps after its slashes rather than inside a name.
+pub(crate) fn path_html(path: &str) -> String {
+    escape(path).replace('/', "/<wbr>")
+}
+
 /// The anchor of a case section.
 pub(crate) fn case_id(index: usize) -> String {
     format!("case-{}", index + 1)
@@ -117,7 +122,7 @@ fn triage_table(out: &mut String, data: &ReportData, shown: &[Case]) {
             rank = rank(case.worst),
             status = case.status.as_str(),
             id = case_id(index),
-            path = escape(&case.path),
+            path = path_html(&case.path),
             count = case.findings.len() + case.groups.len(),
         );
     }
@@ -280,7 +285,7 @@ fn pictures(out: &mut String, data: &ReportData, case: &Case) {
                 let caption = escape(&picture.caption);
                 let _ = write!(
                     out,
-                    "<figure><img alt=\"{caption}\" loading=\"lazy\" src=\"data:{};base64,{}\"><figcaption>{caption}</figcaption></figure>",
+                    "<figure><img alt=\"{caption}\" src=\"data:{};base64,{}\"><figcaption>{caption}</figcaption></figure>",
                     picture.mime,
                     BASE64.encode(&picture.bytes)
                 );
