@@ -7,7 +7,7 @@
 //! (`Android`, `iOS 17.1`, `HDR+ 1.0`, `G998BXXU5CVDD`), and that must never read as an edit.
 
 use ::exif::{Field, In, Reader, Tag, Value};
-use eidscope_model::media::ExifSummary;
+use eidscope_model::media::{ExifSummary, GpsPosition};
 
 /// Text values longer than this are cut (a hostile tag must not bloat the report).
 const MAX_TEXT: usize = 200;
@@ -92,6 +92,48 @@ pub fn summarise(tiff: &[u8]) -> Option<ExifSummary> {
         pixel_height: number(Tag::PixelYDimension, In::PRIMARY),
         orientation: number(Tag::Orientation, In::PRIMARY),
         thumbnail_bytes: number(Tag::JPEGInterchangeFormatLength, In::THUMBNAIL).map(u64::from),
+        gps: gps_position(&exif),
+    })
+}
+
+/// The GPS position of the EXIF GPS IFD: latitude and longitude as degrees, minutes and
+/// seconds with their hemisphere, the altitude with its reference. `None` unless both
+/// coordinates are there and in range.
+fn gps_position(exif: &::exif::Exif) -> Option<GpsPosition> {
+    let rationals = |tag| match exif.get_field(tag, In::PRIMARY).map(|f| &f.value) {
+        Some(Value::Rational(parts)) => Some(parts.iter().map(|r| r.to_f64()).collect::<Vec<_>>()),
+        _ => None,
+    };
+    let hemisphere = |tag| {
+        exif.get_field(tag, In::PRIMARY)
+            .and_then(ascii)
+            .and_then(|s| s.chars().next())
+    };
+    let degrees = |tag, reference, negative: char, limit: f64| {
+        let dms = rationals(tag)?;
+        let value =
+            dms.first()? + dms.get(1).unwrap_or(&0.0) / 60.0 + dms.get(2).unwrap_or(&0.0) / 3600.0;
+        let signed = if hemisphere(reference)?.eq_ignore_ascii_case(&negative) {
+            -value
+        } else {
+            value
+        };
+        (signed.is_finite() && signed.abs() <= limit).then_some(signed)
+    };
+    let altitude = rationals(Tag::GPSAltitude)
+        .and_then(|a| a.first().copied())
+        .filter(|a| a.is_finite())
+        .map(|a| {
+            let below = exif
+                .get_field(Tag::GPSAltitudeRef, In::PRIMARY)
+                .and_then(|f| f.value.get_uint(0))
+                == Some(1);
+            if below { -a } else { a }
+        });
+    Some(GpsPosition {
+        latitude: degrees(Tag::GPSLatitude, Tag::GPSLatitudeRef, 'S', 90.0)?,
+        longitude: degrees(Tag::GPSLongitude, Tag::GPSLongitudeRef, 'W', 180.0)?,
+        altitude,
     })
 }
 

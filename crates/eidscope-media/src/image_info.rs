@@ -45,13 +45,21 @@ pub fn analyse_image_hashed(entry: &str, bytes: &[u8], sha256: String, decode: b
         format: sniff_format(bytes).to_string(),
         ..ImageInfo::default()
     };
+    let mut luma_table = None;
     match info.format.as_str() {
-        "jpeg" => read_jpeg_headers(&mut info, bytes),
+        "jpeg" => luma_table = read_jpeg_headers(&mut info, bytes),
         "png" => read_png_headers(&mut info, bytes),
         _ => {}
     }
     if decode {
         decode_and_hash(&mut info, bytes);
+        // Double compression reads the coefficients of a picture that decoded cleanly: the
+        // histograms of a damaged scan say nothing about its saves.
+        if info.decoded == Some(true) && info.decode_warnings.is_empty() {
+            info.double_compression = luma_table
+                .as_ref()
+                .and_then(|table| crate::double_jpeg::double_compression(bytes, table));
+        }
     }
     info
 }
@@ -79,10 +87,18 @@ pub fn sniff_format(bytes: &[u8]) -> &'static str {
     }
 }
 
-fn read_jpeg_headers(info: &mut ImageInfo, bytes: &[u8]) {
+/// Fills the header facts of a JPEG; returns the luma quantisation table (the first
+/// component's) when the marker structure is whole.
+fn read_jpeg_headers(info: &mut ImageInfo, bytes: &[u8]) -> Option<jpeg::QuantTable> {
     let Ok(structure) = jpeg::parse(bytes) else {
-        return;
+        return None;
     };
+    let luma_table = structure
+        .components
+        .first()
+        .and_then(|c| structure.quant_tables.iter().find(|t| t.id == c.table_id))
+        .filter(|_| structure.structure_error.is_none() && structure.scan_errors.is_empty())
+        .cloned();
     info.width = structure.width;
     info.height = structure.height;
     info.quality = jpeg::estimate_quality(&structure.quant_tables, &structure.components);
@@ -97,6 +113,7 @@ fn read_jpeg_headers(info: &mut ImageInfo, bytes: &[u8]) {
         .and_then(|n| bytes.len().checked_sub(usize::try_from(n).ok()?))
         .map(|start| trailer_kind(&bytes[start..], structure.mpf_app2));
     info.segments = structure.segments;
+    luma_table
 }
 
 /// What the bytes after a JPEG's end-of-image marker are, by their content once the padding

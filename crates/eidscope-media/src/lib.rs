@@ -10,6 +10,8 @@
 //! findings (the analysis crate reads the facts).
 
 pub mod decode;
+pub mod double_jpeg;
+pub mod ela;
 pub mod exif;
 pub mod hash;
 pub mod image_info;

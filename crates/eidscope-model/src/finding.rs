@@ -92,6 +92,8 @@ catalogue! {
         "an image's pixel size differs from the size its EXIF `PixelXDimension`/`PixelYDimension` declare: resized or cropped after capture";
     ImageTrailingData => "image-trailing-data", Medium, Bundle, Media,
         "bytes after a JPEG's end-of-image marker that are no camera data (a zip, a JPEG the file does not index, unknown bytes)";
+    ImageDoubleCompressed => "image-double-compressed", Medium, Bundle, Media,
+        "the DCT coefficient histograms of a JPEG show a first compression at a lower quality before the last save: the picture was saved again after it was made";
     VideoFrozen => "video-frozen", Medium, Bundle, Full,
         "the video is (nearly) one still picture";
     VideoTooShort => "video-too-short", Low, Bundle, Full,
@@ -329,7 +331,7 @@ mod tests {
             let json = serde_json::to_string(&spec.code).unwrap();
             assert_eq!(json, format!("\"{}\"", spec.code.as_str()));
         }
-        assert_eq!(CATALOGUE.len(), 36);
+        assert_eq!(CATALOGUE.len(), 37);
     }
 
     #[test]

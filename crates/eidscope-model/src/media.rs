@@ -75,6 +75,10 @@ pub struct ImageInfo {
     /// [`TrailerKind`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trailer: Option<TrailerKind>,
+    /// The double-compression evidence of a baseline JPEG ([`DoubleCompression`]); `None` when
+    /// not decoded, not baseline, or too few coefficients to judge.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub double_compression: Option<DoubleCompression>,
 }
 
 /// Whether a libjpeg warning (one of [`ImageInfo::decode_warnings`]) means lost picture data.
@@ -136,7 +140,7 @@ impl TrailerKind {
 }
 
 /// The EXIF fields that matter for provenance.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ExifSummary {
     /// Camera make.
     pub make: Option<String>,
@@ -178,6 +182,10 @@ pub struct ExifSummary {
     pub orientation: Option<u32>,
     /// Size of the embedded thumbnail, bytes.
     pub thumbnail_bytes: Option<u64>,
+    /// The GPS position the camera recorded (EXIF GPS IFD), when it did: personal data,
+    /// removed from the tables under `scan --redact`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gps: Option<GpsPosition>,
 }
 
 /// How well the JPEG quantisation tables fit the standard IJG tables.
@@ -194,6 +202,32 @@ pub struct QualityEstimate {
     pub residual: f64,
     /// Whether the tables are (within rounding) standard IJG tables.
     pub standard: bool,
+}
+
+/// Where a picture was taken, from its EXIF GPS tags.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct GpsPosition {
+    /// Degrees north (negative: south), WGS 84.
+    pub latitude: f64,
+    /// Degrees east (negative: west), WGS 84.
+    pub longitude: f64,
+    /// Metres above sea level (negative: below), when recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub altitude: Option<f64>,
+}
+
+/// The evidence that a JPEG was compressed twice with different quantisation tables, from the
+/// histograms of its luma DCT coefficients (eidscope-media `double_jpeg`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct DoubleCompression {
+    /// The IJG quality of the first compression that best explains the histograms.
+    pub first_quality: u8,
+    /// How much of the histograms' departure from smooth the first quality explains: 1 is all
+    /// of it, 0 or less nothing (a picture compressed once). The finding fires from
+    /// `eidscope_analysis::Thresholds::double_jpeg_fit`.
+    pub fit: f64,
+    /// The coefficient count the fit rests on (the expected count in the bins it judged).
+    pub weight: f64,
 }
 
 /// The capture video.

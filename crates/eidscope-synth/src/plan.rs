@@ -24,8 +24,9 @@ use rand::seq::SliceRandom;
 /// (encrypted or duplicate entries, inconsistent structure, bytes around the archive,
 /// unparseable JSON: the hostile fixtures of testdata/make_hostile.py, tests/cli/hostile.rs);
 /// and the image provenance codes of issue 10, which synth's pictures cannot carry yet (no
-/// `DateTimeOriginal`, declared size or trailer: crates/eidscope-analysis/tests/image_forensics.rs).
-pub const UNPLANNED_CODES: [FindingCode; 14] = [
+/// `DateTimeOriginal`, declared size or trailer; nor the texture double compression shows in:
+/// crates/eidscope-analysis/tests/image_forensics/).
+pub const UNPLANNED_CODES: [FindingCode; 15] = [
     FindingCode::FaceMismatch,
     FindingCode::FaceMatchContradiction,
     FindingCode::VideoFaceMismatch,
@@ -40,6 +41,7 @@ pub const UNPLANNED_CODES: [FindingCode; 14] = [
     FindingCode::ImageDateMismatch,
     FindingCode::ImageResized,
     FindingCode::ImageTrailingData,
+    FindingCode::ImageDoubleCompressed,
 ];
 
 /// The single-bundle finding codes, in catalogue order: the anomalies the planner injects.

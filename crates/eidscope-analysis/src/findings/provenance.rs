@@ -1,7 +1,8 @@
 //! What an image's own metadata says about its history: EXIF dates that show a second save
 //! (`image-resaved`) or a picture not taken during the verification (`image-date-mismatch`),
 //! a pixel size other than the one the camera declared (`image-resized`), and bytes after the
-//! end of the picture that no camera writes (`image-trailing-data`).
+//! end of the picture that no camera writes (`image-trailing-data`), DCT coefficient histograms
+//! that show a first compression at another quality (`image-double-compressed`).
 //!
 //! Reads [`ImageInfo`] facts only. The thresholds are fields of [`Thresholds`], each documented
 //! with its measurement; docs/image-forensics.md has the rates on the labelled set.
@@ -27,6 +28,36 @@ pub(super) fn findings(
         resized(image, exif, thresholds, out);
     }
     trailing(image, out);
+    double_compressed(image, thresholds, out);
+}
+
+/// `image-double-compressed`: the coefficient histograms fit a first save at another quality.
+fn double_compressed(image: &ImageInfo, thresholds: &Thresholds, out: &mut Vec<Finding>) {
+    let Some(double) = &image.double_compression else {
+        return;
+    };
+    if double.fit < thresholds.double_jpeg_fit {
+        return;
+    }
+    let last = image.quality.as_ref().and_then(|q| q.quality.or(q.nearest));
+    out.push(Finding::new(
+        FindingCode::ImageDoubleCompressed,
+        format!(
+            "`{}` was compressed twice: its DCT coefficient histograms fit a first save at quality {}{} (fit {:.2})",
+            image.entry,
+            double.first_quality,
+            last.map(|q| format!(" before the last at {q}")).unwrap_or_default(),
+            double.fit,
+        ),
+        json!({
+            "entry": image.entry,
+            "first_quality": double.first_quality,
+            "last_quality": last,
+            "fit": double.fit,
+            "weight": double.weight,
+            "threshold_fit": thresholds.double_jpeg_fit,
+        }),
+    ));
 }
 
 /// An EXIF time (`YYYY:MM:DD HH:MM:SS`, some writers use `-`), moved to UTC when its offset
