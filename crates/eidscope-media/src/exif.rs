@@ -51,14 +51,53 @@ pub const EDITORS: &[(&str, &[&str])] = &[
     ("Adobe Express", &["adobe", "express"]),
 ];
 
+/// Programs that re-save a picture without editing it: photo libraries and viewers that
+/// rotate or re-tag, a camera maker's transfer tools. Their name in `Software` says the file is
+/// not as the camera wrote it, not that its content changed ("re-saved", not "edited").
+pub const RESAVERS: &[(&str, &[&str])] = &[
+    ("Windows Photo Gallery", &["photo", "gallery"]),
+    ("Windows Photo Viewer", &["photo", "viewer"]),
+    ("Windows Photos", &["microsoft", "windows", "photos"]),
+    ("Nikon Transfer", &["nikon", "transfer"]),
+    ("ViewNX", &["viewnx"]),
+    ("CAMEDIA Master", &["camedia", "master"]),
+    ("Olympus Master", &["olympus", "master"]),
+    ("ZoomBrowser", &["zoombrowser"]),
+    (
+        "Digital Photo Professional",
+        &["digital", "photo", "professional"],
+    ),
+    ("Apple Photos", &["photos", "app"]),
+    ("iPhoto", &["iphoto"]),
+    ("Shotwell", &["shotwell"]),
+    ("digiKam", &["digikam"]),
+    ("XnView", &["xnview"]),
+    ("IrfanView", &["irfanview"]),
+    ("FastStone", &["faststone"]),
+    ("ExifTool", &["exiftool"]),
+];
+
+/// The re-saving program a `Software`-like value names, if any (and no editor: an editor's
+/// name wins).
+pub fn resaver_named(software: &str) -> Option<&'static str> {
+    if editor_named(software).is_some() {
+        return None;
+    }
+    named_in(RESAVERS, software)
+}
+
 /// The editing program a `Software`-like value names, if any.
 pub fn editor_named(software: &str) -> Option<&'static str> {
+    named_in(EDITORS, software)
+}
+
+fn named_in(programs: &[(&'static str, &[&str])], software: &str) -> Option<&'static str> {
     let lower = software.to_lowercase();
     let words: Vec<&str> = lower
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .collect();
-    EDITORS
+    programs
         .iter()
         .find(|(_, pattern)| words.windows(pattern.len()).any(|w| w == *pattern))
         .map(|(name, _)| *name)

@@ -8,6 +8,7 @@
 //! the memory are linear in the input (the listed segments are capped).
 
 mod quality;
+pub mod resources;
 
 pub use quality::estimate_quality;
 pub(crate) use quality::standard_luma_table;
@@ -35,6 +36,8 @@ pub struct FrameComponent {
     pub id: u8,
     /// The quantisation table slot this component uses.
     pub table_id: u8,
+    /// The sampling factors, horizontal in the high nibble, vertical in the low one.
+    pub sampling: u8,
 }
 
 /// What the marker walk found. Payload slices borrow the input bytes.
@@ -56,6 +59,10 @@ pub struct JpegStructure<'a> {
     pub xmp: Vec<&'a [u8]>,
     /// Whether an `APP13 Photoshop 3.0` (image resource block) segment is present.
     pub photoshop_app13: bool,
+    /// The image resources of the first `APP13 Photoshop 3.0` segment (after its header).
+    pub photoshop_resources: Option<&'a [u8]>,
+    /// The first `APP2 ICC_PROFILE` chunk's profile bytes (after its 14-byte header).
+    pub icc_profile: Option<&'a [u8]>,
     /// Whether an `APP14 Adobe` segment is present (colour-transform flag; many encoders).
     pub adobe_app14: bool,
     /// Whether an `APP12 Ducky` segment is present (Photoshop "Save for Web").
@@ -220,6 +227,7 @@ impl<'a> Walk<'a> {
                 .chunks_exact(3)
                 .map(|spec| FrameComponent {
                     id: spec[0],
+                    sampling: spec[1],
                     table_id: spec[2],
                 })
                 .collect();
@@ -246,7 +254,12 @@ impl<'a> Walk<'a> {
             0xE1 if payload.starts_with(XMP_EXTENSION) => {
                 return Some("XMP extension".into());
             }
-            0xE2 if payload.starts_with(b"ICC_PROFILE\0") => return Some("ICC".into()),
+            0xE2 if payload.starts_with(b"ICC_PROFILE\0") => {
+                if found.icc_profile.is_none() {
+                    found.icc_profile = payload.get(14..);
+                }
+                return Some("ICC".into());
+            }
             0xE2 if payload.starts_with(b"MPF\0") => {
                 found.mpf_app2 = true;
                 return Some("MPF".into());
@@ -254,6 +267,9 @@ impl<'a> Walk<'a> {
             0xEC if payload.starts_with(b"Ducky") => found.ducky_app12 = true,
             0xED if payload.starts_with(b"Photoshop 3.0\0") => {
                 found.photoshop_app13 = true;
+                if found.photoshop_resources.is_none() {
+                    found.photoshop_resources = payload.get(14..);
+                }
                 return Some("Photoshop".into());
             }
             0xEE if payload.starts_with(b"Adobe") => found.adobe_app14 = true,

@@ -18,6 +18,7 @@ pub mod image_info;
 pub mod jpeg;
 pub mod overlay;
 pub mod preview;
+pub mod thumbnail;
 #[cfg(feature = "video")]
 pub mod video;
 

@@ -79,6 +79,44 @@ pub struct ImageInfo {
     /// not decoded, not baseline, or too few coefficients to judge.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub double_compression: Option<DoubleCompression>,
+    /// Marks of a program that re-saved the file without editing it (a photo library, a
+    /// camera's transfer tool, Windows Photo Gallery), with the tag that names it:
+    /// `EXIF Software: Nikon Transfer 1.1 W`. Empty when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resave_marks: Vec<String>,
+    /// The writer a Photoshop `APP13` version-info resource names (`Adobe Photoshop`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub photoshop_writer: Option<String>,
+    /// The JPEG's chroma subsampling: `4:4:4`, `4:2:2`, `4:2:0`, `4:1:1`, `4:4:0`, `grey`, or
+    /// the sampling factors of each component.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chroma_subsampling: Option<String>,
+    /// The description of an embedded ICC profile (`sRGB IEC61966-2.1`, `Display P3`), or
+    /// `unnamed`; `None` without a profile.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icc_profile: Option<String>,
+    /// The EXIF thumbnail against the picture ([`ThumbnailCheck`]); `None` without a
+    /// thumbnail, or when either does not decode.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thumbnail: Option<ThumbnailCheck>,
+}
+
+/// How far a JPEG's EXIF thumbnail is from the picture.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ThumbnailCheck {
+    /// The thumbnail's width, pixels.
+    pub width: u32,
+    /// The thumbnail's height, pixels.
+    pub height: u32,
+    /// Bits (of 64) by which the thumbnail's difference hash differs from the picture's.
+    pub dhash_distance: u32,
+    /// `|ln(thumbnail aspect / picture aspect)|`, black bars cut: 0 for the same shape.
+    pub aspect_difference: f64,
+    /// The mean absolute grey difference (0..255) of the thumbnail laid on the picture.
+    pub mean_difference: f64,
+    /// The share (0..1) of the cells of an 8x8 grid whose mean grey differs by more than 24
+    /// between the thumbnail and the picture: where the picture is not what the thumbnail shows.
+    pub changed_share: f64,
 }
 
 /// Whether a libjpeg warning (one of [`ImageInfo::decode_warnings`]) means lost picture data.

@@ -9,6 +9,7 @@
 //! (skipped when absent).
 
 mod double_jpeg;
+mod thumbnails;
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use eidscope_analysis::{Thresholds, image_findings};

@@ -1,5 +1,6 @@
 //! `eidscope overlay`: every feature box drawn on the image of its side, one PNG per side, and a
-//! contact sheet of front, back, portrait, selfie and video frames.
+//! contact sheet of front, back, portrait, selfie and video frames; with `--ela`, the error
+//! level analysis heat map of each side beside its overlay (`front.ela.png`).
 
 use crate::cli::OverlayArgs;
 use crate::cmd::write_atomically;
@@ -55,6 +56,9 @@ pub fn run(args: &OverlayArgs) -> Result<ExitStatus, CliError> {
             crate::output::outln!("{}", path.display());
             written += 1;
             tiles.push((kind.to_string(), DynamicImage::ImageRgb8(drawn)));
+            if args.ela {
+                written += write_ela(args, kind, &data.bytes)?;
+            }
         } else {
             tiles.push((kind.to_string(), image));
         }
@@ -73,6 +77,26 @@ pub fn run(args: &OverlayArgs) -> Result<ExitStatus, CliError> {
         args.out.display()
     );
     Ok(ExitStatus::Ok)
+}
+
+/// The ELA heat map of one side beside its overlay; a picture that does not recompress is
+/// said on stderr and skipped. Returns how many files were written.
+fn write_ela(args: &OverlayArgs, kind: EntryKind, bytes: &[u8]) -> Result<usize, CliError> {
+    let (map, summary) = match eidscope_media::ela::ela_of(bytes) {
+        Ok(found) => found,
+        Err(e) => {
+            eprintln!("{}: no ELA map of {kind}: {e}", args.bundle.display());
+            return Ok(0);
+        }
+    };
+    let path = args.out.join(format!("{kind}.ela.png"));
+    write_atomically(&path, &png_bytes(&DynamicImage::ImageRgb8(map))?)?;
+    crate::output::outln!("{}", path.display());
+    eprintln!(
+        "{kind}: ELA at quality {}: mean {:.2}, block median {:.2}, 99th percentile {:.2}, unevenness {:.2}",
+        summary.quality, summary.mean, summary.block_median, summary.block_p99, summary.unevenness
+    );
+    Ok(1)
 }
 
 #[cfg(feature = "video")]
