@@ -7,7 +7,7 @@
 //! (`Android`, `iOS 17.1`, `HDR+ 1.0`, `G998BXXU5CVDD`), and that must never read as an edit.
 
 use ::exif::{Field, In, Reader, Tag, Value};
-use eidscope_model::media::{ExifSummary, GpsPosition};
+use eidscope_model::media::{ExifSummary, GpsPosition, XmpEvent};
 
 /// Text values longer than this are cut (a hostile tag must not bloat the report).
 const MAX_TEXT: usize = 200;
@@ -218,6 +218,42 @@ pub fn xmp_tools(packet: &[u8]) -> Vec<String> {
     tools
 }
 
+/// At most this many XMP history events are read.
+pub const MAX_XMP_EVENTS: usize = 64;
+
+/// The events of an XMP packet's history (`xmpMM:History`, one `rdf:li` per event, with its
+/// `stEvt:` fields as attributes or elements), in order, at most [`MAX_XMP_EVENTS`].
+pub fn xmp_history(packet: &[u8]) -> Vec<XmpEvent> {
+    let text = String::from_utf8_lossy(packet);
+    let Some(start) = text.find("History") else {
+        return Vec::new();
+    };
+    let history = &text[start..];
+    let history = history
+        .find("</xmpMM:History")
+        .map_or(history, |end| &history[..end]);
+    history
+        .split("<rdf:li")
+        .skip(1)
+        .take(MAX_XMP_EVENTS)
+        .map(|item| {
+            let field = |key: &str| {
+                let at = item.find(key)?;
+                value_after_key(&item[at + key.len()..])
+                    .map(clean_text)
+                    .filter(|v| !v.is_empty())
+            };
+            XmpEvent {
+                action: field("stEvt:action"),
+                when: field("stEvt:when"),
+                software: field("stEvt:softwareAgent"),
+                changed: field("stEvt:changed"),
+            }
+        })
+        .filter(|e| e.action.is_some() || e.when.is_some() || e.software.is_some())
+        .collect()
+}
+
 /// The value following an XML key: `="value"`, `='value'` or `>value<`.
 fn value_after_key(rest: &str) -> Option<&str> {
     let rest = rest.trim_start();
@@ -258,6 +294,26 @@ mod tests {
             assert_eq!(editor_named(firmware), None, "{firmware}");
         }
         assert_eq!(editor_named("HTML5 Canvas"), None);
+    }
+
+    #[test]
+    fn xmp_history_actions_and_times() {
+        let packet = br#"<xmpMM:History><rdf:Seq>
+            <rdf:li stEvt:action="created" stEvt:when="2024-01-02T10:00:00+01:00" stEvt:softwareAgent="Adobe Photoshop 25.1"/>
+            <rdf:li><stEvt:action>saved</stEvt:action><stEvt:when>2024-01-03T09:00:00+01:00</stEvt:when>
+              <stEvt:softwareAgent>GIMP 2.10</stEvt:softwareAgent><stEvt:changed>/</stEvt:changed></rdf:li>
+            </rdf:Seq></xmpMM:History>"#;
+        let history = xmp_history(packet);
+        assert_eq!(history.len(), 2);
+        assert_eq!(history[0].action.as_deref(), Some("created"));
+        assert_eq!(history[0].software.as_deref(), Some("Adobe Photoshop 25.1"));
+        assert_eq!(
+            history[1].when.as_deref(),
+            Some("2024-01-03T09:00:00+01:00")
+        );
+        assert_eq!(history[1].changed.as_deref(), Some("/"));
+        assert!(xmp_history(b"<x:xmpmeta/>").is_empty());
+        assert!(xmp_history(b"History <rdf:li stEvt:action=").is_empty());
     }
 
     #[test]

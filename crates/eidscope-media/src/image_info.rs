@@ -135,6 +135,12 @@ fn read_jpeg_headers<'a>(info: &mut ImageInfo, bytes: &'a [u8]) -> Kept<'a> {
     info.photoshop_writer = photoshop.and_then(|p| p.writer);
     info.chroma_subsampling = jpeg::resources::chroma_subsampling(&structure.components);
     info.icc_profile = structure.icc_profile.map(jpeg::resources::icc_description);
+    info.xmp_history = structure
+        .xmp
+        .iter()
+        .flat_map(|packet| exif::xmp_history(packet))
+        .take(exif::MAX_XMP_EVENTS)
+        .collect();
     info.structure_error = structure.structure_error;
     info.trailing_bytes = structure.trailing_bytes;
     info.scan_errors = structure.scan_errors;

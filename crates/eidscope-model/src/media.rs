@@ -99,6 +99,22 @@ pub struct ImageInfo {
     /// thumbnail, or when either does not decode.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnail: Option<ThumbnailCheck>,
+    /// The XMP history (`xmpMM:History`): what each program did and when, in file order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub xmp_history: Vec<XmpEvent>,
+}
+
+/// One event of an XMP history (`stEvt`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct XmpEvent {
+    /// `stEvt:action`: `created`, `saved`, `converted`, `derived`, ...
+    pub action: Option<String>,
+    /// `stEvt:when`, as written (ISO 8601 with offset).
+    pub when: Option<String>,
+    /// `stEvt:softwareAgent`: the program.
+    pub software: Option<String>,
+    /// `stEvt:changed`: the parts changed (`/`, `/metadata`).
+    pub changed: Option<String>,
 }
 
 /// How far a JPEG's EXIF thumbnail is from the picture.

@@ -198,6 +198,18 @@ pub struct MediaRow {
     /// How well a first save at `double_jpeg_first_quality` explains the DCT coefficient
     /// histograms (1: fully; `image-double-compressed` from 0.9).
     pub double_jpeg_fit: Option<f64>,
+    /// Programs that re-saved the file without editing it, joined with `; `.
+    pub resave_marks: Option<String>,
+    /// The writer a Photoshop `APP13` names.
+    pub photoshop_writer: Option<String>,
+    /// Chroma subsampling (`4:2:0`, `4:4:4`, ..., `grey`).
+    pub chroma_subsampling: Option<String>,
+    /// The embedded ICC profile's description (`unnamed` without one in the profile).
+    pub icc_profile: Option<String>,
+    /// The share (0..1) of the picture its EXIF thumbnail does not show.
+    pub thumbnail_changed_share: Option<f64>,
+    /// The XMP history, one `action when software` line per event joined with `; `.
+    pub xmp_history: Option<String>,
     /// EXIF GPS latitude, degrees (null under `--redact`).
     pub gps_latitude: Option<f64>,
     /// EXIF GPS longitude, degrees (null under `--redact`).
@@ -559,6 +571,12 @@ impl MediaRow {
             quality_nearest: None,
             double_jpeg_first_quality: None,
             double_jpeg_fit: None,
+            resave_marks: None,
+            photoshop_writer: None,
+            chroma_subsampling: None,
+            icc_profile: None,
+            thumbnail_changed_share: None,
+            xmp_history: None,
             gps_latitude: None,
             gps_longitude: None,
             dhash: None,
@@ -603,6 +621,24 @@ impl MediaRow {
                         .as_ref()
                         .map(|d| u32::from(d.first_quality)),
                     double_jpeg_fit: i.double_compression.as_ref().map(|d| d.fit),
+                    resave_marks: (!i.resave_marks.is_empty()).then(|| i.resave_marks.join("; ")),
+                    photoshop_writer: i.photoshop_writer.clone(),
+                    chroma_subsampling: i.chroma_subsampling.clone(),
+                    icc_profile: i.icc_profile.clone(),
+                    thumbnail_changed_share: i.thumbnail.as_ref().map(|t| t.changed_share),
+                    xmp_history: (!i.xmp_history.is_empty()).then(|| {
+                        i.xmp_history
+                            .iter()
+                            .map(|e| {
+                                [&e.action, &e.when, &e.software]
+                                    .iter()
+                                    .filter_map(|v| v.as_deref())
+                                    .collect::<Vec<_>>()
+                                    .join(" ")
+                            })
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    }),
                     gps_latitude: gps.map(|g| g.latitude),
                     gps_longitude: gps.map(|g| g.longitude),
                     dhash: i.dhash,

@@ -6,7 +6,7 @@ use eidscope_media::image_info::analyse_image;
 use exif::{Field, In, Rational, Tag, Value};
 use std::io::Cursor;
 
-fn jpeg_with_gps(latitude: [u32; 3], north: &str, longitude: [u32; 3], east: &str) -> Vec<u8> {
+pub fn jpeg_with_gps(latitude: [u32; 3], north: &str, longitude: [u32; 3], east: &str) -> Vec<u8> {
     let dms =
         |v: [u32; 3]| Value::Rational(v.iter().map(|&n| Rational { num: n, denom: 1 }).collect());
     let fields = [

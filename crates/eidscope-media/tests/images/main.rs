@@ -3,6 +3,7 @@
 
 mod ela;
 mod exif_marks;
+mod exiftool;
 mod golden;
 mod gps;
 mod hashes;
