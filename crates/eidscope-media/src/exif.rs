@@ -7,7 +7,7 @@
 //! (`Android`, `iOS 17.1`, `HDR+ 1.0`, `G998BXXU5CVDD`), and that must never read as an edit.
 
 use ::exif::{Field, In, Reader, Tag, Value};
-use eidscope_model::media::ExifSummary;
+use eidscope_model::media::{ExifSummary, GpsPosition, XmpEvent};
 
 /// Text values longer than this are cut (a hostile tag must not bloat the report).
 const MAX_TEXT: usize = 200;
@@ -51,14 +51,53 @@ pub const EDITORS: &[(&str, &[&str])] = &[
     ("Adobe Express", &["adobe", "express"]),
 ];
 
+/// Programs that re-save a picture without editing it: photo libraries and viewers that
+/// rotate or re-tag, a camera maker's transfer tools. Their name in `Software` says the file is
+/// not as the camera wrote it, not that its content changed ("re-saved", not "edited").
+pub const RESAVERS: &[(&str, &[&str])] = &[
+    ("Windows Photo Gallery", &["photo", "gallery"]),
+    ("Windows Photo Viewer", &["photo", "viewer"]),
+    ("Windows Photos", &["microsoft", "windows", "photos"]),
+    ("Nikon Transfer", &["nikon", "transfer"]),
+    ("ViewNX", &["viewnx"]),
+    ("CAMEDIA Master", &["camedia", "master"]),
+    ("Olympus Master", &["olympus", "master"]),
+    ("ZoomBrowser", &["zoombrowser"]),
+    (
+        "Digital Photo Professional",
+        &["digital", "photo", "professional"],
+    ),
+    ("Apple Photos", &["photos", "app"]),
+    ("iPhoto", &["iphoto"]),
+    ("Shotwell", &["shotwell"]),
+    ("digiKam", &["digikam"]),
+    ("XnView", &["xnview"]),
+    ("IrfanView", &["irfanview"]),
+    ("FastStone", &["faststone"]),
+    ("ExifTool", &["exiftool"]),
+];
+
+/// The re-saving program a `Software`-like value names, if any (and no editor: an editor's
+/// name wins).
+pub fn resaver_named(software: &str) -> Option<&'static str> {
+    if editor_named(software).is_some() {
+        return None;
+    }
+    named_in(RESAVERS, software)
+}
+
 /// The editing program a `Software`-like value names, if any.
 pub fn editor_named(software: &str) -> Option<&'static str> {
+    named_in(EDITORS, software)
+}
+
+fn named_in(programs: &[(&'static str, &[&str])], software: &str) -> Option<&'static str> {
     let lower = software.to_lowercase();
     let words: Vec<&str> = lower
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .collect();
-    EDITORS
+    programs
         .iter()
         .find(|(_, pattern)| words.windows(pattern.len()).any(|w| w == *pattern))
         .map(|(name, _)| *name)
@@ -92,6 +131,48 @@ pub fn summarise(tiff: &[u8]) -> Option<ExifSummary> {
         pixel_height: number(Tag::PixelYDimension, In::PRIMARY),
         orientation: number(Tag::Orientation, In::PRIMARY),
         thumbnail_bytes: number(Tag::JPEGInterchangeFormatLength, In::THUMBNAIL).map(u64::from),
+        gps: gps_position(&exif),
+    })
+}
+
+/// The GPS position of the EXIF GPS IFD: latitude and longitude as degrees, minutes and
+/// seconds with their hemisphere, the altitude with its reference. `None` unless both
+/// coordinates are there and in range.
+fn gps_position(exif: &::exif::Exif) -> Option<GpsPosition> {
+    let rationals = |tag| match exif.get_field(tag, In::PRIMARY).map(|f| &f.value) {
+        Some(Value::Rational(parts)) => Some(parts.iter().map(|r| r.to_f64()).collect::<Vec<_>>()),
+        _ => None,
+    };
+    let hemisphere = |tag| {
+        exif.get_field(tag, In::PRIMARY)
+            .and_then(ascii)
+            .and_then(|s| s.chars().next())
+    };
+    let degrees = |tag, reference, negative: char, limit: f64| {
+        let dms = rationals(tag)?;
+        let value =
+            dms.first()? + dms.get(1).unwrap_or(&0.0) / 60.0 + dms.get(2).unwrap_or(&0.0) / 3600.0;
+        let signed = if hemisphere(reference)?.eq_ignore_ascii_case(&negative) {
+            -value
+        } else {
+            value
+        };
+        (signed.is_finite() && signed.abs() <= limit).then_some(signed)
+    };
+    let altitude = rationals(Tag::GPSAltitude)
+        .and_then(|a| a.first().copied())
+        .filter(|a| a.is_finite())
+        .map(|a| {
+            let below = exif
+                .get_field(Tag::GPSAltitudeRef, In::PRIMARY)
+                .and_then(|f| f.value.get_uint(0))
+                == Some(1);
+            if below { -a } else { a }
+        });
+    Some(GpsPosition {
+        latitude: degrees(Tag::GPSLatitude, Tag::GPSLatitudeRef, 'S', 90.0)?,
+        longitude: degrees(Tag::GPSLongitude, Tag::GPSLongitudeRef, 'W', 180.0)?,
+        altitude,
     })
 }
 
@@ -137,6 +218,42 @@ pub fn xmp_tools(packet: &[u8]) -> Vec<String> {
     tools
 }
 
+/// At most this many XMP history events are read.
+pub const MAX_XMP_EVENTS: usize = 64;
+
+/// The events of an XMP packet's history (`xmpMM:History`, one `rdf:li` per event, with its
+/// `stEvt:` fields as attributes or elements), in order, at most [`MAX_XMP_EVENTS`].
+pub fn xmp_history(packet: &[u8]) -> Vec<XmpEvent> {
+    let text = String::from_utf8_lossy(packet);
+    let Some(start) = text.find("History") else {
+        return Vec::new();
+    };
+    let history = &text[start..];
+    let history = history
+        .find("</xmpMM:History")
+        .map_or(history, |end| &history[..end]);
+    history
+        .split("<rdf:li")
+        .skip(1)
+        .take(MAX_XMP_EVENTS)
+        .map(|item| {
+            let field = |key: &str| {
+                let at = item.find(key)?;
+                value_after_key(&item[at + key.len()..])
+                    .map(clean_text)
+                    .filter(|v| !v.is_empty())
+            };
+            XmpEvent {
+                action: field("stEvt:action"),
+                when: field("stEvt:when"),
+                software: field("stEvt:softwareAgent"),
+                changed: field("stEvt:changed"),
+            }
+        })
+        .filter(|e| e.action.is_some() || e.when.is_some() || e.software.is_some())
+        .collect()
+}
+
 /// The value following an XML key: `="value"`, `='value'` or `>value<`.
 fn value_after_key(rest: &str) -> Option<&str> {
     let rest = rest.trim_start();
@@ -177,6 +294,26 @@ mod tests {
             assert_eq!(editor_named(firmware), None, "{firmware}");
         }
         assert_eq!(editor_named("HTML5 Canvas"), None);
+    }
+
+    #[test]
+    fn xmp_history_actions_and_times() {
+        let packet = br#"<xmpMM:History><rdf:Seq>
+            <rdf:li stEvt:action="created" stEvt:when="2024-01-02T10:00:00+01:00" stEvt:softwareAgent="Adobe Photoshop 25.1"/>
+            <rdf:li><stEvt:action>saved</stEvt:action><stEvt:when>2024-01-03T09:00:00+01:00</stEvt:when>
+              <stEvt:softwareAgent>GIMP 2.10</stEvt:softwareAgent><stEvt:changed>/</stEvt:changed></rdf:li>
+            </rdf:Seq></xmpMM:History>"#;
+        let history = xmp_history(packet);
+        assert_eq!(history.len(), 2);
+        assert_eq!(history[0].action.as_deref(), Some("created"));
+        assert_eq!(history[0].software.as_deref(), Some("Adobe Photoshop 25.1"));
+        assert_eq!(
+            history[1].when.as_deref(),
+            Some("2024-01-03T09:00:00+01:00")
+        );
+        assert_eq!(history[1].changed.as_deref(), Some("/"));
+        assert!(xmp_history(b"<x:xmpmeta/>").is_empty());
+        assert!(xmp_history(b"History <rdf:li stEvt:action=").is_empty());
     }
 
     #[test]

@@ -45,13 +45,26 @@ pub fn analyse_image_hashed(entry: &str, bytes: &[u8], sha256: String, decode: b
         format: sniff_format(bytes).to_string(),
         ..ImageInfo::default()
     };
+    let mut kept = Kept::default();
     match info.format.as_str() {
-        "jpeg" => read_jpeg_headers(&mut info, bytes),
+        "jpeg" => kept = read_jpeg_headers(&mut info, bytes),
         "png" => read_png_headers(&mut info, bytes),
         _ => {}
     }
     if decode {
-        decode_and_hash(&mut info, bytes);
+        let preview = decode_and_hash(&mut info, bytes);
+        // Double compression reads the coefficients of a picture that decoded cleanly: the
+        // histograms of a damaged scan say nothing about its saves.
+        if info.decoded == Some(true) && info.decode_warnings.is_empty() {
+            info.double_compression = kept
+                .luma_table
+                .as_ref()
+                .and_then(|table| crate::double_jpeg::double_compression(bytes, table));
+        }
+        info.thumbnail = kept
+            .exif
+            .zip(preview)
+            .and_then(|(tiff, preview)| thumbnail_against_picture(&info, tiff, &preview));
     }
     info
 }
@@ -79,15 +92,55 @@ pub fn sniff_format(bytes: &[u8]) -> &'static str {
     }
 }
 
-fn read_jpeg_headers(info: &mut ImageInfo, bytes: &[u8]) {
+/// The EXIF thumbnail checked against the decoded picture's hash and size.
+fn thumbnail_against_picture(
+    info: &ImageInfo,
+    tiff: &[u8],
+    preview: &image::GrayImage,
+) -> Option<eidscope_model::media::ThumbnailCheck> {
+    let (width, height) = (info.width?, info.height?);
+    let thumbnail = crate::thumbnail::exif_thumbnail(tiff)?;
+    crate::thumbnail::thumbnail_check(thumbnail, preview, (width, height))
+}
+
+/// What the header walk keeps for the analyses that follow a decode.
+#[derive(Default)]
+struct Kept<'a> {
+    /// The luma quantisation table (the first component's), when the structure is whole.
+    luma_table: Option<jpeg::QuantTable>,
+    /// The EXIF (TIFF) data.
+    exif: Option<&'a [u8]>,
+}
+
+/// Fills the header facts of a JPEG; returns what the later analyses need.
+fn read_jpeg_headers<'a>(info: &mut ImageInfo, bytes: &'a [u8]) -> Kept<'a> {
     let Ok(structure) = jpeg::parse(bytes) else {
-        return;
+        return Kept::default();
     };
+    let luma_table = structure
+        .components
+        .first()
+        .and_then(|c| structure.quant_tables.iter().find(|t| t.id == c.table_id))
+        .filter(|_| structure.structure_error.is_none() && structure.scan_errors.is_empty())
+        .cloned();
     info.width = structure.width;
     info.height = structure.height;
     info.quality = jpeg::estimate_quality(&structure.quant_tables, &structure.components);
     info.exif = structure.exif.and_then(exif::summarise);
-    info.editor_marks = editor_marks(&structure, info.exif.as_ref());
+    let photoshop = structure
+        .photoshop_resources
+        .map(jpeg::resources::photoshop_resources);
+    info.editor_marks = editor_marks(&structure, photoshop.as_ref(), info.exif.as_ref());
+    info.resave_marks = resave_marks(&structure, info.exif.as_ref());
+    info.photoshop_writer = photoshop.and_then(|p| p.writer);
+    info.chroma_subsampling = jpeg::resources::chroma_subsampling(&structure.components);
+    info.icc_profile = structure.icc_profile.map(jpeg::resources::icc_description);
+    info.xmp_history = structure
+        .xmp
+        .iter()
+        .flat_map(|packet| exif::xmp_history(packet))
+        .take(exif::MAX_XMP_EVENTS)
+        .collect();
     info.structure_error = structure.structure_error;
     info.trailing_bytes = structure.trailing_bytes;
     info.scan_errors = structure.scan_errors;
@@ -97,6 +150,10 @@ fn read_jpeg_headers(info: &mut ImageInfo, bytes: &[u8]) {
         .and_then(|n| bytes.len().checked_sub(usize::try_from(n).ok()?))
         .map(|start| trailer_kind(&bytes[start..], structure.mpf_app2));
     info.segments = structure.segments;
+    Kept {
+        luma_table,
+        exif: structure.exif,
+    }
 }
 
 /// What the bytes after a JPEG's end-of-image marker are, by their content once the padding
@@ -130,12 +187,14 @@ pub fn trailer_kind(trailer: &[u8], indexed: bool) -> TrailerKind {
 }
 
 /// The marks of an editing program in a JPEG's segments, EXIF and XMP (see the module doc).
+/// An `APP13` holding only IPTC metadata is no mark: metadata tools write it.
 fn editor_marks(
     structure: &jpeg::JpegStructure<'_>,
+    photoshop: Option<&jpeg::resources::PhotoshopResources>,
     exif: Option<&eidscope_model::media::ExifSummary>,
 ) -> Vec<String> {
     let mut marks = Vec::new();
-    if structure.photoshop_app13 {
+    if structure.photoshop_app13 && !photoshop.is_some_and(|p| p.iptc_only()) {
         marks.push("APP13 Photoshop".to_string());
     }
     if structure.ducky_app12 {
@@ -150,6 +209,29 @@ fn editor_marks(
         for tool in exif::xmp_tools(packet) {
             let mark = format!("XMP CreatorTool: {tool}");
             if exif::editor_named(&tool).is_some() && !marks.contains(&mark) {
+                marks.push(mark);
+            }
+        }
+    }
+    marks
+}
+
+/// The marks of a program that re-saved the file without editing it ([`exif::RESAVERS`]):
+/// EXIF `Software`, XMP `CreatorTool` and history agents.
+fn resave_marks(
+    structure: &jpeg::JpegStructure<'_>,
+    exif: Option<&eidscope_model::media::ExifSummary>,
+) -> Vec<String> {
+    let mut marks = Vec::new();
+    if let Some(software) = exif.and_then(|e| e.software.as_deref())
+        && exif::resaver_named(software).is_some()
+    {
+        marks.push(format!("EXIF Software: {software}"));
+    }
+    for packet in &structure.xmp {
+        for tool in exif::xmp_tools(packet) {
+            let mark = format!("XMP CreatorTool: {tool}");
+            if exif::resaver_named(&tool).is_some() && !marks.contains(&mark) {
                 marks.push(mark);
             }
         }
@@ -175,11 +257,12 @@ fn read_png_headers(info: &mut ImageInfo, bytes: &[u8]) {
     }
 }
 
-fn decode_and_hash(info: &mut ImageInfo, bytes: &[u8]) {
+/// Decodes and hashes; returns the grey preview the hashes were made from.
+fn decode_and_hash(info: &mut ImageInfo, bytes: &[u8]) -> Option<image::GrayImage> {
     if !matches!(info.format.as_str(), "jpeg" | "png") {
         info.decoded = Some(false);
         info.decode_error = Some(format!("{} images are not decoded", info.format));
-        return;
+        return None;
     }
     // A JPEG whose markers are whole gets the cheap reduced-scale luma decode; a clean one is
     // done. A warning from libjpeg, a failure, or a broken marker structure falls through to
@@ -192,7 +275,7 @@ fn decode_and_hash(info: &mut ImageInfo, bytes: &[u8]) {
                 info.height = info.height.or(Some(preview.height));
                 info.dhash = Some(preview_dhash(&preview.grey));
                 info.phash = Some(preview_phash(&preview.grey));
-                return;
+                return Some(preview.grey);
             }
             Err(NoPreview::Warning(warning)) => info.decode_warnings.push(warning),
             Err(NoPreview::Failed(_)) => {}
@@ -202,6 +285,7 @@ fn decode_and_hash(info: &mut ImageInfo, bytes: &[u8]) {
         Err(error) => {
             info.decoded = Some(false);
             info.decode_error = Some(error.to_string());
+            None
         }
         // The decoders fill a cut scan with grey and succeed: the marker walk knows better.
         Ok(_) if info.structure_error.is_some() => {
@@ -210,6 +294,7 @@ fn decode_and_hash(info: &mut ImageInfo, bytes: &[u8]) {
                 .structure_error
                 .as_ref()
                 .map(|reason| format!("file structure: {reason}"));
+            None
         }
         Ok(image) => {
             info.decoded = Some(true);
@@ -218,6 +303,7 @@ fn decode_and_hash(info: &mut ImageInfo, bytes: &[u8]) {
             let preview = preview_of(&image);
             info.dhash = Some(preview_dhash(&preview));
             info.phash = Some(preview_phash(&preview));
+            Some(preview)
         }
     }
 }

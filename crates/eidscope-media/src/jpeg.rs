@@ -8,8 +8,10 @@
 //! the memory are linear in the input (the listed segments are capped).
 
 mod quality;
+pub mod resources;
 
 pub use quality::estimate_quality;
+pub(crate) use quality::standard_luma_table;
 
 use crate::MediaError;
 
@@ -34,6 +36,8 @@ pub struct FrameComponent {
     pub id: u8,
     /// The quantisation table slot this component uses.
     pub table_id: u8,
+    /// The sampling factors, horizontal in the high nibble, vertical in the low one.
+    pub sampling: u8,
 }
 
 /// What the marker walk found. Payload slices borrow the input bytes.
@@ -55,6 +59,10 @@ pub struct JpegStructure<'a> {
     pub xmp: Vec<&'a [u8]>,
     /// Whether an `APP13 Photoshop 3.0` (image resource block) segment is present.
     pub photoshop_app13: bool,
+    /// The image resources of the first `APP13 Photoshop 3.0` segment (after its header).
+    pub photoshop_resources: Option<&'a [u8]>,
+    /// The first `APP2 ICC_PROFILE` chunk's profile bytes (after its 14-byte header).
+    pub icc_profile: Option<&'a [u8]>,
     /// Whether an `APP14 Adobe` segment is present (colour-transform flag; many encoders).
     pub adobe_app14: bool,
     /// Whether an `APP12 Ducky` segment is present (Photoshop "Save for Web").
@@ -219,6 +227,7 @@ impl<'a> Walk<'a> {
                 .chunks_exact(3)
                 .map(|spec| FrameComponent {
                     id: spec[0],
+                    sampling: spec[1],
                     table_id: spec[2],
                 })
                 .collect();
@@ -245,7 +254,12 @@ impl<'a> Walk<'a> {
             0xE1 if payload.starts_with(XMP_EXTENSION) => {
                 return Some("XMP extension".into());
             }
-            0xE2 if payload.starts_with(b"ICC_PROFILE\0") => return Some("ICC".into()),
+            0xE2 if payload.starts_with(b"ICC_PROFILE\0") => {
+                if found.icc_profile.is_none() {
+                    found.icc_profile = payload.get(14..);
+                }
+                return Some("ICC".into());
+            }
             0xE2 if payload.starts_with(b"MPF\0") => {
                 found.mpf_app2 = true;
                 return Some("MPF".into());
@@ -253,6 +267,9 @@ impl<'a> Walk<'a> {
             0xEC if payload.starts_with(b"Ducky") => found.ducky_app12 = true,
             0xED if payload.starts_with(b"Photoshop 3.0\0") => {
                 found.photoshop_app13 = true;
+                if found.photoshop_resources.is_none() {
+                    found.photoshop_resources = payload.get(14..);
+                }
                 return Some("Photoshop".into());
             }
             0xEE if payload.starts_with(b"Adobe") => found.adobe_app14 = true,
@@ -395,7 +412,7 @@ pub fn marker_name(code: u8) -> String {
 }
 
 /// `NATURAL_ORDER[k]` is the row-major position of the `k`-th coefficient in zigzag order.
-const NATURAL_ORDER: [u8; 64] = [
+pub(crate) const NATURAL_ORDER: [u8; 64] = [
     0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20,
     13, 6, 7, 14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51, 58, 59,
     52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63,

@@ -10,12 +10,15 @@
 //! findings (the analysis crate reads the facts).
 
 pub mod decode;
+pub mod double_jpeg;
+pub mod ela;
 pub mod exif;
 pub mod hash;
 pub mod image_info;
 pub mod jpeg;
 pub mod overlay;
 pub mod preview;
+pub mod thumbnail;
 #[cfg(feature = "video")]
 pub mod video;
 

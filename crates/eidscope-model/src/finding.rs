@@ -85,13 +85,17 @@ catalogue! {
     EditedImage => "edited-image", Medium, Bundle, Media,
         "an image carries marks of an editing program (EXIF Software, Photoshop segments)";
     ImageResaved => "image-resaved", Low, Bundle, Media,
-        "an image's EXIF `DateTime` (last written) is more than 60 s after its `DateTimeOriginal`: a program saved it again after the camera";
+        "an image's EXIF `DateTime` (last written) is more than 60 s after its `DateTimeOriginal`, or its `Software`/XMP names a program that re-saves pictures without editing them (Windows Photo Gallery, Nikon Transfer, ...): a program saved it again after the camera";
     ImageDateMismatch => "image-date-mismatch", Medium, Bundle, Media,
         "an image's EXIF `DateTimeOriginal` lies more than a day from the capture date: not taken during the verification, or a wrong camera clock";
     ImageResized => "image-resized", Medium, Bundle, Media,
         "an image's pixel size differs from the size its EXIF `PixelXDimension`/`PixelYDimension` declare: resized or cropped after capture";
     ImageTrailingData => "image-trailing-data", Medium, Bundle, Media,
         "bytes after a JPEG's end-of-image marker that are no camera data (a zip, a JPEG the file does not index, unknown bytes)";
+    ImageDoubleCompressed => "image-double-compressed", Medium, Bundle, Media,
+        "the DCT coefficient histograms of a JPEG show a first compression at a lower quality before the last save: the picture was saved again after it was made";
+    ImageThumbnailMismatch => "image-thumbnail-mismatch", Medium, Bundle, Media,
+        "a JPEG's EXIF thumbnail does not show the picture (at least 2 of 64 grid cells differ): the picture was changed and the camera's thumbnail kept";
     VideoFrozen => "video-frozen", Medium, Bundle, Full,
         "the video is (nearly) one still picture";
     VideoTooShort => "video-too-short", Low, Bundle, Full,
@@ -339,7 +343,7 @@ mod tests {
             let json = serde_json::to_string(&spec.code).unwrap();
             assert_eq!(json, format!("\"{}\"", spec.code.as_str()));
         }
-        assert_eq!(CATALOGUE.len(), 36);
+        assert_eq!(CATALOGUE.len(), 38);
     }
 
     #[test]

@@ -75,6 +75,64 @@ pub struct ImageInfo {
     /// [`TrailerKind`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trailer: Option<TrailerKind>,
+    /// The double-compression evidence of a baseline JPEG ([`DoubleCompression`]); `None` when
+    /// not decoded, not baseline, or too few coefficients to judge.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub double_compression: Option<DoubleCompression>,
+    /// Marks of a program that re-saved the file without editing it (a photo library, a
+    /// camera's transfer tool, Windows Photo Gallery), with the tag that names it:
+    /// `EXIF Software: Nikon Transfer 1.1 W`. Empty when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resave_marks: Vec<String>,
+    /// The writer a Photoshop `APP13` version-info resource names (`Adobe Photoshop`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub photoshop_writer: Option<String>,
+    /// The JPEG's chroma subsampling: `4:4:4`, `4:2:2`, `4:2:0`, `4:1:1`, `4:4:0`, `grey`, or
+    /// the sampling factors of each component.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chroma_subsampling: Option<String>,
+    /// The description of an embedded ICC profile (`sRGB IEC61966-2.1`, `Display P3`), or
+    /// `unnamed`; `None` without a profile.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icc_profile: Option<String>,
+    /// The EXIF thumbnail against the picture ([`ThumbnailCheck`]); `None` without a
+    /// thumbnail, or when either does not decode.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thumbnail: Option<ThumbnailCheck>,
+    /// The XMP history (`xmpMM:History`): what each program did and when, in file order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub xmp_history: Vec<XmpEvent>,
+}
+
+/// One event of an XMP history (`stEvt`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct XmpEvent {
+    /// `stEvt:action`: `created`, `saved`, `converted`, `derived`, ...
+    pub action: Option<String>,
+    /// `stEvt:when`, as written (ISO 8601 with offset).
+    pub when: Option<String>,
+    /// `stEvt:softwareAgent`: the program.
+    pub software: Option<String>,
+    /// `stEvt:changed`: the parts changed (`/`, `/metadata`).
+    pub changed: Option<String>,
+}
+
+/// How far a JPEG's EXIF thumbnail is from the picture.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ThumbnailCheck {
+    /// The thumbnail's width, pixels.
+    pub width: u32,
+    /// The thumbnail's height, pixels.
+    pub height: u32,
+    /// Bits (of 64) by which the thumbnail's difference hash differs from the picture's.
+    pub dhash_distance: u32,
+    /// `|ln(thumbnail aspect / picture aspect)|`, black bars cut: 0 for the same shape.
+    pub aspect_difference: f64,
+    /// The mean absolute grey difference (0..255) of the thumbnail laid on the picture.
+    pub mean_difference: f64,
+    /// The share (0..1) of the cells of an 8x8 grid whose mean grey differs by more than 24
+    /// between the thumbnail and the picture: where the picture is not what the thumbnail shows.
+    pub changed_share: f64,
 }
 
 /// Whether a libjpeg warning (one of [`ImageInfo::decode_warnings`]) means lost picture data.
@@ -136,7 +194,7 @@ impl TrailerKind {
 }
 
 /// The EXIF fields that matter for provenance.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ExifSummary {
     /// Camera make.
     pub make: Option<String>,
@@ -178,6 +236,10 @@ pub struct ExifSummary {
     pub orientation: Option<u32>,
     /// Size of the embedded thumbnail, bytes.
     pub thumbnail_bytes: Option<u64>,
+    /// The GPS position the camera recorded (EXIF GPS IFD), when it did: personal data,
+    /// removed from the tables under `scan --redact`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gps: Option<GpsPosition>,
 }
 
 /// How well the JPEG quantisation tables fit the standard IJG tables.
@@ -194,6 +256,32 @@ pub struct QualityEstimate {
     pub residual: f64,
     /// Whether the tables are (within rounding) standard IJG tables.
     pub standard: bool,
+}
+
+/// Where a picture was taken, from its EXIF GPS tags.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct GpsPosition {
+    /// Degrees north (negative: south), WGS 84.
+    pub latitude: f64,
+    /// Degrees east (negative: west), WGS 84.
+    pub longitude: f64,
+    /// Metres above sea level (negative: below), when recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub altitude: Option<f64>,
+}
+
+/// The evidence that a JPEG was compressed twice with different quantisation tables, from the
+/// histograms of its luma DCT coefficients (eidscope-media `double_jpeg`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct DoubleCompression {
+    /// The IJG quality of the first compression that best explains the histograms.
+    pub first_quality: u8,
+    /// How much of the histograms' departure from smooth the first quality explains: 1 is all
+    /// of it, 0 or less nothing (a picture compressed once). The finding fires from
+    /// `eidscope_analysis::Thresholds::double_jpeg_fit`.
+    pub fit: f64,
+    /// The coefficient count the fit rests on (the expected count in the bins it judged).
+    pub weight: f64,
 }
 
 /// The capture video.

@@ -24,8 +24,9 @@ use rand::seq::SliceRandom;
 /// (encrypted or duplicate entries, inconsistent structure, bytes around the archive,
 /// unparseable JSON: the hostile fixtures of testdata/make_hostile.py, tests/cli/hostile.rs);
 /// and the image provenance codes of issue 10, which synth's pictures cannot carry yet (no
-/// `DateTimeOriginal`, declared size or trailer: crates/eidscope-analysis/tests/image_forensics.rs).
-pub const UNPLANNED_CODES: [FindingCode; 14] = [
+/// `DateTimeOriginal`, declared size or trailer; nor the texture double compression shows in, nor an EXIF thumbnail:
+/// crates/eidscope-analysis/tests/image_forensics/).
+pub const UNPLANNED_CODES: [FindingCode; 16] = [
     FindingCode::FaceMismatch,
     FindingCode::FaceMatchContradiction,
     FindingCode::VideoFaceMismatch,
@@ -40,6 +41,8 @@ pub const UNPLANNED_CODES: [FindingCode; 14] = [
     FindingCode::ImageDateMismatch,
     FindingCode::ImageResized,
     FindingCode::ImageTrailingData,
+    FindingCode::ImageDoubleCompressed,
+    FindingCode::ImageThumbnailMismatch,
 ];
 
 /// The single-bundle finding codes, in catalogue order: the anomalies the planner injects.

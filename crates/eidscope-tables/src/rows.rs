@@ -189,6 +189,31 @@ pub struct MediaRow {
     pub structure_error: Option<String>,
     /// Bytes after the JPEG end marker.
     pub trailing_bytes: Option<u64>,
+    /// What the bytes after the end marker are (`padding`, `camera-preview`, `zip`, ...).
+    pub trailer: Option<String>,
+    /// For tables that are not standard IJG tables, the nearest IJG quality.
+    pub quality_nearest: Option<u32>,
+    /// The first quality of the best double-compression fit (see `double_jpeg_fit`).
+    pub double_jpeg_first_quality: Option<u32>,
+    /// How well a first save at `double_jpeg_first_quality` explains the DCT coefficient
+    /// histograms (1: fully; `image-double-compressed` from 0.9).
+    pub double_jpeg_fit: Option<f64>,
+    /// Programs that re-saved the file without editing it, joined with `; `.
+    pub resave_marks: Option<String>,
+    /// The writer a Photoshop `APP13` names.
+    pub photoshop_writer: Option<String>,
+    /// Chroma subsampling (`4:2:0`, `4:4:4`, ..., `grey`).
+    pub chroma_subsampling: Option<String>,
+    /// The embedded ICC profile's description (`unnamed` without one in the profile).
+    pub icc_profile: Option<String>,
+    /// The share (0..1) of the picture its EXIF thumbnail does not show.
+    pub thumbnail_changed_share: Option<f64>,
+    /// The XMP history, one `action when software` line per event joined with `; `.
+    pub xmp_history: Option<String>,
+    /// EXIF GPS latitude, degrees (null under `--redact`).
+    pub gps_latitude: Option<f64>,
+    /// EXIF GPS longitude, degrees (null under `--redact`).
+    pub gps_longitude: Option<f64>,
     /// 64-bit difference hash, 16 hex digits.
     pub dhash: Option<PerceptualHash>,
     /// 64-bit DCT perceptual hash, 16 hex digits.
@@ -336,7 +361,7 @@ impl Rows {
             media: report
                 .media
                 .iter()
-                .map(|(kind, info)| MediaRow::of(path, *kind, info))
+                .map(|(kind, info)| MediaRow::of(path, *kind, info, ctx.redactor.is_some()))
                 .collect(),
             findings: findings
                 .iter()
@@ -542,6 +567,18 @@ impl MediaRow {
             decode_error: None,
             structure_error: None,
             trailing_bytes: None,
+            trailer: None,
+            quality_nearest: None,
+            double_jpeg_first_quality: None,
+            double_jpeg_fit: None,
+            resave_marks: None,
+            photoshop_writer: None,
+            chroma_subsampling: None,
+            icc_profile: None,
+            thumbnail_changed_share: None,
+            xmp_history: None,
+            gps_latitude: None,
+            gps_longitude: None,
             dhash: None,
             phash: None,
             probed: None,
@@ -553,31 +590,62 @@ impl MediaRow {
         }
     }
 
-    /// The row of one media entry: the facts of an image, or of the video.
-    fn of(path: &str, kind: EntryKind, info: &MediaInfo) -> MediaRow {
+    /// The row of one media entry: the facts of an image, or of the video. `redacted` drops
+    /// the GPS position (where the person was).
+    fn of(path: &str, kind: EntryKind, info: &MediaInfo, redacted: bool) -> MediaRow {
         let row = MediaRow::blank(path, kind);
         match info {
-            MediaInfo::Image(i) => MediaRow {
-                entry: i.entry.clone(),
-                size_bytes: i.size_bytes,
-                sha256: i.sha256.clone(),
-                format: Some(i.format.clone()),
-                width: i.width,
-                height: i.height,
-                quality: i.quality.as_ref().and_then(|q| q.quality).map(u32::from),
-                quality_standard: i.quality.as_ref().map(|q| q.standard),
-                editor_marks: (!i.editor_marks.is_empty()).then(|| i.editor_marks.join("; ")),
-                exif_make: i.exif.as_ref().and_then(|e| e.make.clone()),
-                exif_model: i.exif.as_ref().and_then(|e| e.model.clone()),
-                exif_software: i.exif.as_ref().and_then(|e| e.software.clone()),
-                decoded: i.decoded,
-                decode_error: i.decode_error.clone(),
-                structure_error: i.structure_error.clone(),
-                trailing_bytes: i.trailing_bytes,
-                dhash: i.dhash,
-                phash: i.phash,
-                ..row
-            },
+            MediaInfo::Image(i) => {
+                let gps = i.exif.as_ref().and_then(|e| e.gps).filter(|_| !redacted);
+                MediaRow {
+                    entry: i.entry.clone(),
+                    size_bytes: i.size_bytes,
+                    sha256: i.sha256.clone(),
+                    format: Some(i.format.clone()),
+                    width: i.width,
+                    height: i.height,
+                    quality: i.quality.as_ref().and_then(|q| q.quality).map(u32::from),
+                    quality_standard: i.quality.as_ref().map(|q| q.standard),
+                    editor_marks: (!i.editor_marks.is_empty()).then(|| i.editor_marks.join("; ")),
+                    exif_make: i.exif.as_ref().and_then(|e| e.make.clone()),
+                    exif_model: i.exif.as_ref().and_then(|e| e.model.clone()),
+                    exif_software: i.exif.as_ref().and_then(|e| e.software.clone()),
+                    decoded: i.decoded,
+                    decode_error: i.decode_error.clone(),
+                    structure_error: i.structure_error.clone(),
+                    trailing_bytes: i.trailing_bytes,
+                    trailer: i.trailer.map(|t| t.as_str().to_owned()),
+                    quality_nearest: i.quality.as_ref().and_then(|q| q.nearest).map(u32::from),
+                    double_jpeg_first_quality: i
+                        .double_compression
+                        .as_ref()
+                        .map(|d| u32::from(d.first_quality)),
+                    double_jpeg_fit: i.double_compression.as_ref().map(|d| d.fit),
+                    resave_marks: (!i.resave_marks.is_empty()).then(|| i.resave_marks.join("; ")),
+                    photoshop_writer: i.photoshop_writer.clone(),
+                    chroma_subsampling: i.chroma_subsampling.clone(),
+                    icc_profile: i.icc_profile.clone(),
+                    thumbnail_changed_share: i.thumbnail.as_ref().map(|t| t.changed_share),
+                    xmp_history: (!i.xmp_history.is_empty()).then(|| {
+                        i.xmp_history
+                            .iter()
+                            .map(|e| {
+                                [&e.action, &e.when, &e.software]
+                                    .iter()
+                                    .filter_map(|v| v.as_deref())
+                                    .collect::<Vec<_>>()
+                                    .join(" ")
+                            })
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    }),
+                    gps_latitude: gps.map(|g| g.latitude),
+                    gps_longitude: gps.map(|g| g.longitude),
+                    dhash: i.dhash,
+                    phash: i.phash,
+                    ..row
+                }
+            }
             MediaInfo::Video(v) => {
                 let stream = v.streams.iter().find(|s| s.kind == "video");
                 MediaRow {

@@ -192,6 +192,11 @@ pub struct OverlayArgs {
     /// The "Get process" response of this bundle (default: beside the zip).
     #[arg(long, value_name = "FILE")]
     pub process: Option<PathBuf>,
+    /// Also write the error level analysis heat map of each side (`front.ela.png`,
+    /// `back.ela.png`): the picture recompressed at quality 90, the difference drawn from
+    /// black (unchanged) through red and yellow to white.
+    #[arg(long)]
+    pub ela: bool,
 }
 
 /// `eidscope video`.

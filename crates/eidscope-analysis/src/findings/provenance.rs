@@ -1,7 +1,10 @@
-//! What an image's own metadata says about its history: EXIF dates that show a second save
+//! What an image's own metadata says about its history: EXIF dates, or the name of a program
+//! that re-saves pictures (Windows Photo Gallery, Nikon Transfer), that show a second save
 //! (`image-resaved`) or a picture not taken during the verification (`image-date-mismatch`),
 //! a pixel size other than the one the camera declared (`image-resized`), and bytes after the
-//! end of the picture that no camera writes (`image-trailing-data`).
+//! end of the picture that no camera writes (`image-trailing-data`), DCT coefficient histograms
+//! that show a first compression at another quality (`image-double-compressed`), an EXIF
+//! thumbnail that is not the picture (`image-thumbnail-mismatch`).
 //!
 //! Reads [`ImageInfo`] facts only. The thresholds are fields of [`Thresholds`], each documented
 //! with its measurement; docs/image-forensics.md has the rates on the labelled set.
@@ -19,6 +22,7 @@ pub(super) fn findings(
     thresholds: &Thresholds,
     out: &mut Vec<Finding>,
 ) {
+    let before = out.len();
     if let Some(exif) = &image.exif {
         resaved(image, exif, thresholds, out);
         if let Some(capture) = capture {
@@ -26,7 +30,92 @@ pub(super) fn findings(
         }
         resized(image, exif, thresholds, out);
     }
+    let dated = out[before..]
+        .iter()
+        .any(|f| f.code == FindingCode::ImageResaved);
+    if !dated {
+        resaved_by_program(image, out);
+    }
     trailing(image, out);
+    double_compressed(image, thresholds, out);
+    thumbnail_mismatch(image, thresholds, out);
+}
+
+/// `image-thumbnail-mismatch`: the EXIF thumbnail is another picture than the one it heads.
+fn thumbnail_mismatch(image: &ImageInfo, thresholds: &Thresholds, out: &mut Vec<Finding>) {
+    let Some(thumbnail) = &image.thumbnail else {
+        return;
+    };
+    if thumbnail.changed_share < thresholds.thumbnail_changed_share {
+        return;
+    }
+    out.push(Finding::new(
+        FindingCode::ImageThumbnailMismatch,
+        format!(
+            "the EXIF thumbnail of `{}` ({}x{}) does not show the picture: {:.0}% of it differs",
+            image.entry,
+            thumbnail.width,
+            thumbnail.height,
+            thumbnail.changed_share * 100.0
+        ),
+        json!({
+            "entry": image.entry,
+            "thumbnail_width": thumbnail.width,
+            "thumbnail_height": thumbnail.height,
+            "dhash_distance": thumbnail.dhash_distance,
+            "aspect_difference": thumbnail.aspect_difference,
+            "mean_difference": thumbnail.mean_difference,
+            "changed_share": thumbnail.changed_share,
+            "threshold_changed_share": thresholds.thumbnail_changed_share,
+        }),
+    ));
+}
+
+/// `image-resaved` from the name of a program that re-saves pictures without editing them
+/// (`ImageInfo::resave_marks`), when the dates did not already say so: "re-saved", where an
+/// editor's name is `edited-image`.
+fn resaved_by_program(image: &ImageInfo, out: &mut Vec<Finding>) {
+    if image.resave_marks.is_empty() {
+        return;
+    }
+    out.push(Finding::new(
+        FindingCode::ImageResaved,
+        format!(
+            "`{}` was re-saved by software that does not edit pictures: {}",
+            image.entry,
+            image.resave_marks.join("; ")
+        ),
+        json!({"entry": image.entry, "resave_marks": image.resave_marks}),
+    ));
+}
+
+/// `image-double-compressed`: the coefficient histograms fit a first save at another quality.
+fn double_compressed(image: &ImageInfo, thresholds: &Thresholds, out: &mut Vec<Finding>) {
+    let Some(double) = &image.double_compression else {
+        return;
+    };
+    if double.fit < thresholds.double_jpeg_fit {
+        return;
+    }
+    let last = image.quality.as_ref().and_then(|q| q.quality.or(q.nearest));
+    out.push(Finding::new(
+        FindingCode::ImageDoubleCompressed,
+        format!(
+            "`{}` was compressed twice: its DCT coefficient histograms fit a first save at quality {}{} (fit {:.2})",
+            image.entry,
+            double.first_quality,
+            last.map(|q| format!(" before the last at {q}")).unwrap_or_default(),
+            double.fit,
+        ),
+        json!({
+            "entry": image.entry,
+            "first_quality": double.first_quality,
+            "last_quality": last,
+            "fit": double.fit,
+            "weight": double.weight,
+            "threshold_fit": thresholds.double_jpeg_fit,
+        }),
+    ));
 }
 
 /// An EXIF time (`YYYY:MM:DD HH:MM:SS`, some writers use `-`), moved to UTC when its offset
@@ -92,6 +181,9 @@ fn resaved(image: &ImageInfo, exif: &ExifSummary, thresholds: &Thresholds, out: 
         let mut evidence = dates_evidence(image, exif);
         evidence["seconds_after"] = json!(after);
         evidence["threshold_seconds"] = json!(thresholds.resave_seconds);
+        if !image.resave_marks.is_empty() {
+            evidence["resave_marks"] = json!(image.resave_marks);
+        }
         out.push(Finding::new(
             FindingCode::ImageResaved,
             format!(

@@ -38,6 +38,16 @@ fn scaled(base: u16, quality: u32, precision: u8) -> u32 {
     ((u32::from(base) * scale + 50) / 100).clamp(1, ceiling)
 }
 
+/// The 8-bit luminance table libjpeg writes for `quality` (1..=100), natural order.
+pub(crate) fn standard_luma_table(quality: u32) -> [u16; 64] {
+    let mut table = [0u16; 64];
+    for (entry, &base) in table.iter_mut().zip(LUMA_BASE.iter()) {
+        // At most 255 (8-bit tables): always fits.
+        *entry = u16::try_from(scaled(base, quality, 8)).unwrap_or(255);
+    }
+    table
+}
+
 /// Estimates the IJG quality of the tables the frame's components use (the components sharing
 /// the first component's table against the luminance table, as libjpeg assigns them for
 /// YCbCr, CMYK and YCCK; the others against the chrominance table). Without a frame

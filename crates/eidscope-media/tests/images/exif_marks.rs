@@ -62,6 +62,31 @@ fn phone_software_is_not_an_editor_mark() {
 
 #[test]
 fn photoshop_app13_is_an_editor_mark() {
+    // Resolution info (0x03ED) and the version info naming the writer (0x0421): Photoshop's.
+    let mut payload = b"Photoshop 3.0\0".to_vec();
+    payload.extend_from_slice(b"8BIM\x03\xED\0\0\0\0\0\x02\0\0");
+    let writer: Vec<u8> = "Adobe Photoshop"
+        .encode_utf16()
+        .flat_map(u16::to_be_bytes)
+        .collect();
+    let mut version = vec![0, 0, 0, 1, 1, 0, 0, 0, 15];
+    version.extend(&writer);
+    payload.extend_from_slice(b"8BIM\x04\x21\0\0");
+    payload.extend_from_slice(&u32::try_from(version.len()).expect("small").to_be_bytes());
+    payload.extend(&version);
+    let info = analyse_image(
+        "front.jpeg",
+        &with_segment(&document_jpeg(90), 0xED, &payload),
+        false,
+    );
+    assert_eq!(info.editor_marks, ["APP13 Photoshop"]);
+    assert_eq!(info.photoshop_writer.as_deref(), Some("Adobe Photoshop"));
+    assert!(info.segments.contains(&"APP13 Photoshop".to_string()));
+}
+
+#[test]
+fn an_iptc_only_app13_is_no_editor_mark() {
+    // Only an IPTC record (0x0404): what exiftool, agencies and cameras write.
     let mut payload = b"Photoshop 3.0\0".to_vec();
     payload.extend_from_slice(b"8BIM\x04\x04\0\0\0\0\0\0");
     let info = analyse_image(
@@ -69,8 +94,42 @@ fn photoshop_app13_is_an_editor_mark() {
         &with_segment(&document_jpeg(90), 0xED, &payload),
         false,
     );
-    assert_eq!(info.editor_marks, ["APP13 Photoshop"]);
+    assert!(info.editor_marks.is_empty(), "{:?}", info.editor_marks);
+    assert_eq!(info.photoshop_writer, None);
     assert!(info.segments.contains(&"APP13 Photoshop".to_string()));
+}
+
+#[test]
+fn resaving_software_is_a_resave_mark_not_an_edit() {
+    for (software, resaved) in [
+        ("Windows Photo Gallery 6.0.6001.18000", true),
+        ("Nikon Transfer 1.1 W", true),
+        ("CAMEDIA Master 4.1", true),
+        ("Adobe Photoshop CS6", false),
+        ("G991BXXU5CVDD", false),
+    ] {
+        let info = analyse_image(
+            "front.jpeg",
+            &jpeg_with_exif(&[(Tag::Software, software)]),
+            false,
+        );
+        assert_eq!(!info.resave_marks.is_empty(), resaved, "{software}");
+        if resaved {
+            assert_eq!(info.resave_marks, [format!("EXIF Software: {software}")]);
+            assert!(info.editor_marks.is_empty(), "{software}");
+        }
+    }
+}
+
+#[test]
+fn chroma_subsampling_and_no_icc() {
+    let info = analyse_image("front.jpeg", &document_jpeg(90), false);
+    assert!(
+        matches!(info.chroma_subsampling.as_deref(), Some("4:2:0" | "4:4:4")),
+        "{:?}",
+        info.chroma_subsampling
+    );
+    assert_eq!(info.icc_profile, None);
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! `eidscope overlay`: every feature box drawn on the image of its side, one PNG per side, and a
-//! contact sheet of every picture with the front overlay the largest. [`draw`] makes the
+//! contact sheet of every picture with the front overlay the largest; with `--ela`, the error
+//! level analysis heat map of each side beside its overlay (`front.ela.png`). [`draw`] makes the
 //! pictures of a re-opened bundle; `report` embeds them too.
 
 use crate::cli::OverlayArgs;
@@ -89,6 +90,11 @@ pub fn run(args: &OverlayArgs) -> Result<ExitStatus, CliError> {
         let path = args.out.join(format!("{kind}.png"));
         write_atomically(&path, &png_bytes(&DynamicImage::ImageRgb8(drawn.clone()))?)?;
         crate::output::outln!("{}", path.display());
+        if args.ela
+            && let Some(data) = bundle.archive.contents.get(kind)
+        {
+            write_ela(args, *kind, &data.bytes)?;
+        }
     }
     let (lead, tiles) = drawing.sheet_tiles();
     if lead.is_none() && tiles.is_empty() {
@@ -105,6 +111,26 @@ pub fn run(args: &OverlayArgs) -> Result<ExitStatus, CliError> {
         args.out.display()
     );
     Ok(ExitStatus::Ok)
+}
+
+/// The ELA heat map of one side beside its overlay; a picture that does not recompress is
+/// said on stderr and skipped.
+fn write_ela(args: &OverlayArgs, kind: EntryKind, bytes: &[u8]) -> Result<(), CliError> {
+    let (map, summary) = match eidscope_media::ela::ela_of(bytes) {
+        Ok(found) => found,
+        Err(e) => {
+            eprintln!("{}: no ELA map of {kind}: {e}", args.bundle.display());
+            return Ok(());
+        }
+    };
+    let path = args.out.join(format!("{kind}.ela.png"));
+    write_atomically(&path, &png_bytes(&DynamicImage::ImageRgb8(map))?)?;
+    crate::output::outln!("{}", path.display());
+    eprintln!(
+        "{kind}: ELA at quality {}: mean {:.2}, block median {:.2}, 99th percentile {:.2}, unevenness {:.2}",
+        summary.quality, summary.mean, summary.block_median, summary.block_p99, summary.unevenness
+    );
+    Ok(())
 }
 
 #[cfg(feature = "video")]

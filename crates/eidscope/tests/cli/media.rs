@@ -188,3 +188,25 @@ fn video_states_its_verdict() {
         "{verdicts}"
     );
 }
+
+#[test]
+fn overlay_ela_writes_a_heat_map_beside_each_side() {
+    let dir = synth_batch(45, 3);
+    let label = labels(&dir)
+        .bundles
+        .into_iter()
+        .find(|l| l.anomalies.is_empty())
+        .expect("a clean bundle");
+    let bundle = dir.as_path().join(&label.path);
+    let out_dir = dir.join(format!("ela-{}", label.path));
+    let out = eidscope(&[&"overlay", &bundle, &"--out", &out_dir, &"--ela"]);
+    let err = out.ok().stderr();
+    assert!(err.contains("ELA at quality 90"), "{err}");
+    for side in ["front", "back"] {
+        let overlay = png_size(&out_dir.join(format!("{side}.png")));
+        let heat = png_size(&out_dir.join(format!("{side}.ela.png")));
+        // The overlay may add a header band; the heat map is the picture's own size.
+        assert_eq!(heat.0, overlay.0, "{side}");
+        assert!(heat.1 > 0 && heat.1 <= overlay.1, "{side}");
+    }
+}

@@ -1,0 +1,134 @@
+//! Double JPEG compression: evidence, from the histograms of the quantised DCT coefficients,
+//! that a picture was compressed twice with different quantisation tables, and the IJG quality
+//! of the first compression.
+//!
+//! The method is the double-quantisation signature of Lukáš & Fridrich (2003) and Popescu &
+//! Farid (2004): a coefficient quantised first with step `q1` and then with step `q2` can only
+//! take the values `round(m * q1 / q2)`. With `q1 > q2` some values are never reached (empty
+//! bins at a period); with `q1 < q2` some values collect two first-quantised values (peaks at a
+//! period). A picture compressed once has smooth (Laplacian) histograms.
+//!
+//! For each candidate first quality (the IJG luminance table at 20..=100), every histogram bin
+//! `k` of the first [`POSITIONS`] AC frequencies of the luma is predicted from its two
+//! neighbours: `h(k) ≈ √(h(k-1) h(k+1)) × ρ(k)`, where `ρ(k)` is the number of
+//! first-quantised values mapped onto `k` over the geometric mean of its neighbours' (1 for a
+//! single compression; the geometric mean is exact on a Laplacian's exponential slope). Only the bins where the candidate predicts `ρ ≠ 1` are judged, each weighed as
+//! a Poisson count. The fit is `1 − χ²(candidate) / χ²(single)`: 1 when the candidate explains
+//! the histograms' departures from smooth, 0 or less when a single compression explains them
+//! as well. The best candidate is reported ([`DoubleCompression`]); the analysis crate decides
+//! the finding from its thresholds.
+//!
+//! What it cannot see: a second compression with the same tables (nothing changes), a second
+//! compression at quality 95 and above (steps of 1 or 2 drown the signature in the rounding of
+//! the pixels), a first compression whose tables were not IJG's (the candidates are IJG's), a
+//! crop that moved the 8x8 grid. Progressive and arithmetic-coded files are not read (the
+//! coefficient reader, the `dct-io` crate, takes baseline and extended sequential only).
+//!
+//! Cost: one entropy decode of the scan (no inverse DCT), bounded by dct-io's cap of 2^20
+//! MCUs, and 81 candidates × [`POSITIONS`] histograms of [`BINS`] bins.
+
+use crate::jpeg::{NATURAL_ORDER, QuantTable, standard_luma_table};
+use eidscope_model::media::DoubleCompression;
+
+/// The AC frequencies judged, in zigzag order from 1: the low ones, where coefficients are
+/// non-zero often enough to fill a histogram.
+pub const POSITIONS: usize = 14;
+
+/// Histogram bins per frequency (absolute quantised values 0..BINS).
+pub const BINS: usize = 48;
+
+/// The least expected count in the judged bins for a fit to be reported.
+pub const MIN_WEIGHT: f64 = 400.0;
+
+/// The double-compression evidence of a JPEG's bytes, given its luma quantisation table (the
+/// table of the first frame component, natural order). `None` when the coefficients cannot be
+/// read (not baseline, damaged) or too few to judge.
+pub fn double_compression(bytes: &[u8], luma: &QuantTable) -> Option<DoubleCompression> {
+    let coefficients = std::panic::catch_unwind(|| dct_io::read_coefficients(bytes))
+        .ok()?
+        .ok()?;
+    let blocks = &coefficients.components.first()?.blocks;
+    let histograms = histograms(blocks);
+    (20..=100u8)
+        .filter_map(|quality| fit(&histograms, &luma.values, quality))
+        .filter(|candidate| candidate.weight >= MIN_WEIGHT)
+        .max_by(|a, b| a.fit.total_cmp(&b.fit))
+}
+
+/// `h[position][value]`: how many blocks hold the absolute quantised value at each of the
+/// judged frequencies.
+fn histograms(blocks: &[[i16; 64]]) -> Vec<[u64; BINS]> {
+    let mut histograms = vec![[0u64; BINS]; POSITIONS];
+    for block in blocks {
+        for (histogram, &value) in histograms.iter_mut().zip(&block[1..=POSITIONS]) {
+            if let Some(bin) = histogram.get_mut(usize::from(value.unsigned_abs())) {
+                *bin += 1;
+            }
+        }
+    }
+    histograms
+}
+
+/// How well a first compression at `quality` explains the histograms (see the module doc).
+fn fit(histograms: &[[u64; BINS]], second: &[u16; 64], quality: u8) -> Option<DoubleCompression> {
+    let first = standard_luma_table(u32::from(quality));
+    let (mut chi_double, mut chi_single, mut weight) = (0.0, 0.0, 0.0);
+    for (zigzag, histogram) in (1..=POSITIONS).zip(histograms) {
+        let natural = usize::from(NATURAL_ORDER[zigzag]);
+        let (q1, q2) = (u64::from(first[natural]), u64::from(second[natural]));
+        if q1 == q2 || q2 == 0 {
+            continue;
+        }
+        let reach = multiplicities(q1, q2);
+        for k in 2..BINS - 1 {
+            let (before, here, after) = (reach[k - 1], reach[k], reach[k + 1]);
+            if before == 0 || after == 0 || here * here == before * after {
+                continue;
+            }
+            // The geometric mean of the neighbours is exact on a Laplacian's exponential slope.
+            let expected = ((histogram[k - 1] * histogram[k + 1]) as f64).sqrt();
+            if expected < 1.0 {
+                continue;
+            }
+            let ratio = here as f64 / ((before * after) as f64).sqrt();
+            let observed = histogram[k] as f64;
+            chi_double += (observed - expected * ratio).powi(2) / expected;
+            chi_single += (observed - expected).powi(2) / expected;
+            weight += expected;
+        }
+    }
+    (chi_single > 0.0).then(|| DoubleCompression {
+        first_quality: quality,
+        fit: 1.0 - chi_double / chi_single,
+        weight,
+    })
+}
+
+/// How many first-quantised values `m ≥ 1` (step `q1`) land on each value `k` once quantised
+/// again with step `q2` (libjpeg rounds half up).
+fn multiplicities(q1: u64, q2: u64) -> [u64; BINS] {
+    let mut reach = [0u64; BINS];
+    for m in 1.. {
+        let k = (2 * m * q1 + q2) / (2 * q2);
+        match reach.get_mut(usize::try_from(k).unwrap_or(usize::MAX)) {
+            Some(count) => *count += 1,
+            None => break,
+        }
+    }
+    reach
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn coarser_first_steps_leave_gaps_finer_ones_pile_up() {
+        // 10 then 6: 10/6 = 1.67 -> values 2, 3, 5, 7, 8, 10, ...; 4, 6, 9 never occur.
+        let reach = multiplicities(10, 6);
+        assert_eq!(&reach[1..11], &[0, 1, 1, 0, 1, 0, 1, 1, 0, 1]);
+        // 3 then 4: 0.75 -> 1, 2, 2, 3, 4, 5, 5, 6: 2 and 5 collect two values each.
+        let reach = multiplicities(3, 4);
+        assert_eq!(&reach[1..7], &[1, 2, 1, 1, 2, 1]);
+    }
+}
