@@ -254,7 +254,9 @@ fn the_gathered_tables_do_not_depend_on_the_part_size() {
     };
     let small = scan("small", "1");
     let large = scan("large", "1000");
-    for table in ["bundles", "checks", "features", "media", "findings", "errors"] {
+    for table in [
+        "bundles", "checks", "features", "media", "findings", "errors",
+    ] {
         let file = format!("{table}.parquet");
         let (a, b) = (
             std::fs::read(small.join(&file)).unwrap(),
