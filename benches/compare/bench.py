@@ -128,11 +128,12 @@ def main():
         for level in levels:
             out = os.path.join(work, f"out-{level}")
             contenders.append((f"eidscope {level}", level,
-                               [args.bin, "scan", bundles, "--out", out, "--level", level, "--quiet"]))
+                               [args.bin, "scan", bundles, "--out", out, "--level", level, "--quiet",
+                                "--force"]))
             if args.baseline:
                 contenders.append((f"baseline {level}", level,
                                    [args.baseline, "scan", bundles, "--out", out + "-baseline",
-                                    "--level", level, "--quiet"]))
+                                    "--level", level, "--quiet", "--force"]))
             if level in ("meta", "media"):
                 contenders.append((f"python {level}", level,
                                    [sys.executable, plain, "--level", level, bundles,

@@ -657,21 +657,19 @@ fn gather_parts(
     }
     let mut files = TableFiles::create(dir, options.write)?;
     let mut records: Vec<LinkRecord> = Vec::new();
-    let mut keep = |row: &BundleRow| {
-        if options.links.is_some() {
-            records.push(crate::links::record_of(row));
-        }
+    let mut keep = |row: &BundleRow| records.push(crate::links::record_of(row));
+    let keep: Option<&mut dyn FnMut(&BundleRow)> = match options.links {
+        Some(_) => Some(&mut keep),
+        None => None,
     };
-    let parts = crate::parts::gather(dir, options.write.format, &mut files, &mut keep)?;
-    let mut summary = ScanSummary::default();
-    for part in parts {
-        summary.inputs += part.inputs.len() as u64;
-        summary.bundles += part.bundles;
-        summary.errors += part.errors;
-        for (severity, n) in part.findings {
-            *summary.findings.entry(severity).or_insert(0) += n;
-        }
-    }
+    let totals = crate::parts::gather(dir, options.write.format, &mut files, keep)?;
+    let mut summary = ScanSummary {
+        inputs: totals.inputs,
+        bundles: totals.bundles,
+        errors: totals.errors,
+        findings: totals.findings,
+        ..ScanSummary::default()
+    };
     if let Some(config) = &options.links {
         let rows: Vec<FindingRow> = find_links(&records, config)
             .iter()

@@ -19,7 +19,7 @@ use crate::frame::{RowTypeTask, TableRow, for_row_type};
 use crate::read::read_table;
 use crate::rows::{BundleRow, Rows};
 use crate::table::{Format, Table};
-use crate::writer::{TableFiles, WriteOptions};
+use crate::writer::{ROW_GROUP_ROWS, TableFiles, WriteOptions};
 use eidscope_model::Severity;
 use eidscope_pipeline::Level;
 use serde::{Deserialize, Serialize};
@@ -88,6 +88,17 @@ pub fn has_parts(scan_dir: &Path) -> bool {
 
 /// The complete parts of a scan folder, in order, with their records.
 pub fn complete_parts(scan_dir: &Path) -> Result<Vec<(PathBuf, PartRecord)>, TablesError> {
+    part_folders(scan_dir)?
+        .into_iter()
+        .map(|part| {
+            let record = read_record(&part)?;
+            Ok((part, record))
+        })
+        .collect()
+}
+
+/// The folders of the complete parts of a scan folder, in order.
+fn part_folders(scan_dir: &Path) -> Result<Vec<PathBuf>, TablesError> {
     let dir = parts_dir(scan_dir);
     let mut parts = Vec::new();
     let listing = std::fs::read_dir(&dir).map_err(|e| TablesError::io(&dir, e))?;
@@ -98,15 +109,18 @@ pub fn complete_parts(scan_dir: &Path) -> Result<Vec<(PathBuf, PartRecord)>, Tab
             .and_then(|n| n.to_str())
             .is_some_and(|n| n.starts_with("part-"));
         if is_part && path.is_dir() {
-            let file = path.join(PART_FILE);
-            let bytes = std::fs::read(&file).map_err(|e| TablesError::io(&file, e))?;
-            let record = serde_json::from_slice(&bytes)
-                .map_err(|source| TablesError::Json { path: file, source })?;
-            parts.push((path, record));
+            parts.push(path);
         }
     }
-    parts.sort_by(|a, b| a.0.cmp(&b.0));
+    parts.sort();
     Ok(parts)
+}
+
+/// The record of one complete part.
+fn read_record(part: &Path) -> Result<PartRecord, TablesError> {
+    let file = part.join(PART_FILE);
+    let bytes = std::fs::read(&file).map_err(|e| TablesError::io(&file, e))?;
+    serde_json::from_slice(&bytes).map_err(|source| TablesError::Json { path: file, source })
 }
 
 /// Writes bytes to `path` and makes them durable.
@@ -282,52 +296,95 @@ impl crate::engine::RowSink for PartWriter {
     }
 }
 
-/// Gathers the complete parts of `scan_dir` into `files`; calls `bundle` with every bundle
-/// row on the way (the link records of `--links`). Returns the parts' records.
+/// What the gathered parts hold: the sums of their records.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PartTotals {
+    /// Inputs stored (each in exactly one part).
+    pub inputs: u64,
+    /// Rows of `bundles`.
+    pub bundles: u64,
+    /// Rows of `errors`.
+    pub errors: u64,
+    /// Findings by severity.
+    pub findings: BTreeMap<Severity, u64>,
+}
+
+impl PartTotals {
+    /// Adds one part's record (its list of inputs is counted, not kept: the totals of a scan
+    /// of millions of inputs stay a few bytes).
+    fn add(&mut self, record: &PartRecord) {
+        self.inputs += record.inputs.len() as u64;
+        self.bundles += record.bundles;
+        self.errors += record.errors;
+        for (severity, n) in &record.findings {
+            *self.findings.entry(*severity).or_insert(0) += n;
+        }
+    }
+}
+
+/// Gathers the complete parts of `scan_dir` into `files`, table by table and part by part,
+/// in row groups of [`ROW_GROUP_ROWS`] whatever the parts' sizes (so the gathered tables do not
+/// depend on where the parts were cut, and a scan of millions of inputs has few row groups).
+/// Calls `bundle`, when given, with every bundle row on the way (the link records of
+/// `--links`). Returns the sums of the parts' records; what is held at once is one part's
+/// table and one row group, never the whole scan.
 pub fn gather(
     scan_dir: &Path,
     format: Format,
     files: &mut TableFiles,
-    bundle: &mut dyn FnMut(&BundleRow),
-) -> Result<Vec<PartRecord>, TablesError> {
-    let mut records = Vec::new();
-    for (part, record) in complete_parts(scan_dir)? {
-        for table in Table::ALL {
-            let file = part.join(table.file_name(format));
-            let frame = read_table(table, &file, format)?;
-            for_row_type(
-                table,
-                CopyRows {
-                    frame: &frame,
-                    file: &file,
-                    files,
-                    bundle,
-                },
-            )?;
-        }
-        records.push(record);
+    mut bundle: Option<&mut dyn FnMut(&BundleRow)>,
+) -> Result<PartTotals, TablesError> {
+    let parts = part_folders(scan_dir)?;
+    let mut totals = PartTotals::default();
+    for part in &parts {
+        totals.add(&read_record(part)?);
     }
-    Ok(records)
+    for table in Table::ALL {
+        for_row_type(
+            table,
+            CopyTable {
+                parts: &parts,
+                format,
+                files,
+                bundle: bundle.as_deref_mut(),
+            },
+        )?;
+    }
+    Ok(totals)
 }
 
-/// Copies the rows of one part's table into the gathered table.
-struct CopyRows<'a> {
-    frame: &'a polars::prelude::DataFrame,
-    file: &'a Path,
+/// Copies one table of every part into the gathered table.
+struct CopyTable<'a, 'b> {
+    parts: &'a [PathBuf],
+    format: Format,
     files: &'a mut TableFiles,
-    bundle: &'a mut dyn FnMut(&BundleRow),
+    bundle: Option<&'a mut (dyn FnMut(&BundleRow) + 'b)>,
 }
 
-impl RowTypeTask for CopyRows<'_> {
+impl RowTypeTask for CopyTable<'_, '_> {
     type Output = Result<(), TablesError>;
-    fn run<R: TableRow>(self) -> Self::Output {
-        let rows = R::rows(self.frame).map_err(|e| TablesError::table(self.file, e))?;
-        if R::TABLE == Table::Bundles {
-            let bundles =
-                BundleRow::rows(self.frame).map_err(|e| TablesError::table(self.file, e))?;
-            bundles.iter().for_each(&mut *self.bundle);
+    fn run<R: TableRow>(mut self) -> Self::Output {
+        let mut batch: Vec<R> = Vec::new();
+        for part in self.parts {
+            let file = part.join(R::TABLE.file_name(self.format));
+            let frame = read_table(R::TABLE, &file, self.format)?;
+            batch.extend(R::rows(&frame).map_err(|e| TablesError::table(&file, e))?);
+            if R::TABLE == Table::Bundles
+                && let Some(bundle) = self.bundle.as_deref_mut()
+            {
+                let rows = BundleRow::rows(&frame).map_err(|e| TablesError::table(&file, e))?;
+                rows.iter().for_each(&mut *bundle);
+            }
+            while batch.len() >= ROW_GROUP_ROWS {
+                let rest = batch.split_off(ROW_GROUP_ROWS);
+                self.files.write(&batch)?;
+                batch = rest;
+            }
         }
-        self.files.write(&rows)
+        if !batch.is_empty() {
+            self.files.write(&batch)?;
+        }
+        Ok(())
     }
 }
 

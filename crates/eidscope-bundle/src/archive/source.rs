@@ -91,20 +91,24 @@ pub fn read_file(path: &Path, limits: &Limits) -> Result<Vec<u8>, BundleError> {
         usize::try_from(expected.min(limit)).unwrap_or(0),
     )?;
     bytes.extend_from_slice(&head[..got]);
-    let mut chunk = vec![0u8; 256 * 1024];
-    loop {
-        let n = match file.read(&mut chunk) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(BundleError::unreadable(e)),
-        };
-        // The file grew between the two looks, or a stream runs past the limit.
-        if (bytes.len() + n) as u64 > limit {
-            return Err(too_large((bytes.len() + n) as u64));
+    // Read straight into the buffer (one copy from the page cache, none through a chunk), at
+    // most one byte past the limit so that a file that grew or a stream that never ends is
+    // seen to be too large. `read_to_end` grows the buffer with `try_reserve`: running out of
+    // memory is an error, never an abort.
+    let room = (limit + 1).saturating_sub(bytes.len() as u64);
+    match (&mut file).take(room).read_to_end(&mut bytes) {
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::OutOfMemory => {
+            return Err(BundleError::unreadable(std::io::Error::new(
+                std::io::ErrorKind::OutOfMemory,
+                format!("out of memory holding more than {} bytes", bytes.len()),
+            )));
         }
-        reserve(&mut bytes, n)?;
-        bytes.extend_from_slice(&chunk[..n]);
+        Err(e) => return Err(BundleError::unreadable(e)),
+    }
+    // The file grew between the two looks, or a stream runs past the limit.
+    if bytes.len() as u64 > limit {
+        return Err(too_large(bytes.len() as u64));
     }
     Ok(bytes)
 }

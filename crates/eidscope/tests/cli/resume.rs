@@ -1,7 +1,8 @@
 //! Scan output folders: a scan killed at random points (SIGKILL: nothing runs after it) is
 //! an unfinished scan that `stats` refuses with exit 3 and `scan --resume` completes, with
 //! each input exactly once and the same rows as a scan never interrupted; a folder holding a
-//! scan is refused unless `--force`, which leaves no table of the old format behind.
+//! scan is refused unless `--force`, which leaves no table of the old format behind; the
+//! gathered tables are the same files whatever the size of the parts.
 
 use crate::fixture::{Eidscope, eidscope, synth_batch, testdata};
 use eidscope_model::ExitStatus;
@@ -227,4 +228,40 @@ fn unwritable_outputs_are_named_as_given_with_a_hint() {
         !err.contains(".partial") && !err.contains(".eidscope"),
         "{err}"
     );
+}
+
+#[test]
+fn the_gathered_tables_do_not_depend_on_the_part_size() {
+    // The parts are gathered into row groups of the same size whatever their own size, so a
+    // scan cut into parts of one input writes the same files, byte for byte, as one part.
+    let batch = synth_batch(40, 11);
+    let root = tempfile::tempdir().unwrap();
+    let scan = |name: &str, part_inputs: &str| {
+        let out = root.path().join(name);
+        eidscope(&[
+            &"scan",
+            &"-q",
+            &"--level",
+            &"meta",
+            &"--part-inputs",
+            &part_inputs,
+            &"--out",
+            &out,
+            &batch,
+        ])
+        .ok();
+        out
+    };
+    let small = scan("small", "1");
+    let large = scan("large", "1000");
+    for table in [
+        "bundles", "checks", "features", "media", "findings", "errors",
+    ] {
+        let file = format!("{table}.parquet");
+        let (a, b) = (
+            std::fs::read(small.join(&file)).unwrap(),
+            std::fs::read(large.join(&file)).unwrap(),
+        );
+        assert!(a == b, "{file} differs with parts of 1 and of 1000 inputs");
+    }
 }
