@@ -175,7 +175,9 @@ fn video_states_its_verdict() {
             .lines()
             .find(|l| l.trim_start().starts_with("verdict"))
             .unwrap_or_else(|| panic!("no verdict line: {text}"));
-        verdicts.push_str(&format!("{name}: {}\n", verdict.trim()));
+        // The label is padded to the column of the other lines: one space for the test.
+        let verdict = verdict.split_whitespace().collect::<Vec<_>>().join(" ");
+        verdicts.push_str(&format!("{name}: {verdict}\n"));
     }
     let lines: Vec<&str> = verdicts.lines().collect();
     assert!(
