@@ -14,7 +14,7 @@
 mod canvas;
 mod sheet;
 
-pub use sheet::{LEAD_HEIGHT, Tile, TileContent, contact_sheet};
+pub use sheet::{LEAD_HEIGHT, LEAD_MIN_HEIGHT, Tile, TileContent, contact_sheet};
 
 use canvas::{GLYPH, Stroke, fill, fit, horizontal, text, text_width, vertical};
 use eidscope_model::{BoundingBox, EntryKind, Feature};

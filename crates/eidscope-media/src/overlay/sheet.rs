@@ -8,8 +8,11 @@ use super::{BACKGROUND, DIM, MAX_TILES, MIN_CANVAS_WIDTH, MISSING, TEXT, TILE_HE
 use image::imageops::{self, FilterType};
 use image::{DynamicImage, Rgb, RgbImage};
 
-/// The lead tile is scaled to at most this height (smaller pictures keep their own).
+/// The lead tile is scaled to at most this height.
 pub const LEAD_HEIGHT: u32 = 720;
+/// The lead tile is scaled to at least this height, so that it stays the largest tile even
+/// when the picture is small.
+pub const LEAD_MIN_HEIGHT: u32 = 2 * TILE_HEIGHT;
 /// The sheet is at least this wide, so that the small tiles fill rows beside each other.
 const SHEET_WIDTH: u32 = 1000;
 const GAP: u32 = 8;
@@ -57,7 +60,7 @@ fn label_height() -> u32 {
     (GLYPH + 4) * SCALE
 }
 
-/// The sheet: `lead` (when given) on the first row at up to [`LEAD_HEIGHT`], then `tiles` (at
+/// The sheet: `lead` (when given) on the first row between [`LEAD_MIN_HEIGHT`] and [`LEAD_HEIGHT`], then `tiles` (at
 /// most [`MAX_TILES`]) in rows at [`TILE_HEIGHT`], each labelled above.
 pub fn contact_sheet(lead: Option<&Tile>, tiles: &[Tile]) -> RgbImage {
     let lead = lead.map(|tile| (tile.label.as_str(), render(tile, LEAD_HEIGHT, true)));
@@ -112,7 +115,7 @@ fn render(tile: &Tile, height: u32, lead: bool) -> RgbImage {
     match &tile.content {
         TileContent::Picture(image) => {
             let height = if lead {
-                image.height().clamp(1, height)
+                image.height().clamp(LEAD_MIN_HEIGHT.min(height), height)
             } else {
                 height
             };

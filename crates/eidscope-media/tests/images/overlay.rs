@@ -3,7 +3,7 @@
 use crate::golden;
 use crate::support::{drawn_bands, drawn_document};
 use eidscope_media::overlay::{
-    LEAD_HEIGHT, OverlayHeader, TILE_HEIGHT, Tile, contact_sheet, render_side,
+    LEAD_HEIGHT, LEAD_MIN_HEIGHT, OverlayHeader, TILE_HEIGHT, Tile, contact_sheet, render_side,
 };
 use eidscope_model::{BoundingBox, EntryKind, Feature};
 use image::{DynamicImage, Rgb, RgbImage};
@@ -161,9 +161,11 @@ fn contact_sheet_matches_golden() {
     ];
     let sheet = contact_sheet(Some(&lead), &tiles);
     golden::check("contact_sheet", &sheet);
-    // The lead is the largest tile: drawn at its own height (under the cap), the others at
-    // the tile height below it.
-    let lead_height = drawn_document(0).height().min(LEAD_HEIGHT);
+    // The lead is the largest tile: drawn at its own height within [LEAD_MIN_HEIGHT,
+    // LEAD_HEIGHT], the others at the tile height below it.
+    let lead_height = drawn_document(0)
+        .height()
+        .clamp(LEAD_MIN_HEIGHT, LEAD_HEIGHT);
     assert!(lead_height > TILE_HEIGHT);
     assert!(sheet.height() >= lead_height + TILE_HEIGHT + 2 * 24);
     // The undecodable portrait is a tile in red, not a gap.
