@@ -186,7 +186,8 @@ def _arrow_schemas() -> Dict[str, pa.Schema]:
 
 def _spark_type(kind: pa.DataType) -> pa.DataType:
     """An Arrow type Spark reads: enums (dictionaries) as their values, views and large
-    variants as plain strings, binaries and lists, unsigned integers one size wider."""
+    variants as plain strings, binaries and lists, times in microseconds, unsigned integers
+    one size wider."""
     if pa.types.is_dictionary(kind):
         return _spark_type(kind.value_type)
     if pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind):
@@ -205,6 +206,8 @@ def _spark_type(kind: pa.DataType) -> pa.DataType:
         return pa.struct(
             [pa.field(f.name, _spark_type(f.type), f.nullable) for f in kind]
         )
+    if pa.types.is_timestamp(kind):
+        return pa.timestamp("us", tz=kind.tz)
     wider = {pa.uint8(): pa.int16(), pa.uint16(): pa.int32(), pa.uint32(): pa.int64()}
     if kind in wider:
         return wider[kind]

@@ -41,12 +41,16 @@ def test_spark_scan_equals_the_local_scan(spark, batch: Path, cli_tables) -> Non
     assert sorted(tables) == sorted(eidscope.TABLES)
     for name in eidscope.TABLES:
         local = cli_tables[name]
+        if name == "errors":
+            # Spark's file sources skip files of 0 bytes: the empty input never reaches the
+            # executors (docs/scaling.md says so); every other input is there, once.
+            local = local.filter(pl.col("error_kind").cast(pl.String) != "empty")
         remote = spark_table(tables[name])
         assert remote.columns == local.columns, name
         assert canonical_rows(remote) == canonical_rows(local), name
     statuses = spark_table(tables["bundles"]).select("path", "derived_status").sort("path")
     assert statuses.height == COUNT
-    assert spark_table(tables["errors"]).height == 2
+    assert spark_table(tables["errors"]).height == 1
 
 
 def test_spark_scan_of_a_folder_reads_the_processes_beside(spark, batch: Path, cli_tables) -> None:
