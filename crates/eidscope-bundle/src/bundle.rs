@@ -88,7 +88,7 @@ impl Bundle {
         let process = match process {
             ProcessSource::Without => ProcessRead::Without,
             ProcessSource::File(file) => {
-                ProcessRead::Named(file.display().to_string(), { Process::read(file, limits) })
+                ProcessRead::Named(file.display().to_string(), Process::read(file, limits))
             }
             ProcessSource::Beside => match find_process_beside(path) {
                 None => ProcessRead::Without,
