@@ -1,7 +1,9 @@
 # eidscope: the two commands of the README, and the steps they need.
 #   make demo   synthesises a batch of bundles, inspects two, scans the batch, prints its
 #               statistics and rings, draws an overlay and probes a video
-#   make test   fmt, clippy (-D warnings) and every test
+#   make test   fmt, clippy (-D warnings), every Rust test, and the Python package's tests
+#               (pytest, PySpark in local mode) against a fresh build of the package
+#   make python installs the Python package (release build) into the venv $(PY_VENV)
 #   make bench  eidscope scan against a plain-Python script and the floors (benches/RESULTS.md)
 # Both install the Debian packages the build needs (FFmpeg development libraries, libclang,
 # pkg-config, mold, dlib with ATLAS's cblas, pip) and the tests need (chromium: the report is
@@ -15,9 +17,9 @@ DEMO_DIR ?= demo-out
 APT_PACKAGES := pkg-config clang libclang-dev mold libturbojpeg0-dev \
 	libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev \
 	libavfilter-dev libavdevice-dev \
-	libdlib-dev libatlas-base-dev python3-pip chromium
+	libdlib-dev libatlas-base-dev python3-pip python3-venv openjdk-17-jre-headless chromium
 
-.PHONY: deps demo test fmt lint unit build findings-doc clean-demo bench bench-tools bench-hot bench-scaling models face-photos face-people
+.PHONY: deps demo test fmt lint unit build findings-doc clean-demo bench bench-tools bench-hot bench-scaling models face-photos face-people python python-env python-dev pytest
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
@@ -82,7 +84,32 @@ lint: deps
 unit: deps models face-photos
 	$(CARGO) test --workspace --no-fail-fast
 
-test: deps fmt lint unit
+test: deps fmt lint unit pytest
+
+# The Python package (python/, crates/eidscope-py). Debian 12's Python refuses `pip install`
+# outside a virtual environment (PEP 668), so it lives in a venv beside the build; the venv
+# sees the system's packages, so what is installed already is not fetched again.
+PY_VENV ?= $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)/python-venv
+PYTHON := $(PY_VENV)/bin/python
+PY_PACKAGES := maturin pyspark pandas polars pyarrow pytest pillow
+
+python-env: deps
+	@[ -x $(PYTHON) ] || python3 -m venv --system-site-packages $(PY_VENV)
+	@$(PYTHON) -c 'import maturin, pyspark, pandas, polars, pyarrow, pytest, PIL' 2>/dev/null || \
+		$(PYTHON) -m pip install --quiet $(PY_PACKAGES)
+
+# `pip install ./python`: the release build, for use.
+python: python-env
+	$(PYTHON) -m pip install ./python
+
+# The test build: the dev profile (dependencies at opt-level 1, shared with `cargo test`'s
+# through sccache), a few minutes rather than the release build's LTO.
+python-dev: python-env
+	cd python && VIRTUAL_ENV=$(PY_VENV) PATH=$(PY_VENV)/bin:$$PATH maturin develop --profile dev --quiet
+
+# The Python tests compare the package with the command line's own outputs.
+pytest: python-dev build
+	cd python && EIDSCOPE_BIN=$(abspath $(BIN)) $(PYTHON) -m pytest -q tests
 
 # Regenerates docs/findings.md from the catalogue in code.
 findings-doc: build

@@ -28,6 +28,28 @@ pub enum ProcessSource<'a> {
     Without,
 }
 
+/// The process of a bundle held in memory ([`Bundle::from_bytes`]).
+#[derive(Debug, Clone, Copy)]
+pub struct ProcessBytes<'a> {
+    /// Its name (a path or an object-store address), for the report and the errors.
+    pub name: &'a str,
+    /// Its JSON.
+    pub bytes: &'a [u8],
+    /// Found beside the zip (by name, like [`ProcessSource::Beside`]): one that does not parse
+    /// is noted and left out; otherwise it was named by the user and must parse.
+    pub beside: bool,
+}
+
+/// A process as read, before it is judged by where it came from.
+enum ProcessRead {
+    /// None.
+    Without,
+    /// Named by the user: it must parse.
+    Named(String, Result<Process, BundleError>),
+    /// Found beside the zip: noted when it does not parse.
+    Beside(String, Result<Process, BundleError>),
+}
+
 /// A bundle read and normalised.
 #[derive(Debug, Clone)]
 pub struct Bundle {
@@ -63,32 +85,80 @@ impl Bundle {
         limits: &Limits,
     ) -> Result<Bundle, BundleError> {
         let archive = Archive::open(path, plan, limits)?;
-        let mut notes = Vec::new();
         let process = match process {
-            ProcessSource::Without => None,
+            ProcessSource::Without => ProcessRead::Without,
             ProcessSource::File(file) => {
-                Some(
-                    Process::read(file, limits).map_err(|e| BundleError::Process {
-                        file: file.to_path_buf(),
-                        source: Box::new(e),
-                    })?,
-                )
+                ProcessRead::Named(file.display().to_string(), Process::read(file, limits))
             }
             ProcessSource::Beside => match find_process_beside(path) {
-                None => None,
-                Some(file) => match Process::read(&file, limits) {
-                    Ok(p) => Some(p),
-                    Err(e) => {
-                        notes.push(Note::ProcessIgnored {
-                            file: file.display().to_string(),
-                            problem: e.line(),
-                        });
-                        None
-                    }
-                },
+                None => ProcessRead::Without,
+                Some(file) => {
+                    ProcessRead::Beside(file.display().to_string(), Process::read(&file, limits))
+                }
             },
         };
-        let mut bundle = Bundle::assemble(path.display().to_string(), archive, process)?;
+        Bundle::with_process(path.display().to_string(), archive, process)
+    }
+
+    /// Reads a bundle held in memory (an object-store download, a DataFrame cell: no file and
+    /// no temporary file), under the same limits as [`Bundle::open`]. `name` stands for the
+    /// path in the report; the process, when given, is its name and bytes.
+    pub fn from_bytes(
+        name: &str,
+        zip: &[u8],
+        process: Option<ProcessBytes<'_>>,
+        plan: ReadPlan,
+        limits: &Limits,
+    ) -> Result<Bundle, BundleError> {
+        let size = zip.len() as u64;
+        if size > limits.max_file_bytes {
+            return Err(BundleError::TooLarge {
+                size,
+                limit: limits.max_file_bytes,
+            });
+        }
+        crate::archive::check_zip_bytes(zip)?;
+        let archive = Archive::from_bytes(zip, plan, limits)?;
+        let process = match process {
+            None => ProcessRead::Without,
+            Some(given) => {
+                let read = Process::from_limited_bytes(given.bytes, given.name, limits);
+                if given.beside {
+                    ProcessRead::Beside(given.name.to_owned(), read)
+                } else {
+                    ProcessRead::Named(given.name.to_owned(), read)
+                }
+            }
+        };
+        Bundle::with_process(name.to_owned(), archive, process)
+    }
+
+    /// Assembles a bundle with its process as read: a named process must have parsed, one
+    /// beside the zip that did not is noted and left out.
+    fn with_process(
+        path: String,
+        archive: Archive,
+        process: ProcessRead,
+    ) -> Result<Bundle, BundleError> {
+        let mut notes = Vec::new();
+        let process = match process {
+            ProcessRead::Without => None,
+            ProcessRead::Named(file, read) => Some(read.map_err(|e| BundleError::Process {
+                file: file.into(),
+                source: Box::new(e),
+            })?),
+            ProcessRead::Beside(file, read) => match read {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    notes.push(Note::ProcessIgnored {
+                        file,
+                        problem: e.line(),
+                    });
+                    None
+                }
+            },
+        };
+        let mut bundle = Bundle::assemble(path, archive, process)?;
         bundle.notes.splice(0..0, notes);
         Ok(bundle)
     }

@@ -21,7 +21,7 @@ pub mod process;
 pub mod status;
 
 pub use archive::{Archive, EntryData, EntryLimit, ReadPlan, Structure};
-pub use bundle::{Bundle, ProcessSource};
+pub use bundle::{Bundle, ProcessBytes, ProcessSource};
 pub use error::BundleError;
 pub use limits::Limits;
 pub use ocr::{FieldIssue, Ocr};

@@ -41,12 +41,22 @@ impl Process {
         std::fs::File::open(path)
             .and_then(|f| f.take(limits.max_json_bytes + 1).read_to_end(&mut bytes))
             .map_err(|error| BundleError::ProcessUnreadable { error })?;
+        Process::from_limited_bytes(&bytes, &path.display().to_string(), limits)
+    }
+
+    /// Parses a process from JSON bytes held in memory, refused over the size of a JSON entry
+    /// (`limits.max_json_bytes`) like a file.
+    pub fn from_limited_bytes(
+        bytes: &[u8],
+        source: &str,
+        limits: &Limits,
+    ) -> Result<Process, BundleError> {
         if bytes.len() as u64 > limits.max_json_bytes {
             return Err(BundleError::ProcessTooLarge {
                 limit: limits.max_json_bytes,
             });
         }
-        Process::from_bytes(&bytes, &path.display().to_string())
+        Process::from_bytes(bytes, source)
     }
 
     /// Parses a process from JSON bytes; `source` names it in the report.

@@ -575,3 +575,57 @@ fn json_as_real_tools_write_it_is_read_with_notes_or_named() {
     assert!(problem.contains("recursion limit"), "{problem}");
     assert!(b.manual_approval.is_none());
 }
+
+/// A bundle held in memory reads like the same bytes in a file: the same limits, and its
+/// process judged by where it came from (named: must parse; beside: noted and left out).
+#[test]
+fn a_bundle_from_bytes_reads_like_its_file() {
+    use eidscope_bundle::{ProcessBytes, ProcessSource};
+    let ocr = serde_json::to_vec(&raw_ocr()).unwrap();
+    let bytes = zip(&[("ocr.json", &ocr), ("front.jpeg", b"not really a jpeg")]);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("b.zip");
+    std::fs::write(&file, &bytes).unwrap();
+    let limits = Limits::default();
+    let opened = Bundle::open(&file, ProcessSource::Without, ReadPlan::ALL, &limits).unwrap();
+    let read = Bundle::from_bytes("b.zip", &bytes, None, ReadPlan::ALL, &limits).unwrap();
+    assert_eq!(read.archive.sha256, opened.archive.sha256);
+    assert_eq!(read.archive.entries, opened.archive.entries);
+    assert_eq!(read.derivation, opened.derivation);
+    assert_eq!(read.notes, opened.notes);
+    assert_eq!(read.path, "b.zip");
+
+    let broken = ProcessBytes {
+        name: "b.json",
+        bytes: b"{ not json",
+        beside: true,
+    };
+    let beside = Bundle::from_bytes("b.zip", &bytes, Some(broken), ReadPlan::ALL, &limits).unwrap();
+    assert!(beside.process.is_none());
+    assert!(matches!(&beside.notes[0], Note::ProcessIgnored { file, .. } if file == "b.json"));
+    let named = ProcessBytes {
+        beside: false,
+        ..broken
+    };
+    let error =
+        Bundle::from_bytes("b.zip", &bytes, Some(named), ReadPlan::ALL, &limits).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::MalformedJson);
+    assert!(
+        error
+            .line()
+            .starts_with("b.json: process file is not valid JSON"),
+        "{}",
+        error.line()
+    );
+
+    let small = Limits {
+        max_file_bytes: 10,
+        ..Limits::default()
+    };
+    let error = Bundle::from_bytes("b.zip", &bytes, None, ReadPlan::ALL, &small).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Limit);
+    let error = Bundle::from_bytes("b.zip", b"", None, ReadPlan::ALL, &limits).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Empty);
+    let error = Bundle::from_bytes("b.zip", b"GIF89a", None, ReadPlan::ALL, &limits).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::NotZip);
+}

@@ -10,6 +10,7 @@ pub mod faces;
 
 use eidscope_analysis::{Thresholds, build_report, bundle_findings};
 use eidscope_bundle::BundleError;
+pub use eidscope_bundle::ProcessBytes;
 use eidscope_bundle::{Bundle, EntryData, Limits, ProcessSource, ReadPlan};
 use eidscope_model::{BundleReport, EntryKind, MediaInfo, VideoInfo};
 use std::collections::BTreeMap;
@@ -25,12 +26,27 @@ pub fn open(path: &Path, process: Option<&Path>, level: Level) -> Result<Bundle,
         Some(file) => ProcessSource::File(file),
         None => ProcessSource::Beside,
     };
-    let plan = match level {
+    Bundle::open(path, source, plan(level), &Limits::default())
+}
+
+/// Reads a bundle held in memory (no file, no temporary file), named `name` in its report;
+/// `process` is the process's name and bytes (see [`ProcessBytes`] for how it is judged).
+pub fn open_bytes(
+    name: &str,
+    zip: &[u8],
+    process: Option<ProcessBytes<'_>>,
+    level: Level,
+) -> Result<Bundle, BundleError> {
+    Bundle::from_bytes(name, zip, process, plan(level), &Limits::default())
+}
+
+/// What a level reads of the zip.
+fn plan(level: Level) -> ReadPlan {
+    match level {
         Level::Meta => ReadPlan::META,
         Level::Media => ReadPlan::MEDIA,
         Level::Full => ReadPlan::ALL,
-    };
-    Bundle::open(path, source, plan, &Limits::default())
+    }
 }
 
 /// The facts about the media entries the level reads.

@@ -265,7 +265,22 @@ pub fn rows_of(input: &Input, options: &ScanOptions) -> Rows {
         } else {
             options.level
         };
-        let bundle = eidscope_pipeline::open(&input.file, None, read_level)?;
+        let bundle = match &input.memory {
+            Some(memory) => eidscope_pipeline::open_bytes(
+                &input.path,
+                &memory.zip,
+                memory
+                    .process
+                    .as_ref()
+                    .map(|(name, bytes)| eidscope_pipeline::ProcessBytes {
+                        name,
+                        bytes,
+                        beside: true,
+                    }),
+                read_level,
+            )?,
+            None => eidscope_pipeline::open(&input.file, None, read_level)?,
+        };
         let mut report = eidscope_pipeline::report(&bundle, options.level, &options.thresholds);
         report.path.clone_from(&input.path);
         #[cfg(feature = "faces")]

@@ -47,6 +47,31 @@ pub struct Input {
     pub file: PathBuf,
     /// Set when the input is known to be unreadable already.
     pub error: Option<InputError>,
+    /// The bundle's bytes when it is held in memory (then `file` is not opened).
+    pub memory: Option<Box<InMemory>>,
+}
+
+/// A bundle held in memory: an object-store download, a cell of a DataFrame (Spark's
+/// `binaryFile` source), bytes handed over from Python. Read like a file, never written to one.
+#[derive(Debug, Clone)]
+pub struct InMemory {
+    /// The zip.
+    pub zip: Vec<u8>,
+    /// The process found beside it (its name and JSON): judged like a process beside a file
+    /// (one that does not parse is noted and left out).
+    pub process: Option<(String, Vec<u8>)>,
+}
+
+impl Input {
+    /// A bundle held in memory, named `path` in every table.
+    pub fn in_memory(path: String, zip: Vec<u8>, process: Option<(String, Vec<u8>)>) -> Input {
+        Input {
+            file: PathBuf::from(&path),
+            path,
+            error: None,
+            memory: Some(Box::new(InMemory { zip, process })),
+        }
+    }
 }
 
 /// Expands the arguments into the bundle list, keeping the inputs of `shard`.
@@ -134,6 +159,7 @@ fn push_file(path: &Path, out: &mut Vec<Input>, seen: &mut HashSet<PathBuf>) {
             path: path.to_string_lossy().into_owned(),
             file: path.to_path_buf(),
             error: None,
+            memory: None,
         });
     }
 }
@@ -144,6 +170,7 @@ fn push_error(out: &mut Vec<Input>, seen: &mut HashSet<PathBuf>, path: &str, err
             path: path.to_owned(),
             file: PathBuf::from(path),
             error: Some(error),
+            memory: None,
         });
     }
 }

@@ -41,7 +41,7 @@ pub mod writer;
 pub use engine::{OutputMode, ScanOptions, ScanSummary, scan, scan_to_memory, scan_to_memory_with};
 pub use error::TablesError;
 pub use faces::{Embeddings, FaceRow};
-pub use inputs::{Input, InputError, expand};
+pub use inputs::{InMemory, Input, InputError, expand};
 pub use manifest::{MANIFEST_FILE, MANIFEST_SCHEMA, Manifest};
 pub use read::{ScanTables, SplitInputs, find_scan_dirs, read_scan, split_inputs};
 pub use redact::Redactor;

@@ -556,3 +556,41 @@ fn the_same_inputs_give_the_same_bytes_whatever_the_threads() {
         assert_eq!(manifest.level, Level::Media, "scan.json records the level");
     }
 }
+
+/// Bundles handed over as bytes (with the bytes of the process beside each, as Spark's
+/// `binaryFile` source or an object store gives them) give the same tables as the same files
+/// scanned by name: the same rows, statuses and findings, the hostile ones included.
+#[test]
+fn bundles_held_in_memory_scan_like_their_files() {
+    let mut args = vec![batch_dir()];
+    args.extend(hostile());
+    let files = inputs(&args, Shard::ALL);
+    let in_memory: Vec<Input> = files
+        .iter()
+        .map(|input| {
+            let zip = std::fs::read(&input.file).unwrap();
+            let process = eidscope_bundle::find_process_beside(&input.file)
+                .map(|p| (p.display().to_string(), std::fs::read(&p).unwrap()));
+            Input::in_memory(input.path.clone(), zip, process)
+        })
+        .collect();
+    assert!(
+        in_memory
+            .iter()
+            .any(|i| i.memory.as_ref().unwrap().process.is_some()),
+        "the batch has processes beside its bundles"
+    );
+    let options = options(Level::Media, Format::Parquet);
+    let (from_files, files_summary) = scan_to_memory(&files, &options).unwrap();
+    let (from_bytes, bytes_summary) = scan_to_memory(&in_memory, &options).unwrap();
+    assert_eq!(files_summary.inputs, bytes_summary.inputs);
+    assert_eq!(files_summary.findings, bytes_summary.findings);
+    for table in Table::ALL {
+        assert!(
+            from_files
+                .table(table)
+                .equals_missing(from_bytes.table(table)),
+            "{table} differs"
+        );
+    }
+}
