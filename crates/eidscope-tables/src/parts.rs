@@ -15,6 +15,7 @@
 //! This module never analyses a bundle: it stores and gathers rows.
 
 use crate::error::TablesError;
+use crate::faces::FaceRow;
 use crate::frame::{RowTypeTask, TableRow, for_row_type};
 use crate::read::read_table;
 use crate::rows::{BundleRow, Rows};
@@ -282,13 +283,22 @@ impl crate::engine::RowSink for PartWriter {
     }
 }
 
-/// Gathers the complete parts of `scan_dir` into `files`; calls `bundle` with every bundle
-/// row on the way (the link records of `--links`). Returns the parts' records.
+/// What [`gather`] shows the caller on the way.
+pub struct GatherVisitors<'a> {
+    /// Every bundle row (the link records of `--links`).
+    pub bundle: &'a mut dyn FnMut(&BundleRow),
+    /// Every `faces` row, before it is written: the caller may take its embedding (for
+    /// `same-person`, and so that a scan without `--embeddings` never writes one).
+    pub face: &'a mut dyn FnMut(&mut FaceRow),
+}
+
+/// Gathers the complete parts of `scan_dir` into `files`, showing `visit` the bundle and face
+/// rows on the way. Returns the parts' records.
 pub fn gather(
     scan_dir: &Path,
     format: Format,
     files: &mut TableFiles,
-    bundle: &mut dyn FnMut(&BundleRow),
+    visit: &mut GatherVisitors<'_>,
 ) -> Result<Vec<PartRecord>, TablesError> {
     let mut records = Vec::new();
     for (part, record) in complete_parts(scan_dir)? {
@@ -301,7 +311,7 @@ pub fn gather(
                     frame: &frame,
                     file: &file,
                     files,
-                    bundle,
+                    visit,
                 },
             )?;
         }
@@ -311,23 +321,30 @@ pub fn gather(
 }
 
 /// Copies the rows of one part's table into the gathered table.
-struct CopyRows<'a> {
+struct CopyRows<'a, 'v> {
     frame: &'a polars::prelude::DataFrame,
     file: &'a Path,
     files: &'a mut TableFiles,
-    bundle: &'a mut dyn FnMut(&BundleRow),
+    visit: &'a mut GatherVisitors<'v>,
 }
 
-impl RowTypeTask for CopyRows<'_> {
+impl RowTypeTask for CopyRows<'_, '_> {
     type Output = Result<(), TablesError>;
     fn run<R: TableRow>(self) -> Self::Output {
-        let rows = R::rows(self.frame).map_err(|e| TablesError::table(self.file, e))?;
-        if R::TABLE == Table::Bundles {
-            let bundles =
-                BundleRow::rows(self.frame).map_err(|e| TablesError::table(self.file, e))?;
-            bundles.iter().for_each(&mut *self.bundle);
+        let failed = |e| TablesError::table(self.file, e);
+        match R::TABLE {
+            Table::Bundles => {
+                let bundles = BundleRow::rows(self.frame).map_err(failed)?;
+                bundles.iter().for_each(&mut *self.visit.bundle);
+                self.files.write(&bundles)
+            }
+            Table::Faces => {
+                let mut faces = FaceRow::rows(self.frame).map_err(failed)?;
+                faces.iter_mut().for_each(&mut *self.visit.face);
+                self.files.write(&faces)
+            }
+            _ => self.files.write(&R::rows(self.frame).map_err(failed)?),
         }
-        self.files.write(&rows)
     }
 }
 
