@@ -76,8 +76,10 @@ demo: build models
 fmt:
 	$(CARGO) fmt --all -- --check
 
+# The second clippy is the build without the face engine (no dlib), so that it does not rot.
 lint: deps
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) clippy -p eidscope --no-default-features -- -D warnings
 
 # cargo test rather than nextest: the command-line tests share one synthetic batch per test
 # binary (a OnceLock), which nextest's process per test would generate again for every test.

@@ -8,6 +8,10 @@
 //!   the vocabulary's words in its order, so that files written apart always merge and a new
 //!   variant is a new category without another edit.
 //! - [`Plain`]: numbers and booleans; [`Date`]: `Date`; [`Timestamp`]: `Datetime(ms, UTC)`.
+//! - [`Floats`]: a fixed-size list of `f32` (`Array(Float32, N)`, Arrow's
+//!   `FixedSizeList<Float32, N>`): the face embeddings, which DuckDB reads as `FLOAT[N]` and
+//!   Spark as `array<float>`. CSV has no lists: there the cell is the numbers separated by
+//!   spaces ([`csv_frame`], [`csv_schema`]), read back into the array ([`Floats::cells`]).
 //!
 //! A field holds the codec's value or an `Option` of it ([`Slot`]); a null read back into a
 //! field that is not an `Option` is an error naming the column.
@@ -263,6 +267,136 @@ impl Codec for Timestamp {
             .map(|ms| ms.and_then(DateTime::from_timestamp_millis))
             .collect())
     }
+}
+
+/// A fixed-size list of `N` 32-bit floats.
+pub struct Floats<const N: usize>;
+
+impl<const N: usize> Floats<N> {
+    /// Its data type, `Array(Float32, N)`.
+    pub fn dtype() -> DataType {
+        DataType::Array(Box::new(DataType::Float32), N)
+    }
+
+    /// The column of these cells; a cell of another length is an error naming the column.
+    fn of_slices<'a>(
+        name: &str,
+        cells: impl ExactSizeIterator<Item = Option<&'a [f32]>>,
+    ) -> PolarsResult<Column> {
+        let mut lists = ListPrimitiveChunkedBuilder::<Float32Type>::new(
+            name.into(),
+            cells.len(),
+            cells.len() * N,
+            DataType::Float32,
+        );
+        for cell in cells {
+            match cell {
+                Some(values) if values.len() == N => lists.append_slice(values),
+                Some(values) => polars_bail!(
+                    ComputeError: "column `{}`: {} numbers where {} belong",
+                    name, values.len(), N
+                ),
+                None => lists.append_null(),
+            }
+        }
+        Column::from(lists.finish().into_series()).cast(&Self::dtype())
+    }
+
+    /// The array column of a text column of numbers separated by spaces (a CSV table).
+    pub fn from_text(column: &Column) -> PolarsResult<Column> {
+        let parsed: Vec<Option<Vec<f32>>> = column
+            .str()?
+            .iter()
+            .map(|cell| {
+                cell.map(|text| {
+                    text.split_ascii_whitespace()
+                        .map(str::parse::<f32>)
+                        .collect::<Result<Vec<f32>, _>>()
+                        .map_err(|e| polars_err!(ComputeError: "column `{}`: {}", column.name(), e))
+                })
+                .transpose()
+            })
+            .collect::<PolarsResult<_>>()?;
+        Self::of_slices(column.name(), parsed.iter().map(Option::as_deref))
+    }
+}
+
+impl<const N: usize> Codec for Floats<N> {
+    type Value = Vec<f32>;
+    fn column<'a>(
+        name: &str,
+        cells: impl Iterator<Item = Option<&'a Vec<f32>>>,
+    ) -> PolarsResult<Column> {
+        let cells: Vec<Option<&[f32]>> = cells.map(|cell| cell.map(Vec::as_slice)).collect();
+        Self::of_slices(name, cells.into_iter())
+    }
+    fn cells(column: &Column) -> PolarsResult<Vec<Option<Vec<f32>>>> {
+        let column = match column.dtype() {
+            DataType::String => Self::from_text(column)?,
+            _ => column.cast(&Self::dtype())?,
+        };
+        let lists = column.cast(&DataType::List(Box::new(DataType::Float32)))?;
+        lists
+            .list()?
+            .series_iter()
+            .map(|cell| {
+                cell.map(|values| {
+                    values.f32()?.iter().collect::<Option<Vec<f32>>>().ok_or_else(
+                        || polars_err!(ComputeError: "column `{}`: a null number", column.name()),
+                    )
+                })
+                .transpose()
+            })
+            .collect()
+    }
+}
+
+/// The frame as CSV holds it: every fixed-size list column as text, its numbers separated by
+/// spaces (`f32`'s shortest text, which reads back exactly).
+pub fn csv_frame(frame: &DataFrame) -> PolarsResult<DataFrame> {
+    let columns = frame
+        .columns()
+        .iter()
+        .map(|column| match column.dtype() {
+            DataType::Array(..) => {
+                let lists = column.cast(&DataType::List(Box::new(DataType::Float32)))?;
+                let texts: Vec<Option<String>> = lists
+                    .list()?
+                    .series_iter()
+                    .map(|cell| {
+                        cell.map(|values| {
+                            Ok::<_, PolarsError>(
+                                values
+                                    .f32()?
+                                    .iter()
+                                    .map(|v| v.map_or_else(String::new, |v| v.to_string()))
+                                    .collect::<Vec<_>>()
+                                    .join(" "),
+                            )
+                        })
+                        .transpose()
+                    })
+                    .collect::<PolarsResult<_>>()?;
+                Ok(Column::new(column.name().clone(), texts))
+            }
+            _ => Ok(column.clone()),
+        })
+        .collect::<PolarsResult<Vec<Column>>>()?;
+    DataFrame::new(frame.height(), columns)
+}
+
+/// The schema as CSV holds it: fixed-size lists as text ([`csv_frame`]).
+pub fn csv_schema(schema: &Schema) -> Schema {
+    schema
+        .iter()
+        .map(|(name, dtype)| {
+            let dtype = match dtype {
+                DataType::Array(..) => DataType::String,
+                other => other.clone(),
+            };
+            (name.clone(), dtype)
+        })
+        .collect()
 }
 
 /// The values of any column as text (categoricals, enums, numbers and dates alike): for

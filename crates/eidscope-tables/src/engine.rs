@@ -577,12 +577,20 @@ pub fn scan(
         .collect();
     let this_run = ScanOptions {
         links: None, // found over every part when they are gathered
+        // With --links the parts keep the embeddings, so that `same-person` after --resume
+        // compares the faces of earlier runs too; the gathering drops them from the tables
+        // unless --embeddings. Never under --redact (the rows withhold them).
+        embeddings: match options.links {
+            Some(_) => crate::faces::Embeddings::Written,
+            None => options.embeddings,
+        },
         ..options.clone()
     };
-    // The faces this run sees are kept for `same-person` (with --links) until the gathering.
-    let collect_faces = options.links.is_some();
+    // A redacted scan keeps no embedding on disk: the faces this run sees are kept in memory
+    // for `same-person` until the gathering (after --resume, only this run's are compared).
+    let collect_faces = options.links.is_some() && options.redactor.is_some();
     let (_, run_summary, faces) = run_over(&remaining, &this_run, collect_faces, parts, progress)?;
-    let mut summary = gather_parts(&dir, options, &faces)?;
+    let mut summary = gather_parts(&dir, options, faces)?;
     summary.elapsed = run_summary.elapsed;
     let manifest = Manifest {
         schema: MANIFEST_SCHEMA.to_owned(),
@@ -655,13 +663,13 @@ fn table_files(dir: &Path) -> impl Iterator<Item = PathBuf> + '_ {
 }
 
 /// Gathers the parts of `dir` into its tables (the links over all of them too, with `--links`,
-/// and `same-person` over the faces this run saw: after `--resume`, the bundles of earlier
-/// runs are not compared by face), after removing what a previous scan left there: its manifest first (the folder
-/// is an unfinished scan until the new one is written), then its tables of any format.
+/// and `same-person` over the faces of every part, or, under `--redact`, the faces this run
+/// kept in memory), after removing what a previous scan left there: its manifest first (the
+/// folder is an unfinished scan until the new one is written), then its tables of any format.
 fn gather_parts(
     dir: &Path,
     options: &ScanOptions,
-    faces: &crate::faces::FaceLinks,
+    mut faces: crate::faces::FaceLinks,
 ) -> Result<ScanSummary, TablesError> {
     let manifest = dir.join(crate::manifest::MANIFEST_FILE);
     if manifest.exists() {
@@ -672,12 +680,35 @@ fn gather_parts(
     }
     let mut files = TableFiles::create(dir, options.write)?;
     let mut records: Vec<LinkRecord> = Vec::new();
-    let mut keep = |row: &BundleRow| records.push(crate::links::record_of(row));
-    let keep: Option<&mut dyn FnMut(&BundleRow)> = match options.links {
-        Some(_) => Some(&mut keep),
-        None => None,
-    };
-    let totals = crate::parts::gather(dir, options.write.format, &mut files, keep)?;
+    let mut pending = crate::faces::PendingFaces::default();
+    let keep_embeddings =
+        options.embeddings == crate::faces::Embeddings::Written && options.redactor.is_none();
+    let totals = crate::parts::gather(
+        dir,
+        options.write.format,
+        &mut files,
+        &mut crate::parts::GatherVisitors {
+            bundle: &mut |row: &BundleRow| {
+                if options.links.is_some() {
+                    records.push(crate::links::record_of(row));
+                }
+            },
+            face: &mut |row: &mut FaceRow| {
+                let written = if keep_embeddings {
+                    row.embedding.clone()
+                } else {
+                    None
+                };
+                if options.links.is_some() {
+                    pending.keep(row);
+                }
+                row.embedding = written;
+            },
+        },
+    )?;
+    for record in &records {
+        pending.join(record, &mut faces);
+    }
     let mut summary = ScanSummary {
         inputs: totals.inputs,
         bundles: totals.bundles,

@@ -4,11 +4,21 @@
 //!
 //! Embeddings are biometric data: the `embedding` column is filled only when the scan is asked
 //! for it (`--embeddings`) and never under `--redact` (refused before the scan starts, and
-//! emptied here again). They are written as text, the 128 numbers separated by spaces, so that
-//! every format holds them (DuckDB: `string_split(embedding, ' ')::FLOAT[128]`).
+//! emptied here again). In Parquet the column is a fixed-size list of 128 `Float32`
+//! (`FixedSizeList<Float32, 128>`: DuckDB's `FLOAT[128]`, Spark's `array<float>`), so that
+//! `array_distance` or a vector index can search it; in NDJSON an array of numbers; in CSV the
+//! numbers separated by spaces.
 
 use eidscope_model::{BundleReport, FacePicture, PictureFaces};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// The numbers of an embedding (dlib's ResNet; checked against eidscope-faces' own constant
+/// where the engine is built in).
+pub const EMBEDDING_DIM: usize = 128;
+
+#[cfg(feature = "faces")]
+const _: () = assert!(EMBEDDING_DIM == eidscope_faces::EMBEDDING_DIM);
 
 /// A row of `faces`: one picture the face engine looked at.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -37,9 +47,9 @@ pub struct FaceRow {
     pub distance_to_selfie: Option<f64>,
     /// Why the engine could not look at the picture.
     pub error: Option<String>,
-    /// The embedding, 128 numbers separated by spaces: only with `--embeddings`, never
-    /// redacted.
-    pub embedding: Option<String>,
+    /// The embedding, 128 numbers: only with `--embeddings` (and, inside the parts of a scan
+    /// being written, with `--links`), never under `--redact`.
+    pub embedding: Option<Vec<f32>>,
 }
 
 /// Whether the `embedding` column is filled.
@@ -81,32 +91,43 @@ impl FaceRow {
             distance_to_selfie: picture.distance_to_selfie.map(f64::from),
             error: picture.error.clone(),
             embedding: match embeddings {
-                Embeddings::Written => picture.embedding.as_deref().map(embedding_text),
+                Embeddings::Written => picture.embedding.clone(),
                 Embeddings::Withheld => None,
             },
         }
     }
-
-    /// The embedding read back, when the row holds one of 128 numbers.
-    pub fn embedding_values(&self) -> Option<Vec<f32>> {
-        let values: Vec<f32> = self
-            .embedding
-            .as_deref()?
-            .split_ascii_whitespace()
-            .map(str::parse)
-            .collect::<Result<_, _>>()
-            .ok()?;
-        (values.len() == 128).then_some(values)
-    }
 }
 
-/// The numbers separated by spaces (`f32`'s shortest text, which reads back exactly).
-fn embedding_text(values: &[f32]) -> String {
-    values
-        .iter()
-        .map(f32::to_string)
-        .collect::<Vec<_>>()
-        .join(" ")
+/// The selfies' and portraits' embeddings of `faces` rows, by bundle, waiting for their
+/// bundles' identities (the `bundles` rows, read after or apart from the `faces` rows).
+#[derive(Debug, Default)]
+pub struct PendingFaces(HashMap<String, Vec<(FacePicture, Vec<f32>)>>);
+
+impl PendingFaces {
+    /// Takes the embedding out of a row (a video frame's is dropped: `same-person` compares
+    /// selfies and portraits).
+    pub fn keep(&mut self, row: &mut FaceRow) {
+        if let Some(values) = row.embedding.take()
+            && row.picture != FacePicture::VideoFrame
+        {
+            self.0
+                .entry(row.path.clone())
+                .or_default()
+                .push((row.picture, values));
+        }
+    }
+
+    /// Whether no embedding is waiting.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Adds the embeddings of `bundle`'s faces, if any are waiting, to `links`.
+    pub fn join(&mut self, bundle: &eidscope_analysis::links::LinkRecord, links: &mut FaceLinks) {
+        if let Some(embeddings) = self.0.remove(&bundle.path) {
+            links.add(bundle, embeddings);
+        }
+    }
 }
 
 #[cfg(feature = "faces")]
@@ -144,23 +165,13 @@ impl FaceLinks {
     /// each with the identity of its bundle in the `bundles` table.
     pub fn from_tables(tables: &crate::ScanTables) -> Result<FaceLinks, crate::TablesError> {
         let mut links = FaceLinks::default();
-        let mut by_path: std::collections::HashMap<String, Vec<(FacePicture, Vec<f32>)>> =
-            std::collections::HashMap::new();
-        tables.each_row(|row: FaceRow| {
-            if let Some(values) = row.embedding_values() {
-                by_path
-                    .entry(row.path)
-                    .or_default()
-                    .push((row.picture, values));
-            }
-        })?;
-        if by_path.is_empty() {
+        let mut pending = PendingFaces::default();
+        tables.each_row(|mut row: FaceRow| pending.keep(&mut row))?;
+        if pending.is_empty() {
             return Ok(links);
         }
         tables.each_row(|row: crate::BundleRow| {
-            if let Some(embeddings) = by_path.remove(&row.path) {
-                links.add(&crate::links::record_of(&row), embeddings);
-            }
+            pending.join(&crate::links::record_of(&row), &mut links);
         })?;
         Ok(links)
     }
@@ -282,5 +293,125 @@ mod same_person {
                 thresholds::SAME_PERSON
             ),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::frame::TableRow;
+    use crate::read::read_table;
+    use crate::table::{Format, Table};
+    use crate::writer::{TableFiles, WriteOptions};
+    use polars::prelude::DataType;
+
+    fn row(path: &str, embedding: Option<Vec<f32>>) -> FaceRow {
+        FaceRow {
+            path: path.to_owned(),
+            picture: FacePicture::Selfie,
+            frame: None,
+            faces: u32::from(embedding.is_some()),
+            left: Some(-3),
+            top: Some(10),
+            width: Some(80),
+            height: Some(80),
+            eye_distance: Some(31.5),
+            sharpness: Some(412.0),
+            distance_to_selfie: None,
+            error: None,
+            embedding,
+        }
+    }
+
+    /// Values that do not survive a trip through text unless written exactly.
+    fn embedding(seed: f32) -> Vec<f32> {
+        (0..EMBEDDING_DIM)
+            .map(|i| ((i as f32 + 1.0) * seed).sin() / 7.0)
+            .collect()
+    }
+
+    #[test]
+    fn embeddings_are_fixed_size_float_lists_in_every_format_and_read_back_exactly() {
+        let rows = vec![
+            row("a.zip", Some(embedding(0.37))),
+            row("b.zip", None),
+            row("c.zip", Some(embedding(-1.91))),
+        ];
+        let array = DataType::Array(Box::new(DataType::Float32), EMBEDDING_DIM);
+        assert_eq!(FaceRow::schema().unwrap().get("embedding"), Some(&array));
+        for format in Format::ALL {
+            let dir = tempfile::tempdir().unwrap();
+            let mut files = TableFiles::create(
+                dir.path(),
+                WriteOptions {
+                    format,
+                    compress: true,
+                },
+            )
+            .unwrap();
+            files.write(&rows).unwrap();
+            files.finish().unwrap();
+            let file = dir.path().join(Table::Faces.file_name(format));
+            let frame = read_table(Table::Faces, &file, format).unwrap();
+            if format == Format::Parquet {
+                // As written: the Parquet file itself says FixedSizeList<Float32, 128>.
+                assert_eq!(frame.column("embedding").unwrap().dtype(), &array);
+            }
+            let mut tables: [Option<polars::prelude::DataFrame>; Table::COUNT] = Default::default();
+            tables[Table::Faces.index()] = Some(frame);
+            let tables = crate::ScanTables::from_frames(tables).unwrap();
+            assert_eq!(
+                tables
+                    .table(Table::Faces)
+                    .column("embedding")
+                    .unwrap()
+                    .dtype(),
+                &array,
+                "{format}"
+            );
+            let mut back = Vec::new();
+            tables.each_row(|r: FaceRow| back.push(r)).unwrap();
+            assert_eq!(back, rows, "{format}");
+        }
+    }
+
+    #[test]
+    fn an_embedding_of_another_length_is_an_error_naming_the_column() {
+        let error = FaceRow::frame(&[row("a.zip", Some(vec![0.5; 127]))])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("`embedding`") && error.contains("127"),
+            "{error}"
+        );
+        let text = polars::prelude::Column::new("embedding".into(), [Some("0.5 nope")]);
+        let error = crate::columns::Floats::<EMBEDDING_DIM>::from_text(&text)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("`embedding`"), "{error}");
+    }
+
+    #[test]
+    fn pending_faces_join_their_bundles_and_leave_no_embedding_in_the_row() {
+        let mut pending = PendingFaces::default();
+        let mut selfie = row("a.zip", Some(embedding(0.1)));
+        let mut frame = FaceRow {
+            picture: FacePicture::VideoFrame,
+            ..row("a.zip", Some(embedding(0.2)))
+        };
+        pending.keep(&mut selfie);
+        pending.keep(&mut frame);
+        assert!(selfie.embedding.is_none() && frame.embedding.is_none());
+        assert!(!pending.is_empty());
+        let bundle = eidscope_analysis::links::LinkRecord {
+            path: "a.zip".to_owned(),
+            ..Default::default()
+        };
+        let mut links = FaceLinks::default();
+        pending.join(&bundle, &mut links);
+        assert!(
+            pending.is_empty(),
+            "the video frame is not kept, the selfie was joined"
+        );
     }
 }

@@ -5,12 +5,12 @@
 //! timestamps `Datetime(ms, UTC)`, closed sets of the model (finding code, severity, scope,
 //! media kind, level, shape, document type, feature name) `Enum`s of their vocabulary, open
 //! sets (statuses, check names, the raw document types and feature names, countries,
-//! decisions, error kinds) `Categorical`.
+//! decisions, error kinds) `Categorical`, face embeddings `Array(Float32, 128)`.
 //!
 //! A table's schema is the schema of its frame of no rows. A new column is a field of the row
 //! type and one line here.
 
-use crate::columns::{Closed, Codec, Date, Open, Plain, Slot, Text, Timestamp};
+use crate::columns::{Closed, Codec, Date, Floats, Open, Plain, Slot, Text, Timestamp};
 use crate::faces::FaceRow;
 use crate::rows::{BundleRow, CheckRow, ErrorRow, FeatureRow, FindingRow, MediaRow};
 use crate::table::Table;
@@ -213,7 +213,7 @@ table_row!(FaceRow => Table::Faces, {
     sharpness: Plain<f64>,
     distance_to_selfie: Plain<f64>,
     error: Text,
-    embedding: Text,
+    embedding: Floats<{ crate::faces::EMBEDDING_DIM }>,
 });
 
 /// Something to do with the row type of a table named at run time ([`for_row_type`]).

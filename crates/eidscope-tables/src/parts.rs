@@ -15,6 +15,7 @@
 //! This module never analyses a bundle: it stores and gathers rows.
 
 use crate::error::TablesError;
+use crate::faces::FaceRow;
 use crate::frame::{RowTypeTask, TableRow, for_row_type};
 use crate::read::read_table;
 use crate::rows::{BundleRow, Rows};
@@ -322,17 +323,25 @@ impl PartTotals {
     }
 }
 
+/// What [`gather`] shows the caller on the way.
+pub struct GatherVisitors<'a> {
+    /// Every bundle row (the link records of `--links`).
+    pub bundle: &'a mut dyn FnMut(&BundleRow),
+    /// Every `faces` row, before it is written: the caller may take its embedding (for
+    /// `same-person`, and so that a scan without `--embeddings` never writes one).
+    pub face: &'a mut dyn FnMut(&mut FaceRow),
+}
+
 /// Gathers the complete parts of `scan_dir` into `files`, table by table and part by part,
 /// in row groups of [`ROW_GROUP_ROWS`] whatever the parts' sizes (so the gathered tables do not
-/// depend on where the parts were cut, and a scan of millions of inputs has few row groups).
-/// Calls `bundle`, when given, with every bundle row on the way (the link records of
-/// `--links`). Returns the sums of the parts' records; what is held at once is one part's
-/// table and one row group, never the whole scan.
+/// depend on where the parts were cut, and a scan of millions of inputs has few row groups),
+/// showing `visit` the bundle and face rows on the way. Returns the sums of the parts'
+/// records; what is held at once is one part's table and one row group, never the whole scan.
 pub fn gather(
     scan_dir: &Path,
     format: Format,
     files: &mut TableFiles,
-    mut bundle: Option<&mut dyn FnMut(&BundleRow)>,
+    visit: &mut GatherVisitors<'_>,
 ) -> Result<PartTotals, TablesError> {
     let parts = part_folders(scan_dir)?;
     let mut totals = PartTotals::default();
@@ -346,7 +355,7 @@ pub fn gather(
                 parts: &parts,
                 format,
                 files,
-                bundle: bundle.as_deref_mut(),
+                visit,
             },
         )?;
     }
@@ -354,38 +363,61 @@ pub fn gather(
 }
 
 /// Copies one table of every part into the gathered table.
-struct CopyTable<'a, 'b> {
+struct CopyTable<'a, 'v> {
     parts: &'a [PathBuf],
     format: Format,
     files: &'a mut TableFiles,
-    bundle: Option<&'a mut (dyn FnMut(&BundleRow) + 'b)>,
+    visit: &'a mut GatherVisitors<'v>,
 }
 
 impl RowTypeTask for CopyTable<'_, '_> {
     type Output = Result<(), TablesError>;
-    fn run<R: TableRow>(mut self) -> Self::Output {
-        let mut batch: Vec<R> = Vec::new();
-        for part in self.parts {
-            let file = part.join(R::TABLE.file_name(self.format));
-            let frame = read_table(R::TABLE, &file, self.format)?;
-            batch.extend(R::rows(&frame).map_err(|e| TablesError::table(&file, e))?);
-            if R::TABLE == Table::Bundles
-                && let Some(bundle) = self.bundle.as_deref_mut()
-            {
-                let rows = BundleRow::rows(&frame).map_err(|e| TablesError::table(&file, e))?;
-                rows.iter().for_each(&mut *bundle);
-            }
-            while batch.len() >= ROW_GROUP_ROWS {
-                let rest = batch.split_off(ROW_GROUP_ROWS);
-                self.files.write(&batch)?;
-                batch = rest;
-            }
+    fn run<R: TableRow>(self) -> Self::Output {
+        let CopyTable {
+            parts,
+            format,
+            files,
+            visit,
+        } = self;
+        match R::TABLE {
+            Table::Bundles => copy_in_row_groups(parts, format, files, |frame| {
+                let rows = BundleRow::rows(frame)?;
+                rows.iter().for_each(&mut *visit.bundle);
+                Ok(rows)
+            }),
+            Table::Faces => copy_in_row_groups(parts, format, files, |frame| {
+                let mut rows = FaceRow::rows(frame)?;
+                rows.iter_mut().for_each(&mut *visit.face);
+                Ok(rows)
+            }),
+            _ => copy_in_row_groups(parts, format, files, R::rows),
         }
-        if !batch.is_empty() {
-            self.files.write(&batch)?;
-        }
-        Ok(())
     }
+}
+
+/// Copies the table of rows `T` of every part into `files` in row groups of
+/// [`ROW_GROUP_ROWS`], turning each part's frame into rows with `rows_of`.
+fn copy_in_row_groups<T: TableRow>(
+    parts: &[PathBuf],
+    format: Format,
+    files: &mut TableFiles,
+    mut rows_of: impl FnMut(&polars::prelude::DataFrame) -> polars::prelude::PolarsResult<Vec<T>>,
+) -> Result<(), TablesError> {
+    let mut batch: Vec<T> = Vec::new();
+    for part in parts {
+        let file = part.join(T::TABLE.file_name(format));
+        let frame = read_table(T::TABLE, &file, format)?;
+        batch.extend(rows_of(&frame).map_err(|e| TablesError::table(&file, e))?);
+        while batch.len() >= ROW_GROUP_ROWS {
+            let rest = batch.split_off(ROW_GROUP_ROWS);
+            files.write(&batch)?;
+            batch = rest;
+        }
+    }
+    if !batch.is_empty() {
+        files.write(&batch)?;
+    }
+    Ok(())
 }
 
 /// Removes the parts folder once the gathered tables and the manifest are in place.

@@ -143,6 +143,10 @@ fn conform(table: Table, frame: DataFrame) -> PolarsResult<DataFrame> {
     for (name, dtype) in schema.iter() {
         let column = match frame.column(name.as_str()) {
             Ok(column) if column.dtype() == dtype => column.clone(),
+            // Fixed-size lists from CSV (or a scan that wrote them as text): parsed.
+            Ok(column) if dtype.is_array() && column.dtype() == &DataType::String => {
+                crate::columns::Floats::<{ crate::faces::EMBEDDING_DIM }>::from_text(column)?
+            }
             Ok(column) => column.cast(dtype)?,
             Err(_) => Column::full_null(name.clone(), height, dtype),
         };
@@ -257,7 +261,7 @@ pub fn read_table(table: Table, file: &Path, format: Format) -> Result<DataFrame
             let schema = schema_of(table).map_err(polars_error)?;
             CsvReadOptions::default()
                 .with_has_header(true)
-                .with_schema(Some(Arc::new(schema)))
+                .with_schema(Some(Arc::new(crate::columns::csv_schema(&schema))))
                 .try_into_reader_with_file_path(Some(file.to_path_buf()))
                 .and_then(|reader| reader.finish())
                 .map_err(polars_error)

@@ -154,7 +154,7 @@ impl TableFiles {
                 CsvWriter::new(out)
                     .include_header(true)
                     .with_datetime_format(Some("%Y-%m-%dT%H:%M:%S%.3fZ".into()))
-                    .batched(&schema)?,
+                    .batched(&crate::columns::csv_schema(&schema))?,
             ),
             Format::Ndjson => Sink::Ndjson(out),
         })
@@ -179,7 +179,9 @@ impl TableFiles {
                     .map_err(|e| TablesError::table(&partial, e))
             }
             Some(Sink::Csv(w)) => {
-                let frame = R::frame(rows).map_err(|e| TablesError::table(&partial, e))?;
+                let frame = R::frame(rows)
+                    .and_then(|frame| crate::columns::csv_frame(&frame))
+                    .map_err(|e| TablesError::table(&partial, e))?;
                 w.write_batch(&frame)
                     .map_err(|e| TablesError::table(&partial, e))
             }

@@ -196,8 +196,9 @@ fn scan_finds_every_labelled_face_case_and_nothing_else() {
         );
         for row in &of_bundle {
             assert!(row["faces"].as_u64().unwrap() >= 1, "{path}: {row}");
-            let numbers = row["embedding"].as_str().unwrap().split(' ').count();
-            assert_eq!(numbers, 128, "{path}");
+            let numbers = row["embedding"].as_array().unwrap();
+            assert_eq!(numbers.len(), 128, "{path}");
+            assert!(numbers.iter().all(Value::is_f64), "{path}");
         }
     }
 
@@ -361,4 +362,171 @@ fn missing_models_are_one_line_naming_make_models() {
         !dir.path().join("out").exists(),
         "nothing is written when the engine cannot load"
     );
+}
+
+/// The inputs stored by the complete parts of an unfinished scan.
+fn stored_in_parts(out: &Path) -> BTreeSet<String> {
+    let mut stored = BTreeSet::new();
+    for part in std::fs::read_dir(out.join(".eidscope-parts")).unwrap() {
+        let record = part.unwrap().path().join("part.json");
+        if let Ok(bytes) = std::fs::read(&record) {
+            let record: Value = serde_json::from_slice(&bytes).unwrap();
+            for input in record["inputs"].as_array().unwrap() {
+                stored.insert(input.as_str().unwrap().to_owned());
+            }
+        }
+    }
+    stored
+}
+
+#[test]
+fn same_person_after_resume_compares_the_faces_of_the_earlier_runs_too() {
+    let Some(dir) = real_batch() else { return };
+    let batch = dir.join("batch");
+    let labels = real_face_bundles(&batch);
+    let group = crate::fixture::labels(&batch)
+        .face_groups
+        .into_iter()
+        .next()
+        .expect("the batch has a same-person group");
+    let members: BTreeSet<String> = group.paths.iter().cloned().collect();
+    let first = members.first().unwrap().clone();
+    // The group's first member is scanned first (path order), alone in the first part.
+    let inputs: Vec<PathBuf> = labels
+        .keys()
+        .filter(|p| **p >= first)
+        .map(|p| batch.join(p))
+        .collect();
+    let out = dir.join("resumed");
+    let scan = |resume: bool| {
+        let mut command = Eidscope::new(&[
+            &"scan",
+            &"-q",
+            &"--faces",
+            &"--links",
+            &"--jobs",
+            &"1",
+            &"--part-inputs",
+            &"1",
+            &"--out",
+            &out,
+        ]);
+        for input in &inputs {
+            command = command.arg(input);
+        }
+        if resume {
+            command = command.arg("--resume");
+        }
+        command
+    };
+    // Killed as soon as the first part is durable.
+    let mut child = scan(false).spawn();
+    let first_part = out.join(".eidscope-parts").join("part-000001");
+    let waited = std::time::Instant::now();
+    while !first_part.exists() {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the scan ended before its first part"
+        );
+        assert!(waited.elapsed().as_secs() < 600, "no part after 10 minutes");
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    let _ = std::process::Command::new("kill")
+        .args(["-KILL", &child.id().to_string()])
+        .status();
+    child.wait().unwrap();
+    let stored: BTreeSet<String> = stored_in_parts(&out)
+        .iter()
+        .map(|p| relative(&batch, p))
+        .collect();
+    assert!(stored.contains(&first), "{stored:?}");
+    assert!(
+        !members.is_subset(&stored),
+        "the whole group was stored before the kill: the test proved nothing"
+    );
+
+    scan(true).run().ok();
+    let tables = eidscope_tables::read_scan(&[out.clone()]).unwrap();
+    let mut groups: Vec<BTreeSet<String>> = Vec::new();
+    tables
+        .each_row(|row: eidscope_tables::FindingRow| {
+            if row.code == eidscope_model::FindingCode::SamePerson {
+                let paths: Vec<String> =
+                    serde_json::from_str(row.paths.as_deref().unwrap()).unwrap();
+                groups.push(paths.iter().map(|p| relative(&batch, p)).collect());
+            }
+        })
+        .unwrap();
+    assert!(
+        groups.iter().any(|g| members.is_subset(g)),
+        "same-person group of {} not found after --resume: {members:?} in {groups:?}",
+        group.person
+    );
+    // The parts held the embeddings for this; the tables, without --embeddings, do not.
+    tables
+        .each_row(|row: eidscope_tables::FaceRow| assert!(row.embedding.is_none(), "{row:?}"))
+        .unwrap();
+}
+
+/// Asks Arrow (pyarrow) the type of the `faces` table's embeddings in a Parquet scan, and DuckDB
+/// (its Python package) per bundle the selfie-to-portrait distance. DuckDB reads a Parquet
+/// fixed-size list as a list (`FLOAT[]`): the query casts it to `FLOAT[128]`, the array type its
+/// distance functions take (docs/faces.md).
+const DUCKDB_QUERY: &str = r#"
+import duckdb, json, sys
+import pyarrow.parquet as pq
+faces = sys.argv[1]
+kind = str(pq.read_schema(faces).field("embedding").type)
+rows = duckdb.sql(f"""
+    SELECT p.path,
+           array_distance(s.embedding::FLOAT[128], p.embedding::FLOAT[128]) AS d,
+           p.distance_to_selfie
+    FROM '{faces}' s JOIN '{faces}' p ON s.path = p.path
+    WHERE s.picture = 'selfie' AND p.picture = 'portrait'
+""").fetchall()
+print(json.dumps({"type": kind, "rows": rows}))
+"#;
+
+#[test]
+fn duckdb_reads_the_embeddings_as_float_arrays_and_measures_what_eidscope_measured() {
+    let Some(dir) = real_batch() else { return };
+    let has_duckdb = std::process::Command::new("python3")
+        .args(["-c", "import duckdb, pyarrow"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_duckdb {
+        eprintln!("skipped: DuckDB or pyarrow is not installed (pip install duckdb pyarrow)");
+        return;
+    }
+    let batch = dir.join("batch");
+    let out = dir.join("duckdb");
+    let mut command =
+        Eidscope::new(&[&"scan", &"-q", &"--out", &out, &"--faces"]).arg("--embeddings");
+    for path in real_face_bundles(&batch).keys().take(4) {
+        command = command.arg(batch.join(path));
+    }
+    command.run().ok();
+    let answer = std::process::Command::new("python3")
+        .args(["-c", DUCKDB_QUERY])
+        .arg(out.join("faces.parquet"))
+        .output()
+        .unwrap();
+    assert!(
+        answer.status.success(),
+        "{}",
+        String::from_utf8_lossy(&answer.stderr)
+    );
+    let answer: Value = serde_json::from_slice(&answer.stdout).unwrap();
+    // `fixed_size_list<item: float>[128]` (the child's name is the writer's choice).
+    let kind = answer["type"].as_str().unwrap();
+    assert!(
+        kind.starts_with("fixed_size_list<") && kind.ends_with(": float>[128]"),
+        "{answer}"
+    );
+    let rows = answer["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 4, "{answer}");
+    for row in rows {
+        let (duckdb, eidscope) = (row[1].as_f64().unwrap(), row[2].as_f64().unwrap());
+        assert!((duckdb - eidscope).abs() < 1e-4, "{row}");
+    }
 }
