@@ -2,15 +2,17 @@
 //! (shards merged) or bundles scanned on the way, written atomically to `--out`. The page
 //! itself is `eidscope-report`'s; this module reads the inputs, says whether the data is
 //! redacted, re-opens the flagged bundles from the paths in the tables to draw their pictures
-//! (never when the tables are redacted: the pictures show faces and names) and writes the file.
+//! (never when the tables are redacted: the pictures show faces and names) with the error level
+//! analysis heat map of the document, and writes the file.
 
 use crate::cli::ReportArgs;
 use crate::cmd::overlay::{Drawing, draw};
 use crate::error::CliError;
 use crate::output::outln;
+use eidscope_bundle::Bundle;
 use eidscope_media::contact_sheet;
-use eidscope_model::ExitStatus;
 use eidscope_model::Level;
+use eidscope_model::{EntryKind, ExitStatus};
 use eidscope_pipeline as pipeline;
 use eidscope_report::{Picture, Pictures, Redaction, ReportData, ReportOptions};
 use image::DynamicImage;
@@ -67,7 +69,10 @@ fn draw_cases(data: &mut ReportData) -> Result<(), CliError> {
         .collect();
     for path in paths {
         let pictures = match pipeline::open(Path::new(&path), None, Level::Full) {
-            Ok(bundle) => Pictures::Drawn(embed(&draw(&bundle, Path::new(&path), SHEET_FRAMES))?),
+            Ok(bundle) => Pictures::Drawn(embed(
+                &bundle,
+                &draw(&bundle, Path::new(&path), SHEET_FRAMES),
+            )?),
             Err(e) => Pictures::Unreachable(e.to_string()),
         };
         data.pictures.insert(path, pictures);
@@ -75,10 +80,10 @@ fn draw_cases(data: &mut ReportData) -> Result<(), CliError> {
     Ok(())
 }
 
-/// The front's overlay (or the back's without a front) and the contact sheet of the rest, in
-/// page order. A case section shows every picture of this list with its caption, so another
-/// view of the bundle (a heat map, say) is one more [`Picture`] pushed here.
-fn embed(drawing: &Drawing) -> Result<Vec<Picture>, CliError> {
+/// The front's overlay (or the back's without a front), the error level analysis heat map of
+/// that side, and the contact sheet of the rest, in page order. A case section shows every
+/// picture of this list with its caption.
+fn embed(bundle: &Bundle, drawing: &Drawing) -> Result<Vec<Picture>, CliError> {
     // The lead of the sheet is the overlay shown on its own, at a larger size.
     let (_, tiles) = drawing.sheet_tiles();
     let mut pictures = Vec::new();
@@ -88,6 +93,9 @@ fn embed(drawing: &Drawing) -> Result<Vec<Picture>, CliError> {
             mime: "image/jpeg",
             bytes: jpeg(&DynamicImage::ImageRgb8(overlay.clone()))?,
         });
+        if let Some(picture) = ela_picture(bundle, *kind)? {
+            pictures.push(picture);
+        }
     }
     if !tiles.is_empty() {
         let sheet = contact_sheet(None, &tiles);
@@ -98,6 +106,27 @@ fn embed(drawing: &Drawing) -> Result<Vec<Picture>, CliError> {
         });
     }
     Ok(pictures)
+}
+
+/// The ELA heat map of one side with its figures in the caption; none when the side does not
+/// recompress (its overlay and the contact sheet say why).
+fn ela_picture(bundle: &Bundle, kind: EntryKind) -> Result<Option<Picture>, CliError> {
+    let Some(data) = bundle.archive.contents.get(&kind) else {
+        return Ok(None);
+    };
+    let Ok((map, summary)) = eidscope_media::ela::ela_of(&data.bytes) else {
+        return Ok(None);
+    };
+    Ok(Some(Picture {
+        caption: format!(
+            "Error level analysis of the {kind} (recompressed at quality {}; mean {:.2}, \
+             unevenness {:.2}): an area much brighter than the rest of the same texture was \
+             saved fewer times or drawn anew (docs/image-forensics.md)",
+            summary.quality, summary.mean, summary.unevenness
+        ),
+        mime: "image/jpeg",
+        bytes: jpeg(&DynamicImage::ImageRgb8(map))?,
+    }))
 }
 
 fn jpeg(image: &DynamicImage) -> Result<Vec<u8>, CliError> {

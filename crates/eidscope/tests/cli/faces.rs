@@ -446,7 +446,7 @@ fn same_person_after_resume_compares_the_faces_of_the_earlier_runs_too() {
     );
 
     scan(true).run().ok();
-    let tables = eidscope_tables::read_scan(&[out.clone()]).unwrap();
+    let tables = eidscope_tables::read_scan(std::slice::from_ref(&out)).unwrap();
     let mut groups: Vec<BTreeSet<String>> = Vec::new();
     tables
         .each_row(|row: eidscope_tables::FindingRow| {

@@ -174,8 +174,13 @@ fn report_lists_every_flagged_bundle_with_its_case() {
         assert_eq!(page.matches(&format!("<tr id=\"group-{k}\">")).count(), 1);
         assert!(page.contains(&format!("href=\"#group-{k}\"")));
     }
-    // Pictures: an overlay and a contact sheet per drawn case.
+    // Pictures: an overlay, its error level analysis and a contact sheet per drawn case.
     assert!(page.contains("Feature overlay of the front"));
+    assert!(page.contains("Error level analysis of the front (recompressed at quality 90;"));
+    assert_eq!(
+        page.matches("Feature overlay of the front").count(),
+        page.matches("Error level analysis of the front").count()
+    );
     assert!(page.contains("Contact sheet"));
     // The level and what it left out: the default `media` scan probes no video.
     assert!(
