@@ -79,7 +79,7 @@ fmt:
 # The second clippy is the build without the face engine (no dlib), so that it does not rot.
 lint: deps
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
-	$(CARGO) clippy -p eidscope --no-default-features -- -D warnings
+	$(CARGO) clippy -p eidscope --no-default-features --features video -- -D warnings
 
 # cargo test rather than nextest: the command-line tests share one synthetic batch per test
 # binary (a OnceLock), which nextest's process per test would generate again for every test.
