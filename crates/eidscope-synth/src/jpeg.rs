@@ -118,18 +118,43 @@ pub(crate) fn with_exif(jpeg: &[u8], fields: &ExifFields) -> Vec<u8> {
     splice(jpeg, &segment(0xE1, &payload))
 }
 
-/// Adds an APP13 "Photoshop 3.0" segment with one 8BIM resource (IPTC-NAA, empty record), as
-/// Photoshop's "Save As" leaves behind.
+/// Adds an APP13 "Photoshop 3.0" segment as Photoshop's "Save As" leaves behind: the
+/// resolution resource, the version-info resource naming the writer, and an IPTC record (an
+/// APP13 holding only IPTC is what metadata tools write, and is no editor mark).
 pub(crate) fn with_photoshop_app13(jpeg: &[u8]) -> Vec<u8> {
     let mut payload = b"Photoshop 3.0\0".to_vec();
-    payload.extend_from_slice(b"8BIM");
-    payload.extend_from_slice(&0x0404u16.to_be_bytes());
-    payload.extend_from_slice(&[0, 0]); // empty Pascal name, padded to even
-    let record: &[u8] = &[0x1C, 0x02, 0x00, 0x00, 0x02, 0x00, 0x04];
-    payload.extend_from_slice(&(record.len() as u32).to_be_bytes());
-    payload.extend_from_slice(record);
-    payload.push(0); // pad to even
+    // ResolutionInfo: 72 dpi both ways (16.16 fixed point), inches, inches.
+    let resolution = [0, 72, 0, 0, 0, 1, 0, 1, 0, 72, 0, 0, 0, 1, 0, 1];
+    push_resource(&mut payload, 0x03ED, &resolution);
+    // VersionInfo: version, has merged data, writer, reader (UTF-16 strings), file version.
+    let mut version = vec![0, 0, 0, 1, 1];
+    for name in ["Adobe Photoshop", "Adobe Photoshop 2024"] {
+        let units: Vec<u16> = name.encode_utf16().collect();
+        version.extend_from_slice(&(units.len() as u32).to_be_bytes());
+        units
+            .iter()
+            .for_each(|u| version.extend_from_slice(&u.to_be_bytes()));
+    }
+    version.extend_from_slice(&[0, 0, 0, 1]);
+    push_resource(&mut payload, 0x0421, &version);
+    push_resource(
+        &mut payload,
+        0x0404,
+        &[0x1C, 0x02, 0x00, 0x00, 0x02, 0x00, 0x04],
+    );
     splice(jpeg, &segment(0xED, &payload))
+}
+
+/// Appends one `8BIM` image resource with an empty name, its data padded to an even size.
+fn push_resource(payload: &mut Vec<u8>, id: u16, data: &[u8]) {
+    payload.extend_from_slice(b"8BIM");
+    payload.extend_from_slice(&id.to_be_bytes());
+    payload.extend_from_slice(&[0, 0]); // empty Pascal name, padded to even
+    payload.extend_from_slice(&(data.len() as u32).to_be_bytes());
+    payload.extend_from_slice(data);
+    if !data.len().is_multiple_of(2) {
+        payload.push(0);
+    }
 }
 
 /// The first half of the bytes: the header and the frame size survive, the scan does not end.

@@ -620,7 +620,7 @@ impl MediaRow {
                         .double_compression
                         .as_ref()
                         .map(|d| u32::from(d.first_quality)),
-                    double_jpeg_fit: i.double_compression.as_ref().map(|d| d.fit),
+                    double_jpeg_fit: i.double_compression.as_ref().map(|d| decimals(d.fit, 4)),
                     resave_marks: (!i.resave_marks.is_empty()).then(|| i.resave_marks.join("; ")),
                     photoshop_writer: i.photoshop_writer.clone(),
                     chroma_subsampling: i.chroma_subsampling.clone(),
@@ -639,8 +639,8 @@ impl MediaRow {
                             .collect::<Vec<_>>()
                             .join("; ")
                     }),
-                    gps_latitude: gps.map(|g| g.latitude),
-                    gps_longitude: gps.map(|g| g.longitude),
+                    gps_latitude: gps.map(|g| decimals(g.latitude, 7)),
+                    gps_longitude: gps.map(|g| decimals(g.longitude, 7)),
                     dhash: i.dhash,
                     phash: i.phash,
                     ..row
@@ -667,4 +667,11 @@ impl MediaRow {
             }
         }
     }
+}
+
+/// `value` rounded to `places` decimals: the figures a table keeps (a fit to 1e-4, a position
+/// to 1e-7 degrees, about a centimetre) read back the same from every format, NDJSON included.
+fn decimals(value: f64, places: i32) -> f64 {
+    let scale = 10f64.powi(places);
+    (value * scale).round() / scale
 }
