@@ -98,12 +98,6 @@ fn double_compressed(image: &ImageInfo, thresholds: &Thresholds, out: &mut Vec<F
         return;
     }
     let last = image.quality.as_ref().and_then(|q| q.quality.or(q.nearest));
-    // The signature is that of a first save at a lower quality than the last (empty or doubled
-    // bins); a best fit at a higher first quality is what a flat picture saved once gives by
-    // chance (a clean synthetic document at 0.90), and the method misses that case anyway.
-    if last.is_some_and(|last| double.first_quality >= last) {
-        return;
-    }
     out.push(Finding::new(
         FindingCode::ImageDoubleCompressed,
         format!(
