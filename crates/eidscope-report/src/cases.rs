@@ -1,21 +1,19 @@
 //! The case review part of the page: the triage table of the flagged bundles (worst first,
 //! with filters and sortable columns driven by [`crate::script`]), then one section per case
-//! with its findings, statuses and reasons, its pictures and the bundles it is linked with.
-//! Every value from the tables is escaped; pictures are `data:` URLs, nothing is fetched.
+//! with its findings, statuses and reasons, its pictures, the bundles it is linked with and
+//! links to the previous and next cases. Bundles are named relative to the folder they share
+//! ([`crate::names`]). Every value from the tables is escaped; pictures are `data:` URLs,
+//! nothing is fetched.
 
 use crate::data::{Case, Pictures, ReportData};
 use crate::html::{escape, prose};
+use crate::names::Names;
 use crate::{MAX_CASES, Redaction, ReportOptions};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use eidscope_model::{Severity, Vocabulary};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
-
-/// A path, escaped, that wraps after its slashes rather than inside a name.
-pub(crate) fn path_html(path: &str) -> String {
-    escape(path).replace('/', "/<wbr>")
-}
 
 /// The anchor of a case section.
 pub(crate) fn case_id(index: usize) -> String {
@@ -92,7 +90,7 @@ fn filters(out: &mut String, data: &ReportData, shown: &[Case]) {
 }
 
 /// The triage table: one row per case, worst first.
-fn triage_table(out: &mut String, data: &ReportData, shown: &[Case]) {
+fn triage_table(out: &mut String, data: &ReportData, names: &Names, shown: &[Case]) {
     out.push_str("<table id=\"cases\" class=\"sortable\"><thead><tr><th data-sort=\"num\" data-key=\"severity\" aria-sort=\"descending\">Severity</th><th data-sort=\"text\" data-key=\"bundle\">Bundle</th><th data-sort=\"text\" data-key=\"status\">Status</th><th data-sort=\"text\" data-key=\"country\">Country</th><th data-sort=\"text\" data-key=\"type\">Document type</th><th data-sort=\"text\" data-key=\"created\">Created</th><th data-sort=\"num\" data-key=\"findings\">Findings</th><th>Codes</th></tr></thead><tbody>");
     for (index, case) in shown.iter().enumerate() {
         let codes = case.codes(&data.links);
@@ -116,13 +114,14 @@ fn triage_table(out: &mut String, data: &ReportData, shown: &[Case]) {
             out,
             "<tr data-code=\" {codes} \" data-severity=\"{rank}\" data-country=\"{country}\" data-type=\"{kind}\" data-status=\"{status}\">\
 <td data-value=\"{rank}\" class=\"sev-{worst}\">{worst}</td>\
-<td class=\"path\"><a href=\"#{id}\">{path}</a></td><td>{status}{mismatch}</td><td>{country}</td><td>{kind}</td><td>{created}</td>\
+<td class=\"path\"{title}><a href=\"#{id}\">{path}</a></td><td>{status}{mismatch}</td><td>{country}</td><td>{kind}</td><td>{created}</td>\
 <td data-value=\"{count}\">{count}</td><td>{codes}</td></tr>",
             codes = code_list.join(" "),
             rank = rank(case.worst),
             status = case.status.as_str(),
             id = case_id(index),
-            path = path_html(&case.path),
+            path = names.html(&case.path),
+            title = names.title(&case.path),
             count = case.findings.len() + case.groups.len(),
         );
     }
@@ -130,7 +129,12 @@ fn triage_table(out: &mut String, data: &ReportData, shown: &[Case]) {
 }
 
 /// The triage table and the case sections.
-pub(crate) fn cases_section(out: &mut String, data: &ReportData, options: &ReportOptions) {
+pub(crate) fn cases_section(
+    out: &mut String,
+    data: &ReportData,
+    names: &Names,
+    options: &ReportOptions,
+) {
     let total = data.cases.len();
     let shown = &data.cases[..total.min(MAX_CASES)];
     let _ = write!(
@@ -149,7 +153,7 @@ pub(crate) fn cases_section(out: &mut String, data: &ReportData, options: &Repor
         return;
     }
     filters(out, data, shown);
-    triage_table(out, data, shown);
+    triage_table(out, data, names, shown);
     let by_path: BTreeMap<&str, usize> = shown
         .iter()
         .enumerate()
@@ -158,7 +162,7 @@ pub(crate) fn cases_section(out: &mut String, data: &ReportData, options: &Repor
     out.push_str("<h2>Case by case</h2>");
     pictures_note(out, data, options);
     for (index, case) in shown.iter().enumerate() {
-        case_section(out, data, index, case, &by_path);
+        case_section(out, data, names, index, case, &by_path);
     }
 }
 
@@ -177,6 +181,7 @@ fn pictures_note(out: &mut String, data: &ReportData, options: &ReportOptions) {
 fn case_section(
     out: &mut String,
     data: &ReportData,
+    names: &Names,
     index: usize,
     case: &Case,
     by_path: &BTreeMap<&str, usize>,
@@ -184,9 +189,10 @@ fn case_section(
     let worst = case.worst.as_str();
     let _ = write!(
         out,
-        "<section class=\"case\" id=\"{}\"><h3><span class=\"sev-{worst}\">{worst}</span> <span class=\"path\">{}</span></h3><dl class=\"summary\">",
+        "<section class=\"case\" id=\"{}\"><h3><span class=\"sev-{worst}\">{worst}</span> <span class=\"path\"{}>{}</span></h3><dl class=\"summary\">",
         case_id(index),
-        escape(&case.path)
+        names.title(&case.path),
+        names.html(&case.path)
     );
     let reported = case.reported_status.as_ref().map_or("none", |s| s.as_str());
     let _ = write!(
@@ -221,13 +227,36 @@ fn case_section(
         }
         out.push_str("</tbody></table>");
     }
-    linked(out, data, case, by_path);
+    linked(out, data, names, case, by_path);
     pictures(out, data, case);
-    out.push_str("<p class=\"top\"><a href=\"#triage\">back to the table</a></p></section>");
+    nav(out, index, data.cases.len().min(MAX_CASES));
+    out.push_str("</section>");
+}
+
+/// Back to the table, and the previous and next cases of the table's order (which the page's
+/// script re-points to the previous and next *shown* cases when the table is filtered or
+/// sorted, and hides at either end).
+fn nav(out: &mut String, index: usize, cases: usize) {
+    let link = |class: &str, text: &str, to: Option<usize>| match to {
+        Some(k) => format!(" <a class=\"{class}\" href=\"#{}\">{text}</a>", case_id(k)),
+        None => format!(" <a class=\"{class}\" hidden>{text}</a>"),
+    };
+    let _ = write!(
+        out,
+        "<p class=\"top\"><a href=\"#triage\">back to the table</a>{}{}</p>",
+        link("prev", "previous case", index.checked_sub(1)),
+        link("next", "next case", Some(index + 1).filter(|k| *k < cases))
+    );
 }
 
 /// The groups of the case, each with the other bundles (linked to their sections).
-fn linked(out: &mut String, data: &ReportData, case: &Case, by_path: &BTreeMap<&str, usize>) {
+fn linked(
+    out: &mut String,
+    data: &ReportData,
+    names: &Names,
+    case: &Case,
+    by_path: &BTreeMap<&str, usize>,
+) {
     if case.groups.is_empty() {
         return;
     }
@@ -243,11 +272,16 @@ fn linked(out: &mut String, data: &ReportData, case: &Case, by_path: &BTreeMap<&
             .take(crate::MAX_GROUP_PATHS)
             .map(|p| match by_path.get(p.as_str()) {
                 Some(k) => format!(
-                    "<a class=\"path\" href=\"#{}\">{}</a>",
+                    "<a class=\"path\" href=\"#{}\"{}>{}</a>",
                     case_id(*k),
-                    escape(p)
+                    names.title(p),
+                    names.html(p)
                 ),
-                None => format!("<span class=\"path\">{}</span>", escape(p)),
+                None => format!(
+                    "<span class=\"path\"{}>{}</span>",
+                    names.title(p),
+                    names.html(p)
+                ),
             })
             .collect::<Vec<_>>()
             .join(", ");
@@ -292,5 +326,78 @@ fn pictures(out: &mut String, data: &ReportData, case: &Case) {
             }
             out.push_str("</div>");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::FindingLine;
+    use eidscope_model::{FindingCode, LinkFinding, Status};
+    use eidscope_tables::ScanTables;
+
+    fn case(path: &str, country: &str, code: FindingCode, groups: Vec<usize>) -> Case {
+        Case {
+            path: path.to_owned(),
+            status: Status::Accepted,
+            reported_status: Some(Status::Accepted),
+            derived_status: Status::Rejected,
+            reasons: "document expired".to_owned(),
+            country: Some(country.to_owned()),
+            document_type: Some("passport".to_owned()),
+            created_at: None,
+            findings: vec![FindingLine {
+                severity: code.severity(),
+                code,
+                path: path.to_owned(),
+                message: "reported `accepted` but the evidence implies `rejected`".to_owned(),
+            }],
+            groups,
+            worst: code.severity(),
+        }
+    }
+
+    /// Two cases in sub-folders of one scanned folder, linked with each other and with a
+    /// bundle that is not a case: every name is relative to the shared folder, with the full
+    /// path in its title.
+    #[test]
+    fn cases_are_named_relative_to_their_shared_folder() {
+        let mut data = ReportData::compute(&ScanTables::empty().unwrap(), Vec::new()).unwrap();
+        let base = "/srv/eid/2026-05/";
+        data.cases = vec![
+            case(
+                &format!("{base}week-21/bundle-00012.zip"),
+                "NOR",
+                FindingCode::StatusMismatch,
+                vec![0],
+            ),
+            case(
+                &format!("{base}week-22/bundle-00040.zip"),
+                "SWE",
+                FindingCode::StatusMismatch,
+                vec![0],
+            ),
+        ];
+        data.links = vec![LinkFinding {
+            code: FindingCode::DocumentReuse,
+            severity: FindingCode::DocumentReuse.severity(),
+            paths: vec![
+                format!("{base}week-21/bundle-00012.zip"),
+                format!("{base}week-22/bundle-00040.zip"),
+                format!("{base}week-22/bundle-00041.zip"),
+            ],
+            key: "NOR:P1234567".to_owned(),
+            message: "one document under two names".to_owned(),
+        }];
+        let options = ReportOptions {
+            redaction: Redaction::NotRedacted,
+            generator: "eidscope test".to_owned(),
+        };
+        let names = Names::of(&data);
+        assert_eq!(names.base(), Some(base));
+        let mut out = String::new();
+        cases_section(&mut out, &data, &names, &options);
+        // One element per line, so that the snapshot reads as a review.
+        insta::assert_snapshot!(out.replace("><", ">\n<"));
     }
 }

@@ -20,6 +20,7 @@
 mod cases;
 mod data;
 pub mod html;
+mod names;
 mod page;
 mod script;
 mod style;

@@ -6,6 +6,7 @@
 use crate::cases::{case_id, cases_section, group_id};
 use crate::data::{BREAKDOWNS, ReportData};
 use crate::html::{escape, prose};
+use crate::names::Names;
 use crate::script::SCRIPT;
 use crate::style::STYLE;
 use crate::svg::{self, Bar, Series};
@@ -68,7 +69,7 @@ fn chart(out: &mut String, title: &str, bars: Vec<Bar>, colour: &str) {
     }
 }
 
-fn header(out: &mut String, data: &ReportData, options: &ReportOptions) {
+fn header(out: &mut String, data: &ReportData, names: &Names, options: &ReportOptions) {
     let o = &data.stats.overall;
     out.push_str("<h1>eidscope report</h1><dl class=\"summary\">");
     let _ = write!(
@@ -107,6 +108,13 @@ fn header(out: &mut String, data: &ReportData, options: &ReportOptions) {
             out,
             "<dt>Repeated bundles</dt><dd>{} row(s) repeat a bundle already counted (same SHA-256) and are counted again</dd>",
             data.stats.duplicate_bundles
+        );
+    }
+    if let Some(base) = names.base() {
+        let _ = write!(
+            out,
+            "<dt>Bundles in</dt><dd><span class=\"path\">{}</span> (bundles are named relative to it; point at a name for its full path)</dd>",
+            escape(base)
         );
     }
     if !data.levels.is_empty() {
@@ -428,7 +436,7 @@ fn level_section(out: &mut String, data: &ReportData) {
     out.push_str("</tbody></table>");
 }
 
-fn links_section(out: &mut String, data: &ReportData) {
+fn links_section(out: &mut String, data: &ReportData, names: &Names) {
     let _ = write!(
         out,
         "<h2 id=\"links\">Linked bundles</h2><p>{} linked group(s), each listed once with all its bundles: the same document under different identities, the same or a near-identical picture under different identities, or one document tried again and again (default rules of <code>eidscope links</code>).",
@@ -455,8 +463,13 @@ fn links_section(out: &mut String, data: &ReportData) {
             .iter()
             .take(MAX_GROUP_PATHS)
             .map(|p| match by_path.get(p.as_str()) {
-                Some(k) => format!("<a href=\"#{}\">{}</a>", case_id(*k), escape(p)),
-                None => escape(p),
+                Some(k) => format!(
+                    "<a href=\"#{}\"{}>{}</a>",
+                    case_id(*k),
+                    names.title(p),
+                    names.html(p)
+                ),
+                None => format!("<span{}>{}</span>", names.title(p), names.html(p)),
             })
             .collect::<Vec<_>>()
             .join("<br>");
@@ -484,15 +497,16 @@ pub fn render_data(data: &ReportData, options: &ReportOptions) -> String {
         out,
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>eidscope report</title><style>{STYLE}</style></head><body>"
     );
-    header(&mut out, data, options);
+    let names = Names::of(data);
+    header(&mut out, data, &names, options);
     let o = &data.stats.overall;
     if o.total == 0 {
         out.push_str(
             "<p class=\"empty\">Nothing to report: the inputs hold no readable bundle.</p>",
         );
     } else {
-        cases_section(&mut out, data, options);
-        links_section(&mut out, data);
+        cases_section(&mut out, data, &names, options);
+        links_section(&mut out, data, &names);
         statuses(&mut out, o);
         weekly(&mut out, data);
         breakdowns(&mut out, data);

@@ -2,7 +2,9 @@
 //! by code, severity, country, document type and status, sorts it by a clicked column, and
 //! keeps the filters and the order in the address's fragment
 //! (`#code=velocity&status=accepted&sort=-findings`: `sort` names a column's `data-key`, `-`
-//! for descending), so that a filtered or sorted view can be bookmarked or passed on. It reads nothing but the page, fetches
+//! for descending), so that a filtered or sorted view can be bookmarked or passed on. Each
+//! case section's "previous case" and "next case" links follow the shown cases in the
+//! table's current order, so that an analyst works through a filtered list case by case. It reads nothing but the page, fetches
 //! nothing and writes nothing but the page's own elements and fragment. Without script the
 //! page is whole: every case is shown.
 
@@ -39,12 +41,36 @@ pub(crate) const SCRIPT: &str = r##"(function () {
       var ok = matches(row, filters);
       row.hidden = !ok;
       if (ok) { count += 1; }
-      var link = row.querySelector("a[href^='#case-']");
-      var section = link && document.getElementById(link.getAttribute("href").slice(1));
+      var section = sectionOf(row);
       if (section) { section.hidden = !ok; }
     });
     shown.textContent = count + " of " + rows.length + " shown";
+    chain();
     writeFragment(filters);
+  }
+
+  function sectionOf(row) {
+    var link = row.querySelector("a[href^='#case-']");
+    return link && document.getElementById(link.getAttribute("href").slice(1));
+  }
+
+  // Each shown case's "previous case" and "next case" lead to the shown cases before and
+  // after it in the table's current order.
+  function chain() {
+    var sections = Array.prototype.slice.call(body.rows)
+      .filter(function (row) { return !row.hidden; })
+      .map(sectionOf)
+      .filter(function (section) { return section; });
+    sections.forEach(function (section, k) {
+      point(section.querySelector("a.prev"), sections[k - 1]);
+      point(section.querySelector("a.next"), sections[k + 1]);
+    });
+  }
+
+  function point(link, section) {
+    if (!link) { return; }
+    link.hidden = !section;
+    if (section) { link.setAttribute("href", "#" + section.id); } else { link.removeAttribute("href"); }
   }
 
   var sorted = "";
@@ -107,6 +133,7 @@ pub(crate) const SCRIPT: &str = r##"(function () {
       th.tabIndex = 0;
       var toggle = function () {
         sortBy(th, th.getAttribute("aria-sort") !== "descending");
+        chain();
         writeFragment(wanted());
       };
       th.addEventListener("click", toggle);
