@@ -360,10 +360,10 @@ fn report_renders_in_chromium_and_its_filters_work() {
     // A case section with its pictures, captured as the README's screenshots are made
     // (`make report-screenshots`): not blank, the pictures decoded (a photo has thousands
     // of colours; a blank or text-only capture has a few hundred at most).
-    let Some(_) = on_path(&["chromedriver"]) else {
+    if on_path(&["chromedriver"]).is_none() {
         eprintln!("SKIPPED the case screenshot: no chromedriver (Debian: chromium-driver)");
         return;
-    };
+    }
     let shots = work.path().join("shots");
     let out = Command::new("python3")
         .arg(repo().join("scripts/report-screenshots.py"))
