@@ -9,7 +9,10 @@ per value. Errors are :class:`EidscopeError` with the command line's message.
 * :func:`scan` -- bundles and folders into the scan tables, as in ``eidscope scan``.
 * :func:`scan_bytes` -- bundles held in memory (object storage, a DataFrame column).
 * :func:`stats` -- the ``stats --json`` document over tables or scan folders.
-* :func:`links` -- the findings across bundles (rings, reuse, velocity).
+* :func:`links` -- the ``links --json`` document: findings across bundles (rings, reuse,
+  velocity) and the cross-bundle checks the scan levels could not run.
+* :func:`overlay` -- one bundle's pictures for a reviewer (feature overlays, contact sheet,
+  error level analysis), as ``eidscope overlay`` draws them: PNG bytes or PIL images.
 * :mod:`eidscope.spark` -- the same scan on Spark executors.
 
 The face engine (``--faces``, dlib) is not part of the Python package.
@@ -20,12 +23,16 @@ from __future__ import annotations
 import io
 import json
 import os
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
+import warnings
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 import polars as pl
 
 from . import _native
 from ._native import EidscopeError
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 __all__ = [
     "EidscopeError",
@@ -35,6 +42,7 @@ __all__ = [
     "scan_bytes",
     "stats",
     "links",
+    "overlay",
     "tables_from_streams",
 ]
 
@@ -153,9 +161,70 @@ def stats(
     return json.loads(_native.stats(_tables(tables), list(by), every, sort, min_count))
 
 
-def links(tables: Tables) -> List[Dict[str, Any]]:
-    """The findings across bundles of ``eidscope links`` (rings of shared documents or
-    pictures, reuse, velocity) with the default thresholds, over :func:`scan`'s tables or scan
-    output folders: one dict per linked group.
+def links(
+    tables: Tables,
+    codes: Union[str, Sequence[str]] = (),
+    velocity: str = "3/24h",
+    near_bits: int = 10,
+) -> Dict[str, Any]:
+    """The document ``eidscope links --json`` prints, over :func:`scan`'s tables or scan
+    output folders (shards merged).
+
+    ``findings`` holds one dict per linked group (rings of shared documents or pictures,
+    reuse, velocity); ``checks_not_run`` the cross-bundle checks the scan levels could not run
+    (``media-reuse`` over a ``meta`` scan) and why; ``bundles``, ``levels``, ``near_bits`` and
+    ``velocity`` what was looked at and with which rules. ``codes`` keeps the groups (and
+    unrun checks) of these codes (``links --code``); ``velocity`` is ``K/WINDOW`` (``3/24h``,
+    ``5/7d``; ``--velocity``); ``near_bits`` the Hamming distance of ``face-near-duplicate``
+    (0 to 16; ``--near-bits``). As in the command, the same bundle found twice (two scans of one
+    batch) is counted once, with a :class:`UserWarning` saying how many repeated. A wrong code
+    or rule is a ``ValueError``.
     """
-    return json.loads(_native.links(_tables(tables)))
+    if isinstance(codes, str):
+        codes = [codes]
+    text, repeated, note = _native.links(_tables(tables), list(codes), velocity, near_bits)
+    if repeated:
+        warnings.warn(note, stacklevel=2)
+    return json.loads(text)
+
+
+def overlay(
+    bundle: Source,
+    process: Optional[Source] = None,
+    *,
+    name: Optional[str] = None,
+    frames: int = 3,
+    ela: bool = False,
+    as_pil: bool = False,
+) -> Dict[str, Union[bytes, "Image.Image"]]:
+    """One bundle's pictures for a reviewer, drawn as ``eidscope overlay`` draws them.
+
+    Returns a dict from the name of each file the command writes, without ``.png``, to its PNG
+    bytes, in the command's order: ``front`` and ``back`` (every feature box on the image of
+    its side, for each side that decodes; with ``ela=True`` each followed by ``front.ela`` /
+    ``back.ela``, the error level analysis heat map, when the side recompresses), then
+    ``contact-sheet`` (every picture, the first side's overlay the largest, ``frames`` video
+    frames with their times). A bundle without any picture gives an empty dict. With
+    ``as_pil=True`` the values are ``PIL.Image.Image`` (RGB) instead of bytes (needs Pillow:
+    ``pip install 'eidscope[images]'``).
+
+    ``bundle``, ``process`` and ``name`` are those of :func:`inspect`. The pictures show faces
+    and names: they are personal data. Raises :class:`EidscopeError` when the bundle cannot be
+    read, with the command line's message.
+    """
+    if as_pil:
+        from PIL import Image  # Pillow is optional: imported only when asked for
+    if frames < 0:
+        raise ValueError(f"frames {frames}: expected 0 or more")
+    pictures = _native.overlay(
+        _source(bundle), None if process is None else _source(process), name, frames, ela
+    )
+    if not as_pil:
+        return dict(pictures)
+    return {key: _pil(Image, png) for key, png in pictures}
+
+
+def _pil(image_module: Any, png: bytes) -> "Image.Image":
+    picture = image_module.open(io.BytesIO(png))
+    picture.load()
+    return picture

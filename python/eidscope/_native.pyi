@@ -37,8 +37,20 @@ def stats(
 ) -> str:
     """The ``stats --json`` document, as JSON text."""
 
-def links(tables: _Tables) -> str:
-    """The link findings across bundles, as a JSON list."""
+def links(
+    tables: _Tables, codes: Sequence[str] = ..., velocity: str = "3/24h", near_bits: int = 10
+) -> Tuple[str, int, str]:
+    """The ``links --json`` document as JSON text, how many bundles repeated one already read
+    (counted once), and the command line's note saying so."""
+
+def overlay(
+    bundle: _Source,
+    process: Optional[_Source] = None,
+    name: Optional[str] = None,
+    frames: int = 3,
+    ela: bool = False,
+) -> List[Tuple[str, bytes]]:
+    """The pictures ``eidscope overlay`` writes, as (file name without ``.png``, PNG bytes)."""
 
 def levels() -> List[str]:
     """The words of the scan levels."""

@@ -4,8 +4,10 @@
 JSON beside it by name (``X.json``, else ``X.process.json`` for ``X.zip``, as the command line
 looks for it), and analyses them in ``mapInArrow`` with the same Rust library: each executor
 task scans its bundles in memory (no temporary file) into Arrow IPC streams, one per table.
-Those are kept (``persist``) and split into one Spark DataFrame per table, so the bundles are
-analysed once whatever the tables asked for.
+The rows of every table come out of that one pass as one tagged frame (a column naming the
+table, then the columns of every table), kept once (``persist``); each table's DataFrame is a
+filter and a projection of it that Spark runs alone: the bundles are analysed once, no Python
+runs per table, and nothing is shuffled.
 
 The tables have the columns of the local scan; Spark has no enum or unsigned types, so enum
 columns are strings and unsigned integers the next wider signed ones. Paths of local files
@@ -25,13 +27,19 @@ from . import TABLES, _native
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
-__all__ = ["scan", "BUNDLES_PER_CALL"]
+__all__ = ["scan", "BUNDLES_PER_CALL", "BROADCAST_PROCESS_BYTES"]
 
 #: Bundles handed to the Rust library at once inside an executor task: bounds the memory of a
 #: task (the zips of one call and their rows) whatever Spark's Arrow batch size.
 BUNDLES_PER_CALL = 32
 
-_ANALYSED = "table string, stream binary"
+#: The process JSONs are broadcast to the tasks holding the zips when they are at most this
+#: many bytes in all (a few kilobytes each: some 50,000 bundles); past that, Spark joins them
+#: by shuffling the zips too.
+BROADCAST_PROCESS_BYTES = 256 * 1024 * 1024
+
+#: The column of the tagged frame that names each row's table.
+_TAG = "eidscope_table"
 
 
 def scan(
@@ -55,20 +63,30 @@ def scan(
     if unknown:
         raise ValueError(f"unknown table(s) {unknown} (expected {', '.join(TABLES)})")
     bundles = _bundles_with_processes(spark, path)
-    analysed = bundles.mapInArrow(_analyse(level, jobs), _ANALYSED).persist()
     schemas = _arrow_schemas()
+    wide = _wide_schema(schemas, wanted)
+    # One pass: every table's rows in one tagged frame, analysed once and kept; each table
+    # is then a filter and a projection of it, run by Spark alone (no Python, no shuffle).
+    analysed = bundles.mapInArrow(
+        _analyse(level, jobs, schemas, wanted, wide), _spark_schema(wide)
+    ).persist()
     from pyspark.sql import functions as F
 
     return {
-        name: analysed.filter(F.col("table") == name).mapInArrow(
-            _decode(schemas[name]), _spark_schema(schemas[name])
+        name: analysed.filter(F.col(_TAG) == name).select(
+            [F.col(_wide_name(name, f.name)).alias(f.name) for f in schemas[name]]
         )
         for name in wanted
     }
 
 
 def _bundles_with_processes(spark: "SparkSession", path: str) -> "DataFrame":
-    """``path, content, process_path, process``: each zip with the process beside it."""
+    """``path, content, process_path, process``: each zip with the process beside it.
+
+    The zips stay in the partitions ``binaryFile`` made (no shuffle moves their bytes): the
+    processes, a few kilobytes each, are broadcast to them when they are at most
+    :data:`BROADCAST_PROCESS_BYTES` in all; past that Spark joins by shuffling both sides.
+    """
     from pyspark.sql import functions as F
 
     folder = not path.lower().endswith(".zip")
@@ -89,6 +107,9 @@ def _bundles_with_processes(spark: "SparkSession", path: str) -> "DataFrame":
             F.lit(None).cast("string").alias("process_path"),
             F.lit(None).cast("binary").alias("process"),
         )
+    # Only the files' lengths: binaryFile reads no content for this.
+    total = processes.agg(F.sum("length")).first()[0] or 0
+    small = F.broadcast if total <= BROADCAST_PROCESS_BYTES else (lambda frame: frame)
     beside = processes.select(
         F.regexp_replace("path", r"\.json$", "").alias("key"),
         F.col("path").alias("json_path"),
@@ -99,7 +120,7 @@ def _bundles_with_processes(spark: "SparkSession", path: str) -> "DataFrame":
         F.col("path").alias("named_path"),
         F.col("content").alias("named"),
     )
-    joined = zips.join(beside, "key", "left").join(named, "key", "left")
+    joined = zips.join(small(beside), "key", "left").join(small(named), "key", "left")
     return joined.select(
         "path",
         "content",
@@ -133,8 +154,28 @@ def _local(path: Optional[str]) -> Optional[str]:
     return unquote(urlparse(path).path)
 
 
-def _analyse(level: str, jobs: Optional[int]) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
-    """The executor side: bundles in, one IPC stream per table and call out."""
+def _wide_name(table: str, column: str) -> str:
+    """The column of ``table`` in the tagged frame."""
+    return f"{table}__{column}"
+
+
+def _wide_schema(schemas: Dict[str, pa.Schema], tables: List[str]) -> pa.Schema:
+    """The tagged frame: the table of each row, then every column of every table asked for
+    (nullable: a row fills only its table's columns)."""
+    fields = [pa.field(_TAG, pa.string(), False)]
+    for name in tables:
+        fields.extend(pa.field(_wide_name(name, f.name), f.type, True) for f in schemas[name])
+    return pa.schema(fields)
+
+
+def _analyse(
+    level: str,
+    jobs: Optional[int],
+    schemas: Dict[str, pa.Schema],
+    tables: List[str],
+    wide: pa.Schema,
+) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
+    """The executor side: bundles in, the rows of every table asked for out, tagged."""
 
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         from eidscope import _native as native
@@ -153,24 +194,30 @@ def _analyse(level: str, jobs: Optional[int]) -> Callable[[Iterator[pa.RecordBat
                     for row in rows
                 ]
                 streams = native.scan_bytes(bundles, level, jobs)
-                yield pa.RecordBatch.from_pydict(
-                    {"table": list(streams.keys()), "stream": list(streams.values())},
-                    schema=pa.schema([("table", pa.string()), ("stream", pa.binary())]),
-                )
+                for name in tables:
+                    for part in pa.ipc.open_stream(streams[name]):
+                        if part.num_rows:
+                            yield _tagged(name, part.cast(schemas[name]), tables, schemas, wide)
 
     return run
 
 
-def _decode(schema: pa.Schema) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
-    """The rows of one table out of its IPC streams, in types Spark takes."""
-
-    def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        for batch in batches:
-            for stream in batch.column("stream").to_pylist():
-                for rows in pa.ipc.open_stream(stream):
-                    yield rows.cast(schema)
-
-    return run
+def _tagged(
+    name: str,
+    rows: pa.RecordBatch,
+    tables: List[str],
+    schemas: Dict[str, pa.Schema],
+    wide: pa.Schema,
+) -> pa.RecordBatch:
+    """The rows of table ``name`` as rows of the tagged frame (other tables' columns null)."""
+    count = rows.num_rows
+    columns = [pa.array([name] * count, pa.string())]
+    for table in tables:
+        for field in schemas[table]:
+            columns.append(
+                rows.column(field.name) if table == name else pa.nulls(count, field.type)
+            )
+    return pa.RecordBatch.from_arrays(columns, schema=wide)
 
 
 def _arrow_schemas() -> Dict[str, pa.Schema]:

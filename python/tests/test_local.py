@@ -86,11 +86,39 @@ def test_stats_is_the_stats_json_document(batch: Path, cli_scan: Path) -> None:
     assert eidscope.stats(cli_scan, by=["document_type"], every="week") == expected
 
 
-def test_links_are_the_links_findings(batch: Path, cli_scan: Path) -> None:
+def test_links_is_the_links_json_document(batch: Path, cli_scan: Path) -> None:
     expected = json.loads(run_cli("links", str(cli_scan), "--json", check=False).stdout)
-    found = eidscope.links(eidscope.scan(batch))
-    assert found == expected["findings"]
-    assert found, "the synthetic batch holds rings"
+    tables = eidscope.scan(batch)
+    assert eidscope.links(tables) == expected
+    assert eidscope.links(cli_scan) == expected
+    assert expected["findings"], "the synthetic batch holds rings"
+    only = json.loads(
+        run_cli("links", str(cli_scan), "--json", "--code", "velocity", "--velocity", "2/7d",
+                "--near-bits", "4", check=False).stdout
+    )
+    assert eidscope.links(tables, codes="velocity", velocity="2/7d", near_bits=4) == only
+    with pytest.raises(ValueError, match="cross-bundle finding code"):
+        eidscope.links(tables, codes=["selfie-is-portrait"])
+    with pytest.raises(ValueError, match="K/WINDOW"):
+        eidscope.links(tables, velocity="often")
+
+
+def test_links_counts_a_repeated_bundle_once(batch: Path, cli_scan: Path) -> None:
+    expected = json.loads(run_cli("links", str(cli_scan), "--json", check=False).stdout)
+    tables = eidscope.scan(batch)
+    doubled = dict(tables, bundles=pl.concat([tables["bundles"], tables["bundles"]]))
+    with pytest.warns(UserWarning, match=f"{COUNT} input\\(s\\) repeat a bundle"):
+        found = eidscope.links(doubled)
+    assert found["findings"] == expected["findings"]
+    assert found["bundles"] == expected["bundles"] == COUNT
+
+
+def test_links_says_which_checks_could_not_run(batch: Path, tmp_path: Path) -> None:
+    out = tmp_path / "meta"
+    run_cli("scan", str(batch), "--out", str(out), "--level", "meta", check=False)
+    expected = json.loads(run_cli("links", str(out), "--json", check=False).stdout)
+    assert expected["checks_not_run"], "a meta scan cannot compare pictures"
+    assert eidscope.links(eidscope.scan(batch, level="meta")) == expected
 
 
 def test_the_gil_is_released_while_rust_scans(batch: Path) -> None:

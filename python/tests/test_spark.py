@@ -3,6 +3,8 @@ scan of the same synthetic batch: the same rows, statuses and findings in every 
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 import polars as pl
@@ -18,6 +20,8 @@ pyspark = pytest.importorskip("pyspark", reason="pyspark is installed by make te
 def spark():
     from pyspark.sql import SparkSession
 
+    # The executors' Python must be this one (eidscope installed in it), not `python3`.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     session = (
         SparkSession.builder.master("local[2]")
         .appName("eidscope-tests")

@@ -2,11 +2,13 @@
 //! process, learn the facts of its media at the requested level, find, and assemble the report.
 //!
 //! This crate only orchestrates: the reading is `eidscope-bundle`'s, the facts
-//! `eidscope-media`'s, the findings `eidscope-analysis`'s. With the `faces` feature,
-//! [`faces`] runs eidscope's own face engine (`--faces`) on top of a report.
+//! `eidscope-media`'s, the findings `eidscope-analysis`'s. [`overlay`] draws a bundle's
+//! pictures for a reviewer (the `overlay` and `report` commands, the Python package). With the
+//! `faces` feature, [`faces`] runs eidscope's own face engine (`--faces`) on top of a report.
 
 #[cfg(feature = "faces")]
 pub mod faces;
+pub mod overlay;
 
 use eidscope_analysis::{Thresholds, build_report, bundle_findings};
 use eidscope_bundle::BundleError;

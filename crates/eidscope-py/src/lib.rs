@@ -1,6 +1,7 @@
 //! `eidscope._native`: the Rust side of the Python package (python/eidscope). Each function
 //! calls the library functions the command line calls (`eidscope-pipeline` for one bundle,
-//! `eidscope-tables` for a batch, its statistics and links), with the GIL released while Rust
+//! `eidscope-tables` for a batch, its statistics and links, `eidscope_pipeline::overlay` for a
+//! bundle's pictures), with the GIL released while Rust
 //! works, and hands back JSON documents (the command line's `--json` output, parsed by the
 //! Python layer) or Arrow IPC streams ([`arrow`]). Errors are `eidscope.EidscopeError` with the
 //! command line's words.
@@ -11,10 +12,14 @@
 mod arrow;
 
 use eidscope_analysis::Thresholds;
-use eidscope_analysis::links::{LinkConfig, find_links};
+use eidscope_analysis::links::{DEFAULT_NEAR_BITS, LinkConfig, VelocityRule};
 use eidscope_bundle::{BundleError, Limits};
-use eidscope_model::{Level, Vocabulary};
+use eidscope_media::ela::ela_of;
+use eidscope_model::{FindingCode, FindingScope, Level, Vocabulary};
+use eidscope_pipeline::overlay::{draw, png_bytes};
 use eidscope_pipeline::{self as pipeline, ProcessBytes};
+use eidscope_tables::faces::FaceLinks;
+use eidscope_tables::links::{LinksInputs, links_report, one_per_attempt, repeated_note};
 use eidscope_tables::stats::{Every, GroupOrder, StatsOptions};
 use eidscope_tables::{Input, ScanOptions, ScanTables, Shard, TablesError};
 use pyo3::exceptions::{PyException, PyValueError};
@@ -315,18 +320,106 @@ fn stats(
     })
 }
 
-/// The findings across bundles of `eidscope links` (rings, reuse, velocity), with the default
-/// thresholds, over tables or scan output folders: a JSON list of link findings.
+/// The `links --json` document over tables or scan output folders (rings, reuse, velocity,
+/// and the cross-bundle checks the scan levels could not run), and how many bundles repeated
+/// one already read (counted once, as the command line does).
 #[pyfunction]
-fn links(py: Python<'_>, tables: TablesSource) -> PyResult<String> {
+#[pyo3(signature = (tables, codes=Vec::new(), velocity="3/24h", near_bits=DEFAULT_NEAR_BITS))]
+fn links(
+    py: Python<'_>,
+    tables: TablesSource,
+    codes: Vec<String>,
+    velocity: &str,
+    near_bits: u32,
+) -> PyResult<(String, usize, String)> {
+    let codes = codes
+        .iter()
+        .map(String::as_str)
+        .map(batch_code)
+        .collect::<PyResult<Vec<FindingCode>>>()?;
+    if near_bits > 16 {
+        return Err(PyValueError::new_err(format!(
+            "near_bits {near_bits}: expected 0 to 16"
+        )));
+    }
+    let config = LinkConfig {
+        near_bits,
+        velocity: word::<VelocityRule>(velocity)?,
+    };
     py.detach(|| {
         let tables = tables.read()?;
         let mut records = eidscope_tables::links::records(&tables).map_err(|e| tables_error(&e))?;
-        records.sort_by(|a, b| a.path.cmp(&b.path));
-        let findings = find_links(&records, &LinkConfig::default());
-        serde_json::to_string(&findings)
-            .map_err(|e| EidscopeError::new_err(format!("cannot write JSON: {e}")))
+        let repeated = one_per_attempt(&mut records);
+        let inputs = LinksInputs {
+            levels: tables.levels().map_err(|e| tables_error(&e))?,
+            unreadable: 0,
+            face_findings: FaceLinks::from_tables(&tables)
+                .map_err(|e| tables_error(&e))?
+                .findings(),
+        };
+        let report = links_report(&records, inputs, &config, &codes);
+        let json = serde_json::to_string(&report)
+            .map_err(|e| EidscopeError::new_err(format!("cannot write JSON: {e}")))?;
+        Ok((json, repeated, repeated_note(repeated)))
     })
+}
+
+/// A finding code of the cross-bundle rules (`links --code`), or `ValueError` listing them.
+fn batch_code(word: &str) -> PyResult<FindingCode> {
+    let batch: Vec<&str> = FindingCode::ALL
+        .iter()
+        .filter(|c| c.spec().scope == FindingScope::Batch)
+        .map(|c| c.word())
+        .collect();
+    match word.parse::<FindingCode>() {
+        Ok(code) if code.spec().scope == FindingScope::Batch => Ok(code),
+        _ => Err(PyValueError::new_err(format!(
+            "unknown cross-bundle finding code `{word}` (expected {})",
+            batch.join(", ")
+        ))),
+    }
+}
+
+/// The pictures of one bundle for a reviewer, as `eidscope overlay` writes them: PNG bytes by
+/// the file name without `.png` (`front`, `back`, `contact-sheet`, with `ela` also
+/// `front.ela`, `back.ela`), in the command's order.
+#[pyfunction]
+#[pyo3(signature = (bundle, process=None, name=None, frames=3, ela=false))]
+fn overlay(
+    py: Python<'_>,
+    bundle: Source,
+    process: Option<Source>,
+    name: Option<String>,
+    frames: usize,
+    ela: bool,
+) -> PyResult<Vec<(String, Py<PyBytes>)>> {
+    let pictures = py.detach(|| -> PyResult<Vec<(String, Vec<u8>)>> {
+        let (label, opened) = open_source(bundle, process, name)?;
+        let png = |image: image::RgbImage| {
+            png_bytes(&image::DynamicImage::ImageRgb8(image))
+                .map_err(|e| EidscopeError::new_err(format!("{label}: cannot write PNG: {e}")))
+        };
+        let drawing = draw(&opened, Path::new(&label), frames);
+        let mut pictures = Vec::new();
+        for (kind, side) in &drawing.sides {
+            pictures.push((kind.to_string(), png(side.clone())?));
+            // As in the command, a side that does not recompress has no map.
+            if ela
+                && let Some(data) = opened.archive.contents.get(kind)
+                && let Ok((map, _)) = ela_of(&data.bytes)
+            {
+                pictures.push((format!("{kind}.ela"), png(map)?));
+            }
+        }
+        if let Some(sheet) = drawing.contact_sheet() {
+            pictures.push(("contact-sheet".to_owned(), png(sheet)?));
+        }
+        Ok(pictures)
+    })?;
+    Ok(pictures
+        .into_iter()
+        .map(|(name, bytes)| (name, PyBytes::new(py, &bytes).unbind()))
+        .collect())
 }
 
 /// The words of the levels, for the Python layer's checks and messages.
@@ -345,6 +438,7 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(empty_tables, module)?)?;
     module.add_function(wrap_pyfunction!(stats, module)?)?;
     module.add_function(wrap_pyfunction!(links, module)?)?;
+    module.add_function(wrap_pyfunction!(overlay, module)?)?;
     module.add_function(wrap_pyfunction!(levels, module)?)?;
     Ok(())
 }

@@ -1,15 +1,19 @@
 //! The bridge to the cross-bundle rules of `eidscope_analysis::links`: a [`LinkRecord`] from a
 //! `bundles` row (as the scan writes it, pseudonyms included; [`record_of`]), the records of
-//! the `bundles` table of scan folders ([`records`]), and the `findings` row of a linked group
-//! (`scope` `batch`, `key`, and `paths` as a JSON array).
+//! the `bundles` table of scan folders ([`records`]), the `links --json` document over records
+//! ([`one_per_attempt`], [`links_report`]: the command line and the Python package share it),
+//! and the `findings` row of a linked group (`scope` `batch`, `key`, and `paths` as a JSON
+//! array).
 
 use crate::error::TablesError;
 use crate::read::ScanTables;
 use crate::rows::{BundleRow, FindingRow};
 use crate::table::Table;
 use chrono::NaiveDate;
-use eidscope_analysis::links::{LinkFinding, LinkRecord, PictureHashes};
-use eidscope_model::PerceptualHash;
+use eidscope_analysis::links::{LinkConfig, LinkFinding, LinkRecord, PictureHashes, find_links};
+use eidscope_model::finding::{LinksReport, VelocityWindow};
+use eidscope_model::{FindingCode, FindingScope, Level, PerceptualHash, unchecked};
+use std::collections::{BTreeMap, HashSet};
 
 fn picture(
     sha256: Option<&String>,
@@ -61,6 +65,84 @@ pub fn records(tables: &ScanTables) -> Result<Vec<LinkRecord>, TablesError> {
     let mut records = Vec::with_capacity(tables.table(Table::Bundles).height());
     tables.each_row(|row: BundleRow| records.push(record_of(&row)))?;
     Ok(records)
+}
+
+/// Puts the records in one order (by path, whatever the mix of scan folders and bundles, so
+/// that output is reproducible) and keeps one record per attempt: the same bundle reached
+/// twice (a scan folder and the bundles it was made from, two scans of one batch) is one
+/// attempt, not two, which would otherwise feed `velocity` and reuse. Returns how many
+/// records repeated one already kept.
+pub fn one_per_attempt(records: &mut Vec<LinkRecord>) -> usize {
+    records.sort_by(|a, b| a.path.cmp(&b.path));
+    let before = records.len();
+    let mut seen = HashSet::new();
+    records.retain(|r| {
+        let sha = |p: &Option<PictureHashes>| p.as_ref().map(|p| p.sha256.clone());
+        seen.insert((
+            r.created_at,
+            r.first_name.clone(),
+            r.last_name.clone(),
+            r.document_number.clone(),
+            [
+                sha(&r.selfie),
+                sha(&r.portrait),
+                sha(&r.front),
+                sha(&r.back),
+            ],
+        ))
+    });
+    before - records.len()
+}
+
+/// The note on standard error (a warning in Python) when [`one_per_attempt`] dropped records.
+pub fn repeated_note(repeated: usize) -> String {
+    format!(
+        "{repeated} input(s) repeat a bundle already read (same identity, time and pictures) and were counted once"
+    )
+}
+
+/// What a `links` run looked at besides the records: the bundles per scan level, the inputs
+/// that could not be read, and the findings of the face engine (`same-person`).
+#[derive(Debug, Default)]
+pub struct LinksInputs {
+    /// Bundles per scan level (`meta`, `media`, `full`).
+    pub levels: BTreeMap<Level, u64>,
+    /// Inputs that could not be read as a bundle.
+    pub unreadable: usize,
+    /// Findings found apart from the records' rules (the face engine's).
+    pub face_findings: Vec<LinkFinding>,
+}
+
+/// The `links --json` document over records already made [`one_per_attempt`]: one finding per
+/// linked group of the `codes` asked for (all when empty), and the cross-bundle checks the
+/// levels could not run.
+pub fn links_report(
+    records: &[LinkRecord],
+    inputs: LinksInputs,
+    config: &LinkConfig,
+    codes: &[FindingCode],
+) -> LinksReport {
+    let asked = |code: &FindingCode| codes.is_empty() || codes.contains(code);
+    let mut findings = find_links(records, config);
+    findings.extend(inputs.face_findings);
+    findings.retain(|f| asked(&f.code));
+    let checks_not_run = unchecked(&inputs.levels, FindingScope::Batch)
+        .into_iter()
+        .filter(|u| asked(&u.code))
+        .collect();
+    LinksReport {
+        findings,
+        bundles: records.len(),
+        unreadable: inputs.unreadable,
+        near_bits: config.near_bits,
+        velocity: VelocityWindow {
+            attempts: config.velocity.attempts,
+            window_seconds: config.velocity.window.num_seconds(),
+        },
+        codes: codes.to_vec(),
+        levels: inputs.levels,
+        checks_not_run,
+    }
 }
 
 impl FindingRow {

@@ -8,14 +8,13 @@ use crate::cli::LinksArgs;
 use crate::error::CliError;
 use crate::output::Text;
 use eidscope_analysis::Thresholds;
-use eidscope_analysis::links::{LinkConfig, LinkRecord, find_links};
+use eidscope_analysis::links::{LinkConfig, LinkRecord};
 use eidscope_model::FacePicture;
-use eidscope_model::finding::{LinksReport, VelocityWindow};
-use eidscope_model::{
-    ExitStatus, FindingScope, Level, Severity, UncheckedCode, Vocabulary, error_line, unchecked,
-};
+use eidscope_model::finding::LinksReport;
+use eidscope_model::{ExitStatus, Level, Severity, Vocabulary, error_line};
 use eidscope_pipeline as pipeline;
 use eidscope_tables::faces::FaceLinks;
+use eidscope_tables::links::{LinksInputs, links_report, one_per_attempt, repeated_note};
 use eidscope_tables::{Shard, read_scan, split_inputs};
 
 #[cfg(feature = "faces")]
@@ -36,58 +35,19 @@ pub fn run(args: &LinksArgs) -> Result<ExitStatus, CliError> {
     super::check_inputs(&args.inputs, true)?;
     let engines = crate::cmd::faces::engines(args.faces, std::path::Path::new("links"))?;
     let (mut records, unreadable, levels, faces) = link_records(&args.inputs, engines.as_deref())?;
-    // One order whatever the mix of scan folders and bundles, so that output is reproducible.
-    records.sort_by(|a, b| a.path.cmp(&b.path));
-    // The same bundle reached twice (a scan folder and the bundles it was made from, two scans
-    // of one batch) is one attempt, not two: otherwise it would feed `velocity` and reuse.
-    let before = records.len();
-    let mut seen = std::collections::HashSet::new();
-    records.retain(|r| {
-        let sha = |p: &Option<eidscope_analysis::links::PictureHashes>| {
-            p.as_ref().map(|p| p.sha256.clone())
-        };
-        seen.insert((
-            r.created_at,
-            r.first_name.clone(),
-            r.last_name.clone(),
-            r.document_number.clone(),
-            [
-                sha(&r.selfie),
-                sha(&r.portrait),
-                sha(&r.front),
-                sha(&r.back),
-            ],
-        ))
-    });
-    if records.len() < before {
-        eprintln!(
-            "eidscope: {} input(s) repeat a bundle already read (same identity, time and pictures) and were counted once",
-            before - records.len()
-        );
+    let repeated = one_per_attempt(&mut records);
+    if repeated > 0 {
+        eprintln!("eidscope: {}", repeated_note(repeated));
     }
-    let mut findings = find_links(&records, &config);
-    findings.extend(faces.findings());
-    if !args.code.is_empty() {
-        findings.retain(|f| args.code.contains(&f.code));
-    }
-    let checks_not_run: Vec<UncheckedCode> = unchecked(&levels, FindingScope::Batch)
-        .into_iter()
-        .filter(|u| args.code.is_empty() || args.code.contains(&u.code))
-        .collect();
-    let verdict = args.fail_on.verdict(findings.iter().map(|f| f.severity));
-    let report = LinksReport {
-        findings,
-        bundles: records.len(),
-        unreadable,
-        near_bits: config.near_bits,
-        velocity: VelocityWindow {
-            attempts: config.velocity.attempts,
-            window_seconds: config.velocity.window.num_seconds(),
-        },
-        codes: args.code.clone(),
+    let inputs = LinksInputs {
         levels,
-        checks_not_run,
+        unreadable,
+        face_findings: faces.findings(),
     };
+    let report = links_report(&records, inputs, &config, &args.code);
+    let verdict = args
+        .fail_on
+        .verdict(report.findings.iter().map(|f| f.severity));
     if args.json {
         let text = serde_json::to_string_pretty(&report)?;
         crate::output::json(&format!("{text}\n"));

@@ -6,7 +6,6 @@
 //! analysis heat map of the document, and writes the file.
 
 use crate::cli::ReportArgs;
-use crate::cmd::overlay::{Drawing, draw};
 use crate::error::CliError;
 use crate::output::outln;
 use eidscope_bundle::Bundle;
@@ -14,6 +13,7 @@ use eidscope_media::contact_sheet;
 use eidscope_model::Level;
 use eidscope_model::{EntryKind, ExitStatus};
 use eidscope_pipeline as pipeline;
+use eidscope_pipeline::overlay::{Drawing, draw};
 use eidscope_report::{Picture, Pictures, Redaction, ReportData, ReportOptions};
 use image::DynamicImage;
 use image::codecs::jpeg::JpegEncoder;
