@@ -68,7 +68,13 @@ pub(crate) fn draw(bundle: &Bundle, path: &Path, frames: usize) -> Drawing {
         };
         match decode_image(&data.bytes) {
             Ok(image) if matches!(kind, EntryKind::Front | EntryKind::Back) => {
-                let drawn = render_side(&image, kind, &report.features, &header);
+                let drawn = render_side(
+                    &image,
+                    kind,
+                    &report.features,
+                    &header,
+                    &eidscope_media::overlay::evidence_regions(&report, kind),
+                );
                 drawing.sides.push((kind, drawn));
             }
             Ok(image) => drawing.tiles.push(Tile::picture(kind.to_string(), image)),
