@@ -1,10 +1,14 @@
-//! What the image forensics of issue 10 cost per picture, against the decode-and-hash a scan
-//! already does: the double-compression fit (run by `analyse_image` at `--level media`) and
-//! error level analysis (run only by `overlay --ela` and the report). Inputs: the front and
-//! the selfie of a synthetic bundle (`eidscope-synth`, seeded).
+//! What the image forensics of issue 10 cost per picture, against decoding the picture: the
+//! full decode (what `overlay` and ELA start from), the JPEG headers and EXIF alone, the whole
+//! per-picture analysis of a `media` scan (`analyse_image`: headers, the reduced-scale decode
+//! and hashes, the double-compression fit with its region map, the thumbnail check), the
+//! double-compression fit and region alone, and error level analysis (run only by
+//! `overlay --ela` and the report). Inputs: the front and the selfie of a synthetic bundle
+//! (`eidscope-synth`, seeded; benches/RESULTS.md has the figures).
 
 use criterion::{Criterion, SamplingMode};
-use eidscope_bundle::{Bundle, Limits, ProcessSource, ReadPlan};
+use eidscope_benches::SampleBundle;
+use eidscope_media::decode::decode_image;
 use eidscope_media::double_jpeg::double_compression;
 use eidscope_media::ela::ela_of;
 use eidscope_media::image_info::analyse_image;
@@ -14,23 +18,13 @@ use std::hint::black_box;
 use std::time::Duration;
 
 fn bench(c: &mut Criterion) {
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    let config = eidscope_synth::SynthConfig::new(8, 5, dir.path());
-    eidscope_synth::generate(&config).expect("synthetic bundles");
-    let zip = dir.path().join("bundle-00001.zip");
-    let bundle = Bundle::open(
-        &zip,
-        ProcessSource::Beside,
-        ReadPlan::ALL,
-        &Limits::default(),
-    )
-    .expect("a readable bundle");
+    let sample = SampleBundle::new();
     let mut group = c.benchmark_group("forensics");
     group
         .sampling_mode(SamplingMode::Flat)
         .warm_up_time(Duration::from_millis(500));
     for kind in [EntryKind::Front, EntryKind::Selfie] {
-        let data = bundle.archive.contents.get(&kind).expect("the entry");
+        let data = sample.entry(kind);
         let name = kind.file_name();
         let structure = jpeg::parse(&data.bytes).expect("a JPEG");
         let luma = structure
@@ -39,7 +33,13 @@ fn bench(c: &mut Criterion) {
             .and_then(|c| structure.quant_tables.iter().find(|t| t.id == c.table_id))
             .expect("a luma table")
             .clone();
-        group.bench_function(format!("decode-and-hash/{name}"), |b| {
+        group.bench_function(format!("full-decode/{name}"), |b| {
+            b.iter(|| decode_image(black_box(&data.bytes)).map(|i| i.width()));
+        });
+        group.bench_function(format!("headers-exif/{name}"), |b| {
+            b.iter(|| analyse_image(&data.name, black_box(&data.bytes), false).segments);
+        });
+        group.bench_function(format!("analyse-media/{name}"), |b| {
             b.iter(|| analyse_image(&data.name, black_box(&data.bytes), true).dhash);
         });
         group.bench_function(format!("double-jpeg/{name}"), |b| {

@@ -4,7 +4,7 @@
 //! and the video probe. Inputs are synthetic bundles written once (`eidscope-synth`, seeded).
 
 use criterion::{Criterion, SamplingMode};
-use eidscope_bundle::{Bundle, EntryData, Limits, ProcessSource, ReadPlan};
+use eidscope_benches::SampleBundle;
 use eidscope_media::decode::{DecodeLimits, decode_image};
 use eidscope_media::hash::{preview_dhash, preview_phash};
 use eidscope_media::image_info::analyse_image;
@@ -13,45 +13,21 @@ use eidscope_media::video::{VideoLimits, probe_video};
 use eidscope_model::EntryKind;
 use eidscope_pipeline::Level;
 use std::hint::black_box;
-use std::path::PathBuf;
 use std::time::Duration;
 
-/// Eight synthetic bundles in a temporary folder; the benches read the first.
-fn sample() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    let config = eidscope_synth::SynthConfig::new(8, 5, dir.path());
-    eidscope_synth::generate(&config).expect("synthetic bundles");
-    let zip = dir.path().join("bundle-00001.zip");
-    (dir, zip)
-}
-
-fn entry(bundle: &Bundle, kind: EntryKind) -> &EntryData {
-    bundle
-        .archive
-        .contents
-        .get(&kind)
-        .expect("the synthetic bundle has this entry")
-}
-
 fn bench(c: &mut Criterion) {
-    let (_dir, zip) = sample();
-    let bundle = Bundle::open(
-        &zip,
-        ProcessSource::Beside,
-        ReadPlan::ALL,
-        &Limits::default(),
-    )
-    .expect("a readable bundle");
+    let sample = SampleBundle::new();
+    let (zip, entry) = (&sample.zip, |kind| sample.entry(kind));
     let mut group = c.benchmark_group("bundle");
     group
         .sampling_mode(SamplingMode::Flat)
         .warm_up_time(Duration::from_millis(500));
     for level in [Level::Meta, Level::Media] {
         group.bench_function(format!("open/{}", level.as_str()), |b| {
-            b.iter(|| eidscope_pipeline::open(black_box(&zip), None, level).map(|b| b.notes.len()));
+            b.iter(|| eidscope_pipeline::open(black_box(zip), None, level).map(|b| b.notes.len()));
         });
     }
-    let front = entry(&bundle, EntryKind::Front);
+    let front = entry(EntryKind::Front);
     group.bench_function("jpeg-headers-exif/front", |b| {
         b.iter(|| {
             analyse_image(&front.name, black_box(&front.bytes), false)
@@ -60,7 +36,7 @@ fn bench(c: &mut Criterion) {
         });
     });
     for kind in [EntryKind::Front, EntryKind::Selfie, EntryKind::Portrait] {
-        let data = entry(&bundle, kind);
+        let data = entry(kind);
         group.bench_function(format!("decode-and-hash/{}", kind.file_name()), |b| {
             b.iter(|| analyse_image(&data.name, black_box(&data.bytes), true).dhash);
         });
@@ -80,7 +56,7 @@ fn bench(c: &mut Criterion) {
     group.bench_function("full-decode/front.jpeg", |b| {
         b.iter(|| decode_image(black_box(&front.bytes)).map(|i| i.width()));
     });
-    let video = entry(&bundle, EntryKind::Video);
+    let video = entry(EntryKind::Video);
     group.bench_function("probe-video", |b| {
         b.iter(|| {
             probe_video(

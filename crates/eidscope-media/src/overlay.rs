@@ -12,8 +12,10 @@
 //! every machine (the golden tests rely on it). Nothing here judges: the findings do.
 
 mod canvas;
+mod evidence;
 mod sheet;
 
+pub use evidence::{EvidenceRegion, REGION, evidence_regions, image_regions};
 pub use sheet::{LEAD_HEIGHT, LEAD_MIN_HEIGHT, Tile, TileContent, contact_sheet};
 
 use canvas::{GLYPH, Stroke, fill, fit, horizontal, text, text_width, vertical};
@@ -94,7 +96,8 @@ struct Item<'a> {
     placement: Placement,
 }
 
-/// Draws the features of `side` on its image, with a header band and a legend.
+/// Draws the features of `side` on its image, with a header band and a legend, and the
+/// regions of local tampering evidence (`regions`, from [`evidence_regions`]) in cyan.
 ///
 /// A feature belongs to `side` when [`EntryKind::for_side`] maps its `side` there. Features
 /// whose side maps to no image (or that have none) are listed on the front's legend, not drawn.
@@ -103,6 +106,7 @@ pub fn render_side(
     side: EntryKind,
     features: &[Feature],
     header: &OverlayHeader,
+    regions: &[EvidenceRegion],
 ) -> RgbImage {
     let base = fit_within(image, MAX_IMAGE_SIDE);
     let factor = f64::from(base.width()) / f64::from(image.width().max(1));
@@ -122,7 +126,9 @@ pub fn render_side(
 
     let layout = Layout::new(base.width().max(MIN_CANVAS_WIDTH));
     let header_height = header_band_height(&layout, header);
-    let legend_lines = 1 + items.len().clamp(1, MAX_LEGEND_ITEMS + 1) as i64;
+    let drawn_regions = evidence::placed(regions, image.width(), image.height(), factor);
+    let legend_lines =
+        1 + items.len().clamp(1, MAX_LEGEND_ITEMS + 1) as i64 + drawn_regions.len() as i64;
     let legend_height = layout.pad * 2 + layout.line * legend_lines;
     let height = header_height + i64::from(base.height()) + legend_height;
     let mut canvas = RgbImage::from_pixel(
@@ -147,6 +153,7 @@ pub fn render_side(
             );
         }
     }
+    evidence::draw_boxes(&mut canvas, &layout, &drawn_regions, header_height);
     // Labels never cover each other: each takes the first free place near its box.
     let mut placed = Vec::new();
     let image_area = (header_height, header_height + i64::from(base.height()));
@@ -166,9 +173,17 @@ pub fn render_side(
             );
         }
     }
+    evidence::draw_labels(
+        &mut canvas,
+        &layout,
+        &drawn_regions,
+        image_area,
+        &mut placed,
+    );
     draw_header(&mut canvas, &layout, header);
     let legend_top = header_height + i64::from(base.height());
-    draw_legend(&mut canvas, &layout, legend_top, side, &items);
+    let next = draw_legend(&mut canvas, &layout, legend_top, side, &items);
+    evidence::draw_legend(&mut canvas, &layout, &drawn_regions, next);
     canvas
 }
 
@@ -472,13 +487,14 @@ fn spans(canvas: &mut RgbImage, layout: &Layout, x: i64, y: i64, pieces: &[(&str
     }
 }
 
+/// The features' legend from `top` on; returns the `y` of the line after it.
 fn draw_legend(
     canvas: &mut RgbImage,
     layout: &Layout,
     top: i64,
     side: EntryKind,
     items: &[Item<'_>],
-) {
+) -> i64 {
     let (s, pad, line) = (layout.scale, layout.pad, layout.line);
     let found = items
         .iter()
@@ -497,6 +513,7 @@ fn draw_legend(
             y,
             &[("no features on this side", DIM)],
         );
+        y += line;
     }
     for item in items.iter().take(MAX_LEGEND_ITEMS) {
         let colour = verdict_colour(item.feature.found);
@@ -519,7 +536,9 @@ fn draw_legend(
     if items.len() > MAX_LEGEND_ITEMS {
         let more = format!("... {} more", items.len() - MAX_LEGEND_ITEMS);
         spans(canvas, layout, indent, y, &[(&more, DIM)]);
+        y += line;
     }
+    y
 }
 
 fn legend_note(placement: &Placement) -> (String, Rgb<u8>) {

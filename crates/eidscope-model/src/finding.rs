@@ -93,7 +93,7 @@ catalogue! {
     ImageTrailingData => "image-trailing-data", Medium, Bundle, Media,
         "bytes after a JPEG's end-of-image marker that are no camera data (a zip, a JPEG the file does not index, unknown bytes)";
     ImageDoubleCompressed => "image-double-compressed", Medium, Bundle, Media,
-        "the DCT coefficient histograms of a JPEG show a first compression at a lower quality before the last save: the picture was saved again after it was made";
+        "the DCT coefficient histograms of a JPEG show a first compression at a lower quality before the last save: the picture was saved again after it was made; where one part's blocks show a single save and the rest two, the evidence names that part's box (a photo pasted or text rewritten between the saves)";
     ImageThumbnailMismatch => "image-thumbnail-mismatch", Medium, Bundle, Media,
         "a JPEG's EXIF thumbnail does not show the picture (at least 2 of 64 grid cells differ): the picture was changed and the camera's thumbnail kept";
     VideoFrozen => "video-frozen", Medium, Bundle, Full,

@@ -2,6 +2,7 @@
 //! editor marks, hashes and decode status for images; container, streams and decode facts for
 //! the video. Filled by `eidscope-media`; the findings read these values, never the bytes.
 
+use crate::verification::BoundingBox;
 use serde::{Deserialize, Serialize};
 
 /// The facts about one media entry, by its kind.
@@ -282,6 +283,48 @@ pub struct DoubleCompression {
     pub fit: f64,
     /// The coefficient count the fit rests on (the expected count in the bins it judged).
     pub weight: f64,
+    /// Where the evidence is local: the part of the picture whose blocks disagree with the
+    /// rest (eidscope-media `double_jpeg::region`). Absent when the evidence is even, or too
+    /// weak to place.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<DoubleCompressionRegion>,
+}
+
+/// A compact part of a JPEG whose 8x8 blocks tell another compression history than the rest of
+/// the picture, from the per-block likelihood of the double-quantisation signature at the
+/// picture's first quality (aligned double JPEG maps: Lin et al. 2009, Bianchi & Piva 2012).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct DoubleCompressionRegion {
+    /// The region's box, in pixels of the picture (whole 8x8 blocks).
+    pub bbox: BoundingBox,
+    /// What the blocks inside say: `single` (compressed once, inside a picture compressed
+    /// twice: a part pasted or rewritten between the two saves) or `double` (compressed twice,
+    /// inside a picture compressed once).
+    pub inside: CompressionHistory,
+    /// The mean log-likelihood ratio (twice against once) per textured block inside the box.
+    pub score_inside: f64,
+    /// The same over the textured blocks outside the box.
+    pub score_outside: f64,
+}
+
+/// How many times a part of a JPEG was compressed, as its DCT coefficients tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum CompressionHistory {
+    /// Compressed once, at the last quality.
+    Single,
+    /// Compressed twice, first at the picture's first quality.
+    Double,
+}
+
+impl CompressionHistory {
+    /// The word of the JSON and the tables: `single` or `double`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CompressionHistory::Single => "single",
+            CompressionHistory::Double => "double",
+        }
+    }
 }
 
 /// The capture video.

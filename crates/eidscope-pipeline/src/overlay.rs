@@ -11,7 +11,7 @@ use crate::{Level, report};
 use eidscope_analysis::Thresholds;
 use eidscope_bundle::Bundle;
 use eidscope_media::decode::decode_image;
-use eidscope_media::overlay::{OverlayHeader, Tile, render_side};
+use eidscope_media::overlay::{OverlayHeader, Tile, evidence_regions, render_side};
 use eidscope_model::EntryKind;
 use image::{DynamicImage, RgbImage};
 use std::io::Cursor;
@@ -80,7 +80,13 @@ pub fn draw(bundle: &Bundle, path: &Path, frames: usize) -> Drawing {
         };
         match decode_image(&data.bytes) {
             Ok(image) if matches!(kind, EntryKind::Front | EntryKind::Back) => {
-                let drawn = render_side(&image, kind, &report.features, &header);
+                let drawn = render_side(
+                    &image,
+                    kind,
+                    &report.features,
+                    &header,
+                    &evidence_regions(&report, kind),
+                );
                 drawing.sides.push((kind, drawn));
             }
             Ok(image) => drawing.tiles.push(Tile::picture(kind.to_string(), image)),

@@ -181,12 +181,27 @@ pub struct MediaRow {
     pub exif_model: Option<String>,
     /// EXIF software.
     pub exif_software: Option<String>,
+    /// EXIF `DateTimeOriginal` (when the camera took the picture), with `OffsetTimeOriginal`
+    /// appended when recorded (`2026:03:10 09:15:02+01:00`).
+    pub exif_date_time_original: Option<String>,
+    /// EXIF `DateTimeDigitized`, with its offset when recorded.
+    pub exif_date_time_digitized: Option<String>,
+    /// EXIF IFD0 `DateTime` (when a program last wrote the file), with its offset when
+    /// recorded.
+    pub exif_date_time_modified: Option<String>,
+    /// The width EXIF declares (`PixelXDimension`).
+    pub exif_pixel_width: Option<u32>,
+    /// The height EXIF declares (`PixelYDimension`).
+    pub exif_pixel_height: Option<u32>,
     /// Whether a full decode succeeded; null when not attempted (the video below `full`).
     pub decoded: Option<bool>,
     /// Why decoding or probing failed.
     pub decode_error: Option<String>,
     /// Structural damage of a JPEG (cut short, no end marker).
     pub structure_error: Option<String>,
+    /// Damage inside a JPEG's scan data (restart markers out of sequence, markers no encoder
+    /// writes), joined with `; `.
+    pub scan_errors: Option<String>,
     /// Bytes after the JPEG end marker.
     pub trailing_bytes: Option<u64>,
     /// What the bytes after the end marker are (`padding`, `camera-preview`, `zip`, ...).
@@ -198,6 +213,10 @@ pub struct MediaRow {
     /// How well a first save at `double_jpeg_first_quality` explains the DCT coefficient
     /// histograms (1: fully; `image-double-compressed` from 0.9).
     pub double_jpeg_fit: Option<f64>,
+    /// The box (`x,y,width,height`, pixels) of the part whose blocks tell another compression
+    /// history than the rest of the picture (a photo pasted between two saves); null when the
+    /// evidence is even.
+    pub double_jpeg_region: Option<String>,
     /// Programs that re-saved the file without editing it, joined with `; `.
     pub resave_marks: Option<String>,
     /// The writer a Photoshop `APP13` names.
@@ -563,14 +582,21 @@ impl MediaRow {
             exif_make: None,
             exif_model: None,
             exif_software: None,
+            exif_date_time_original: None,
+            exif_date_time_digitized: None,
+            exif_date_time_modified: None,
+            exif_pixel_width: None,
+            exif_pixel_height: None,
             decoded: None,
             decode_error: None,
             structure_error: None,
+            scan_errors: None,
             trailing_bytes: None,
             trailer: None,
             quality_nearest: None,
             double_jpeg_first_quality: None,
             double_jpeg_fit: None,
+            double_jpeg_region: None,
             resave_marks: None,
             photoshop_writer: None,
             chroma_subsampling: None,
@@ -610,9 +636,23 @@ impl MediaRow {
                     exif_make: i.exif.as_ref().and_then(|e| e.make.clone()),
                     exif_model: i.exif.as_ref().and_then(|e| e.model.clone()),
                     exif_software: i.exif.as_ref().and_then(|e| e.software.clone()),
+                    exif_date_time_original: i
+                        .exif
+                        .as_ref()
+                        .and_then(|e| with_offset(&e.date_time_original, &e.offset_time_original)),
+                    exif_date_time_digitized: i.exif.as_ref().and_then(|e| {
+                        with_offset(&e.date_time_digitized, &e.offset_time_digitized)
+                    }),
+                    exif_date_time_modified: i
+                        .exif
+                        .as_ref()
+                        .and_then(|e| with_offset(&e.date_time_modified, &e.offset_time_modified)),
+                    exif_pixel_width: i.exif.as_ref().and_then(|e| e.pixel_width),
+                    exif_pixel_height: i.exif.as_ref().and_then(|e| e.pixel_height),
                     decoded: i.decoded,
                     decode_error: i.decode_error.clone(),
                     structure_error: i.structure_error.clone(),
+                    scan_errors: (!i.scan_errors.is_empty()).then(|| i.scan_errors.join("; ")),
                     trailing_bytes: i.trailing_bytes,
                     trailer: i.trailer.map(|t| t.as_str().to_owned()),
                     quality_nearest: i.quality.as_ref().and_then(|q| q.nearest).map(u32::from),
@@ -620,7 +660,15 @@ impl MediaRow {
                         .double_compression
                         .as_ref()
                         .map(|d| u32::from(d.first_quality)),
-                    double_jpeg_fit: i.double_compression.as_ref().map(|d| decimals(d.fit, 4)),
+                    double_jpeg_fit: i.double_compression.as_ref().map(|d| d.fit),
+                    double_jpeg_region: i
+                        .double_compression
+                        .as_ref()
+                        .and_then(|d| d.region.as_ref())
+                        .map(|r| {
+                            let b = r.bbox;
+                            format!("{},{},{},{}", b.x, b.y, b.width, b.height)
+                        }),
                     resave_marks: (!i.resave_marks.is_empty()).then(|| i.resave_marks.join("; ")),
                     photoshop_writer: i.photoshop_writer.clone(),
                     chroma_subsampling: i.chroma_subsampling.clone(),
@@ -671,6 +719,12 @@ impl MediaRow {
 
 /// `value` rounded to `places` decimals: the figures a table keeps (a fit to 1e-4, a position
 /// to 1e-7 degrees, about a centimetre) read back the same from every format, NDJSON included.
+/// An EXIF time with its offset appended when recorded.
+fn with_offset(time: &Option<String>, offset: &Option<String>) -> Option<String> {
+    let time = time.as_deref()?;
+    Some(format!("{time}{}", offset.as_deref().unwrap_or_default()))
+}
+
 fn decimals(value: f64, places: i32) -> f64 {
     let scale = 10f64.powi(places);
     (value * scale).round() / scale

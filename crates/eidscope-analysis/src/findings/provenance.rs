@@ -11,7 +11,7 @@
 
 use crate::thresholds::Thresholds;
 use chrono::{Duration, FixedOffset, NaiveDate, NaiveDateTime, TimeZone};
-use eidscope_model::media::ExifSummary;
+use eidscope_model::media::{CompressionHistory, ExifSummary};
 use eidscope_model::{Finding, FindingCode, ImageInfo};
 use serde_json::json;
 
@@ -89,23 +89,41 @@ fn resaved_by_program(image: &ImageInfo, out: &mut Vec<Finding>) {
     ));
 }
 
-/// `image-double-compressed`: the coefficient histograms fit a first save at another quality.
+/// `image-double-compressed`: the coefficient histograms fit a first save at another quality,
+/// over the whole picture or in a region of it.
 fn double_compressed(image: &ImageInfo, thresholds: &Thresholds, out: &mut Vec<Finding>) {
     let Some(double) = &image.double_compression else {
         return;
     };
-    if double.fit < thresholds.double_jpeg_fit {
+    // A region is local evidence in its own right: the blocks around it fit the first save
+    // and the blocks inside do not (or the other way round), which a picture saved once never
+    // showed on the labelled set (docs/image-forensics.md).
+    if double.fit < thresholds.double_jpeg_fit && double.region.is_none() {
         return;
     }
     let last = image.quality.as_ref().and_then(|q| q.quality.or(q.nearest));
+    let region = double.region.as_ref().map(|r| {
+        let b = r.bbox;
+        match r.inside {
+            CompressionHistory::Single => format!(
+                "; the blocks of {}x{} pixels at {},{} were compressed once: a part pasted or rewritten before the last save",
+                b.width, b.height, b.x, b.y
+            ),
+            CompressionHistory::Double => format!(
+                "; only the blocks of {}x{} pixels at {},{} show it",
+                b.width, b.height, b.x, b.y
+            ),
+        }
+    });
     out.push(Finding::new(
         FindingCode::ImageDoubleCompressed,
         format!(
-            "`{}` was compressed twice: its DCT coefficient histograms fit a first save at quality {}{} (fit {:.2})",
+            "`{}` was compressed twice: its DCT coefficient histograms fit a first save at quality {}{} (fit {:.2}){}",
             image.entry,
             double.first_quality,
             last.map(|q| format!(" before the last at {q}")).unwrap_or_default(),
             double.fit,
+            region.unwrap_or_default(),
         ),
         json!({
             "entry": image.entry,
@@ -114,6 +132,7 @@ fn double_compressed(image: &ImageInfo, thresholds: &Thresholds, out: &mut Vec<F
             "fit": double.fit,
             "weight": double.weight,
             "threshold_fit": thresholds.double_jpeg_fit,
+            "region": double.region,
         }),
     ));
 }

@@ -1,9 +1,11 @@
 //! Feature overlays and the contact sheet, checked against golden images and by colour.
 
 use crate::golden;
-use crate::support::{drawn_bands, drawn_document};
+use crate::support::{drawn_bands, drawn_document, pasted_jpeg};
+use eidscope_media::image_info::analyse_image;
 use eidscope_media::overlay::{
-    LEAD_HEIGHT, LEAD_MIN_HEIGHT, OverlayHeader, TILE_HEIGHT, Tile, contact_sheet, render_side,
+    LEAD_HEIGHT, LEAD_MIN_HEIGHT, OverlayHeader, REGION, TILE_HEIGHT, Tile, contact_sheet,
+    image_regions, render_side,
 };
 use eidscope_model::{BoundingBox, EntryKind, Feature};
 use image::{DynamicImage, Rgb, RgbImage};
@@ -75,11 +77,34 @@ const MAGENTA: [u8; 3] = [255, 0, 255];
 #[test]
 fn front_overlay_matches_golden() {
     let image = DynamicImage::ImageRgb8(drawn_document(0));
-    let out = render_side(&image, EntryKind::Front, &features(), &header());
+    let out = render_side(&image, EntryKind::Front, &features(), &header(), &[]);
     assert_eq!(out.width(), 320);
     assert!(out.height() > 200);
     assert!(count(&out, GREEN) > 0 && count(&out, RED) > 0 && count(&out, MAGENTA) > 0);
     golden::check("front_overlay", &out);
+}
+
+#[test]
+fn a_pasted_photo_is_boxed_on_the_overlay() {
+    // A page saved at 75, a photo pasted at (64, 96) 160x128, saved again at 85: the double
+    // compression map boxes the photo, and the overlay draws the box in cyan.
+    let truth = (64, 96, 160, 128);
+    let bytes = pasted_jpeg(75, 85, truth);
+    let info = analyse_image("front.jpeg", &bytes, true);
+    let regions = image_regions(&info);
+    assert_eq!(regions.len(), 1, "{:?}", info.double_compression);
+    let b = regions[0].bbox;
+    let (w, h) = (
+        (b.x + b.width).min(64 + 160) - b.x.max(64),
+        (b.y + b.height).min(96 + 128) - b.y.max(96),
+    );
+    let both = (w.max(0) * h.max(0)) as f64;
+    let iou = both / ((b.width * b.height + 160 * 128) as f64 - both);
+    assert!(iou >= 0.5, "{b:?} against {truth:?}: IoU {iou:.2}");
+    let image = image::load_from_memory(&bytes).expect("decodes");
+    let out = render_side(&image, EntryKind::Front, &features(), &header(), &regions);
+    assert!(count(&out, REGION.0) > 0);
+    golden::check("region_overlay", &out);
 }
 
 #[test]
@@ -89,7 +114,7 @@ fn back_overlay_matches_golden() {
     head.title = "synthetic bundle 0001 - back".into();
     head.liveness = Some(false);
     head.similarity = None;
-    let out = render_side(&image, EntryKind::Back, &features(), &head);
+    let out = render_side(&image, EntryKind::Back, &features(), &head, &[]);
     // Nothing is out of bounds on the back.
     assert_eq!(count(&out, MAGENTA), 0);
     golden::check("back_overlay", &out);
@@ -102,7 +127,7 @@ fn a_side_without_features_gets_no_box() {
         derived_status: "pending".into(),
         ..OverlayHeader::default()
     };
-    let out = render_side(&image, EntryKind::Selfie, &features(), &head);
+    let out = render_side(&image, EntryKind::Selfie, &features(), &head, &[]);
     // A neutral header, and no box, swatch or OUT tag anywhere.
     for colour in [GREEN, RED, MAGENTA] {
         assert_eq!(count(&out, colour), 0, "{colour:?}");
@@ -127,7 +152,7 @@ fn large_images_are_scaled_down_and_hostile_boxes_survive() {
         ),
         feature("all", None, Some("data"), Some((-10, -10, 5000, 4000))),
     ];
-    let out = render_side(&image, EntryKind::Front, &hostile, &header());
+    let out = render_side(&image, EntryKind::Front, &hostile, &header(), &[]);
     assert_eq!(out.width(), 1600);
     assert!(count(&out, MAGENTA) > 0);
 }

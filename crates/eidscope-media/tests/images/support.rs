@@ -114,3 +114,38 @@ pub fn jpeg_with_exif(tags: &[(Tag, &str)]) -> Vec<u8> {
     payload.extend(exif_tiff(tags, 1, None));
     with_segment(&document_jpeg(90), 0xE1, &payload)
 }
+
+/// A textured page (grain and crossing waves, like paper and print: the AC coefficients a
+/// double-compression map needs) of `width` x `height`, from `seed`.
+pub fn textured_page(width: u32, height: u32, seed: u64) -> RgbImage {
+    let mut state = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    let (fx, fy) = (
+        0.05 + (seed % 7) as f64 * 0.03,
+        0.07 + (seed % 5) as f64 * 0.04,
+    );
+    RgbImage::from_fn(width, height, |x, y| {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let grain = ((state >> 33) % 25) as f64 - 12.0;
+        let (xf, yf) = (f64::from(x), f64::from(y));
+        let wave = 14.0 * ((xf * fx).sin() + (yf * fy + xf * 0.02).cos());
+        let light = 120.0 + xf * 60.0 / f64::from(width) + yf * 40.0 / f64::from(height);
+        let v = |tint: f64| (light + tint + wave + grain).clamp(0.0, 255.0) as u8;
+        Rgb([v(10.0), v(0.0), v(-10.0)])
+    })
+}
+
+/// A page saved at `first`, a never-compressed patch of another texture pasted at `area`
+/// (x, y, width, height), saved again at `second`: a photo replaced between two saves.
+pub fn pasted_jpeg(first: u8, second: u8, area: (u32, u32, u32, u32)) -> Vec<u8> {
+    let page = textured_page(480, 360, 1);
+    let saved = image::load_from_memory(&encode_jpeg(&DynamicImage::ImageRgb8(page), first))
+        .expect("decodes");
+    let mut page = saved.to_rgb8();
+    let patch = textured_page(area.2, area.3, 1000);
+    image::imageops::replace(&mut page, &patch, i64::from(area.0), i64::from(area.1));
+    encode_jpeg(&DynamicImage::ImageRgb8(page), second)
+}

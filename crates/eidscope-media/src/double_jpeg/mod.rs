@@ -27,6 +27,8 @@
 //! Cost: one entropy decode of the scan (no inverse DCT), bounded by dct-io's cap of 2^20
 //! MCUs, and 81 candidates × [`POSITIONS`] histograms of [`BINS`] bins.
 
+pub mod region;
+
 use crate::jpeg::{NATURAL_ORDER, QuantTable, standard_luma_table};
 use eidscope_model::media::DoubleCompression;
 
@@ -44,16 +46,23 @@ pub const MIN_WEIGHT: f64 = 400.0;
 /// table of the first frame component, natural order). `None` when the coefficients cannot be
 /// read (not baseline, damaged) or too few to judge.
 pub fn double_compression(bytes: &[u8], luma: &QuantTable) -> Option<DoubleCompression> {
-    let coefficients = std::panic::catch_unwind(|| dct_io::read_coefficients(bytes))
-        .ok()?
-        .ok()?;
+    let (coefficients, info) = std::panic::catch_unwind(|| {
+        Some((
+            dct_io::read_coefficients(bytes).ok()?,
+            dct_io::inspect(bytes).ok()?,
+        ))
+    })
+    .ok()??;
     let blocks = &coefficients.components.first()?.blocks;
     let histograms = histograms(blocks);
-    (20..=100u8)
+    let mut best = (20..=100u8)
         .filter(|&quality| coarser(&standard_luma_table(u32::from(quality)), &luma.values))
         .filter_map(|quality| fit(&histograms, &luma.values, quality))
         .filter(|candidate| candidate.weight >= MIN_WEIGHT)
-        .max_by(|a, b| a.fit.total_cmp(&b.fit))
+        .max_by(|a, b| a.fit.total_cmp(&b.fit))?;
+    best.region = region::BlockGrid::new(blocks, &info)
+        .and_then(|grid| region::region(&grid, &luma.values, best.first_quality, best.fit));
+    Some(best)
 }
 
 /// Whether a first table `first` quantised the judged frequencies more coarsely than the last
@@ -75,7 +84,9 @@ fn coarser(first: &[u16; 64], second: &[u16; 64]) -> bool {
 fn histograms(blocks: &[[i16; 64]]) -> Vec<[u64; BINS]> {
     let mut histograms = vec![[0u64; BINS]; POSITIONS];
     for block in blocks {
-        for (histogram, &value) in histograms.iter_mut().zip(&block[1..=POSITIONS]) {
+        // dct-io hands each block in natural (row-major) order, whatever its doc says.
+        for (zigzag, histogram) in (1..=POSITIONS).zip(histograms.iter_mut()) {
+            let value = block[usize::from(NATURAL_ORDER[zigzag])];
             if let Some(bin) = histogram.get_mut(usize::from(value.unsigned_abs())) {
                 *bin += 1;
             }
@@ -114,8 +125,9 @@ fn fit(histograms: &[[u64; BINS]], second: &[u16; 64], quality: u8) -> Option<Do
     }
     (chi_single > 0.0).then(|| DoubleCompression {
         first_quality: quality,
-        fit: 1.0 - chi_double / chi_single,
-        weight,
+        fit: region::rounded(1.0 - chi_double / chi_single),
+        weight: weight.round(),
+        region: None,
     })
 }
 
