@@ -12,12 +12,6 @@ use clap::Parser;
 use eidscope_model::ExitStatus;
 use std::process::ExitCode;
 
-/// The allocator of the binary (the `mimalloc` feature, on by default): the scan's many small
-/// allocations (JSON trees, rows) cost less than with the system's malloc (benches/RESULTS.md).
-#[cfg(feature = "mimalloc")]
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     // A panic is a bug, never the answer to an input: one line, no backtrace, exit 101. The
     // batch engine catches a worker's panic and records the bundle in its errors table.
