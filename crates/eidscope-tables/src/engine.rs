@@ -4,9 +4,12 @@
 //! [`ROW_GROUP_ROWS`] per table and hands each batch to the sink. Memory is bounded by the
 //! channel capacity, the batch size and one bundle per worker, whatever the batch size.
 //!
-//! The rows come out in the order of the inputs' paths, whatever order the workers finish in
-//! ([`InOrder`]), and no table holds a time of the run (that is in `scan.json`): the same
-//! inputs give the same tables, byte for byte.
+//! The inputs are taken one at a time from a stream ([`crate::inputs::InputStream`] for
+//! [`scan`]: the batch is never listed in memory), and the rows come out in the order the
+//! inputs were taken, whatever order the workers finish in ([`InOrder`]): for files and folders
+//! the order of their paths (the stream's order; [`run`] and [`scan_to_memory`] sort the inputs
+//! they are given). No table holds a time of the run (that is in `scan.json`): the same inputs
+//! give the same tables, byte for byte.
 //!
 //! Every input yields exactly one `bundles` or `errors` row: a bundle that cannot be read is
 //! an `errors` row with the reader's error kind, and a reader that panics on hostile bytes is
@@ -31,9 +34,10 @@ use eidscope_analysis::links::{LinkConfig, LinkRecord, find_links};
 use eidscope_model::{ErrorKind, Severity, Vocabulary, error_line};
 use eidscope_pipeline::Level;
 use polars::prelude::DataFrame;
+use std::borrow::Borrow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -339,16 +343,14 @@ fn face_embeddings(
         .collect()
 }
 
-/// Hands the inputs to the workers in path order and gives their rows to the writer in that
-/// same order, whichever worker finishes first, so that the same inputs give the same tables
-/// byte for byte. A worker waits before taking an input more than [`InOrder::window`] places
-/// ahead of the writer, so the rows held back for order stay bounded (a few kilobytes per
-/// bundle) even behind one slow bundle.
-struct InOrder<'a> {
-    /// The inputs, sorted by path.
-    inputs: Vec<&'a Input>,
-    /// The next place to hand out.
-    next: AtomicUsize,
+/// Hands the inputs to the workers in the order they are taken from the stream and gives
+/// their rows to the writer in that same order, whichever worker finishes first, so that the
+/// same inputs give the same tables byte for byte. A worker waits before taking an input more
+/// than [`InOrder::window`] places ahead of the writer, so the rows held back for order stay
+/// bounded (a few kilobytes per bundle) even behind one slow bundle.
+struct InOrder<I> {
+    /// The inputs not handed out yet, and the place of the next one.
+    source: Mutex<(usize, std::iter::Fuse<I>)>,
     /// How many places the writer has taken, in order.
     released: Mutex<usize>,
     /// Signalled when the writer takes rows (or the scan is abandoned).
@@ -357,13 +359,10 @@ struct InOrder<'a> {
     window: usize,
 }
 
-impl<'a> InOrder<'a> {
-    fn new(inputs: &[&'a Input], threads: usize) -> InOrder<'a> {
-        let mut sorted: Vec<&'a Input> = inputs.to_vec();
-        sorted.sort_by(|a, b| a.path.cmp(&b.path));
+impl<I: Iterator> InOrder<I> {
+    fn new(inputs: I, threads: usize) -> InOrder<I> {
         InOrder {
-            inputs: sorted,
-            next: AtomicUsize::new(0),
+            source: Mutex::new((0, inputs.fuse())),
             released: Mutex::new(0),
             room: Condvar::new(),
             window: 256 + 64 * threads.max(1),
@@ -372,12 +371,17 @@ impl<'a> InOrder<'a> {
 
     /// The next input and its place, once the writer is close enough; `None` when every
     /// input is handed out or the scan is abandoned.
-    fn next(&self, aborted: &AtomicBool) -> Option<(usize, &'a Input)> {
+    fn next(&self, aborted: &AtomicBool) -> Option<(usize, I::Item)> {
         if aborted.load(Ordering::Relaxed) {
             return None;
         }
-        let index = self.next.fetch_add(1, Ordering::Relaxed);
-        let input = *self.inputs.get(index)?;
+        let (index, input) = {
+            let mut source = self.source.lock().unwrap_or_else(PoisonError::into_inner);
+            let input = source.1.next()?;
+            let index = source.0;
+            source.0 += 1;
+            (index, input)
+        };
         let mut released = self.released.lock().unwrap_or_else(PoisonError::into_inner);
         while index >= *released + self.window && !aborted.load(Ordering::Relaxed) {
             released = self
@@ -409,17 +413,18 @@ impl<'a> InOrder<'a> {
     }
 }
 
-/// Runs the scan into any sink. `progress` is called from the writer thread with the
-/// number of inputs done so far.
+/// Runs the scan of inputs held in memory into any sink, in the order of their paths.
+/// `progress` is called from the writer thread with the number of inputs done so far.
 pub fn run<S: RowSink>(
     inputs: &[Input],
     options: &ScanOptions,
     sink: S,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<(S, ScanSummary), TablesError> {
-    let inputs: Vec<&Input> = inputs.iter().collect();
+    let mut inputs: Vec<&Input> = inputs.iter().collect();
+    inputs.sort_by(|a, b| a.path.cmp(&b.path));
     let collect_faces = options.links.is_some();
-    let (sink, summary, _) = run_over(&inputs, options, collect_faces, sink, progress)?;
+    let (sink, summary, _) = run_over(inputs.into_iter(), options, collect_faces, sink, progress)?;
     Ok((sink, summary))
 }
 
@@ -427,16 +432,21 @@ pub fn run<S: RowSink>(
 /// for `same-person` when the links are found later (over the gathered parts).
 type RunOutcome<S> = (S, ScanSummary, crate::faces::FaceLinks);
 
-/// Scans `inputs` into `sink` in parallel. `collect_faces`: keep the selfie's and portrait's
-/// embeddings of every bundle (with `--faces`) for `same-person`, found by the caller or, with
-/// links, at the end.
-fn run_over<S: RowSink>(
-    inputs: &[&Input],
+/// Scans `inputs` into `sink` in parallel, in the order they come. `collect_faces`: keep the
+/// selfie's and portrait's embeddings of every bundle (with `--faces`) for `same-person`,
+/// found by the caller or, with links, at the end.
+fn run_over<S, I>(
+    inputs: I,
     options: &ScanOptions,
     collect_faces: bool,
     mut sink: S,
     progress: &(dyn Fn(u64) + Sync),
-) -> Result<RunOutcome<S>, TablesError> {
+) -> Result<RunOutcome<S>, TablesError>
+where
+    S: RowSink,
+    I: Iterator + Send,
+    I::Item: Borrow<Input> + Send,
+{
     let started = Instant::now();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs)
@@ -515,6 +525,7 @@ fn run_over<S: RowSink>(
         );
         pool.broadcast(|_| {
             while let Some((index, input)) = order.next(aborted) {
+                let input = input.borrow();
                 // The writer is gone only after a fatal error; the scan is then abandoned.
                 if sender
                     .send((index, (input.path.clone(), rows_of(input, options))))
@@ -541,12 +552,20 @@ fn run_over<S: RowSink>(
 /// the six tables at the end: a scan killed at any point leaves an unfinished scan that
 /// [`OutputMode::Resume`] continues. A folder that already holds a scan is refused unless
 /// [`ScanOptions::output`] says otherwise.
-pub fn scan(
-    inputs: &[Input],
+///
+/// `inputs` is taken one at a time, in its order (give an [`crate::inputs::InputStream`], or
+/// a list: the batch need not be held in memory).
+pub fn scan<I>(
+    inputs: I,
     out: &Path,
     options: &ScanOptions,
     progress: &(dyn Fn(u64) + Sync),
-) -> Result<ScanSummary, TablesError> {
+) -> Result<ScanSummary, TablesError>
+where
+    I: IntoIterator,
+    I::IntoIter: Send,
+    I::Item: Borrow<Input> + Send,
+{
     let started_at = chrono::Utc::now();
     let dir = match options.shard {
         Some(shard) => out.join(shard.dir_name()),
@@ -571,10 +590,9 @@ pub fn scan(
         let parts = PartWriter::start(&dir, &settings, options.write, per_part)?;
         (parts, std::collections::HashSet::new())
     };
-    let remaining: Vec<&Input> = inputs
-        .iter()
-        .filter(|input| !done.contains(&input.path))
-        .collect();
+    let remaining = inputs
+        .into_iter()
+        .filter(|input| !done.contains(&input.borrow().path));
     let this_run = ScanOptions {
         links: None, // found over every part when they are gathered
         // With --links the parts keep the embeddings, so that `same-person` after --resume
@@ -589,7 +607,7 @@ pub fn scan(
     // A redacted scan keeps no embedding on disk: the faces this run sees are kept in memory
     // for `same-person` until the gathering (after --resume, only this run's are compared).
     let collect_faces = options.links.is_some() && options.redactor.is_some();
-    let (_, run_summary, faces) = run_over(&remaining, &this_run, collect_faces, parts, progress)?;
+    let (_, run_summary, faces) = run_over(remaining, &this_run, collect_faces, parts, progress)?;
     let mut summary = gather_parts(&dir, options, faces)?;
     summary.elapsed = run_summary.elapsed;
     let manifest = Manifest {

@@ -1,7 +1,7 @@
 //! Bulk reprocessing of bundles into tables, and the statistics over those tables.
 //!
-//! The flow is inputs → [`inputs::expand`] (files, folders walked for `*.zip`, a list on
-//! standard input; de-duplicated; a [`Shard`] keeps a deterministic share) → [`scan`] (a
+//! The flow is inputs → [`InputStream`] (files, folders walked for `*.zip`, a list on
+//! standard input, found one at a time; de-duplicated; a [`Shard`] keeps a deterministic share) → [`scan`] (a
 //! local rayon pool runs the one-bundle pipeline of `eidscope-pipeline` per bundle and sends
 //! the rows over a bounded channel to one writer thread) → the six tables of cli-contract.md
 //! ([`Table`], their columns listed once in [`frame`]) in Parquet, CSV or NDJSON, stored in
@@ -41,7 +41,7 @@ pub mod writer;
 pub use engine::{OutputMode, ScanOptions, ScanSummary, scan, scan_to_memory, scan_to_memory_with};
 pub use error::TablesError;
 pub use faces::{Embeddings, FaceRow};
-pub use inputs::{InMemory, Input, InputError, expand};
+pub use inputs::{InMemory, Input, InputError, InputStream, expand};
 pub use manifest::{MANIFEST_FILE, MANIFEST_SCHEMA, Manifest};
 pub use read::{ScanTables, SplitInputs, find_scan_dirs, read_scan, split_inputs};
 pub use redact::Redactor;

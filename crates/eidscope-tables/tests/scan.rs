@@ -594,3 +594,73 @@ fn bundles_held_in_memory_scan_like_their_files() {
         );
     }
 }
+
+/// A stream of inputs that counts how many the engine has taken.
+struct Counted<I> {
+    inner: I,
+    taken: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl<I: Iterator> Iterator for Counted<I> {
+    type Item = I::Item;
+
+    fn next(&mut self) -> Option<I::Item> {
+        let item = self.inner.next()?;
+        self.taken.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Some(item)
+    }
+}
+
+/// The scan takes its inputs from the stream as it goes, never far ahead of what is written
+/// (what bounds its memory whatever the batch's size), and each gives its row once, in the
+/// order taken.
+#[test]
+fn a_streamed_batch_is_taken_a_little_ahead_of_the_writer_and_each_input_once() {
+    use std::sync::atomic::Ordering::SeqCst;
+    const INPUTS: u64 = 5_000;
+    let scratch = tempfile::tempdir().unwrap();
+    let taken = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let stream = Counted {
+        inner: (0..INPUTS).map(|i| {
+            let path = format!("/nowhere/{i:05}.zip");
+            Input {
+                file: PathBuf::from(&path),
+                path,
+                error: Some(eidscope_tables::InputError::Open(std::io::Error::from(
+                    std::io::ErrorKind::NotFound,
+                ))),
+                memory: None,
+            }
+        }),
+        taken: taken.clone(),
+    };
+    let ahead = std::sync::atomic::AtomicU64::new(0);
+    let progress = |done: u64| {
+        ahead.fetch_max(taken.load(SeqCst) - done, SeqCst);
+    };
+    let out = scratch.path().join("out");
+    let summary = scan(
+        stream,
+        &out,
+        &options(Level::Meta, Format::Parquet),
+        &progress,
+    )
+    .unwrap();
+    assert_eq!(summary.inputs, INPUTS);
+    assert_eq!(taken.load(SeqCst), INPUTS);
+    // The order window (256 + 64 per thread), what the workers hold and the channel: a few
+    // hundred, not the batch.
+    let ahead = ahead.load(SeqCst);
+    assert!(ahead < 600, "taken {ahead} inputs ahead of the writer");
+    let tables = read_scan(&[out]).unwrap();
+    let paths: Vec<String> = tables
+        .column_texts(Table::Errors, "path")
+        .unwrap()
+        .into_iter()
+        .flatten()
+        .collect();
+    let expected: Vec<String> = (0..INPUTS)
+        .map(|i| format!("/nowhere/{i:05}.zip"))
+        .collect();
+    assert_eq!(paths, expected);
+}

@@ -43,16 +43,24 @@ pub fn quiet() -> bool {
     console().quiet
 }
 
-/// A progress bar of `len` steps on standard error, counting `what`; `None` under `-q` or
-/// when standard error is not a terminal (a log file gets no bar).
-pub fn progress(len: u64, what: &str) -> Option<indicatif::ProgressBar> {
+/// A progress bar of `len` steps on standard error, counting `what` (a count and a rate
+/// when the number of steps is not known beforehand: a scan streams its inputs); `None`
+/// under `-q` or when standard error is not a terminal (a log file gets no bar).
+pub fn progress(len: Option<u64>, what: &str) -> Option<indicatif::ProgressBar> {
     if quiet() || !std::io::stderr().is_terminal() {
         return None;
     }
-    let bar = indicatif::ProgressBar::new(len);
-    if let Ok(style) = indicatif::ProgressStyle::with_template(&format!(
-        "{{bar:40}} {{pos}}/{{len}} {what}  {{per_sec}}  eta {{eta}}"
-    )) {
+    let (bar, template) = match len {
+        Some(len) => (
+            indicatif::ProgressBar::new(len),
+            format!("{{bar:40}} {{pos}}/{{len}} {what}  {{per_sec}}  eta {{eta}}"),
+        ),
+        None => (
+            indicatif::ProgressBar::no_length(),
+            format!("{{spinner}} {{pos}} {what}  {{per_sec}}  {{elapsed}}"),
+        ),
+    };
+    if let Ok(style) = indicatif::ProgressStyle::with_template(&template) {
         bar.set_style(style);
     }
     Some(bar)

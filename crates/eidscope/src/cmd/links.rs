@@ -83,7 +83,7 @@ fn link_records(inputs: &[PathBuf], engines: Option<&FaceEngines>) -> Result<Rec
         super::expand_bundles(&split.bundles, Shard::ALL)?
     };
     let thresholds = Thresholds::default();
-    let bar = crate::output::progress(bundles.len() as u64, "bundles");
+    let bar = crate::output::progress(Some(bundles.len() as u64), "bundles");
     let read: Vec<Result<(LinkRecord, FaceEmbeddings), String>> = bundles
         .par_iter()
         .inspect(|_| {

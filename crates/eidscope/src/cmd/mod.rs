@@ -103,9 +103,18 @@ fn is_parquet(file: &std::path::Path) -> bool {
 /// standard input), then the share of `shard`. No bundle at all (before sharding) is an error
 /// naming the inputs: an empty folder or list is a mistake, not an empty result.
 pub fn expand_bundles(inputs: &[PathBuf], shard: Shard) -> Result<Vec<Input>, CliError> {
-    let stdin = std::io::stdin();
-    let mut list = eidscope_tables::expand(inputs, &mut stdin.lock(), Shard::ALL);
-    if list.is_empty() {
+    Ok(stream_bundles(inputs, shard)?.collect())
+}
+
+/// [`expand_bundles`] one bundle at a time, as `scan` takes them: only the first is looked
+/// for here (none is the same error); the rest are found while the scan runs.
+pub fn stream_bundles(
+    inputs: &[PathBuf],
+    shard: Shard,
+) -> Result<impl Iterator<Item = Input> + Send + use<>, CliError> {
+    let stdin = std::io::BufReader::new(std::io::stdin());
+    let mut stream = eidscope_tables::InputStream::new(inputs, stdin).peekable();
+    if stream.peek().is_none() {
         return Err(CliError::NoBundles {
             inputs: inputs
                 .iter()
@@ -120,8 +129,7 @@ pub fn expand_bundles(inputs: &[PathBuf], shard: Shard) -> Result<Vec<Input>, Cl
                 .join(", "),
         });
     }
-    list.retain(|input| shard.contains(&input.path));
-    Ok(list)
+    Ok(stream.filter(move |input| shard.contains(&input.path)))
 }
 
 impl JudgeArgs {
@@ -205,7 +213,7 @@ pub fn input_tables(inputs: &[PathBuf], level: Level) -> Result<(ScanTables, boo
             level,
             ..ScanOptions::default()
         };
-        let bar = crate::output::progress(inputs.len() as u64, "bundles");
+        let bar = crate::output::progress(Some(inputs.len() as u64), "bundles");
         let (scanned, _) = scan_to_memory_with(&inputs, &options, &|done| {
             if let Some(bar) = &bar {
                 bar.set_position(done);

@@ -57,7 +57,7 @@ pub fn run(args: &ScanArgs) -> Result<ExitStatus, CliError> {
     let faces = crate::cmd::faces::engines(args.faces, &args.out)?;
     let shard = args.shard.filter(|s| s.count > 1);
     super::check_inputs(&args.inputs, false)?;
-    let inputs = super::expand_bundles(&args.inputs, shard.unwrap_or(Shard::ALL))?;
+    let inputs = super::stream_bundles(&args.inputs, shard.unwrap_or(Shard::ALL))?;
     let options = ScanOptions {
         level: args.level,
         jobs: usize::from(args.jobs.unwrap_or(0)),
@@ -89,14 +89,14 @@ pub fn run(args: &ScanArgs) -> Result<ExitStatus, CliError> {
     };
     #[cfg(not(feature = "faces"))]
     let _ = faces;
-    let bar = crate::output::progress(inputs.len() as u64, "bundles");
+    let bar = crate::output::progress(None, "bundles");
     let progress = |done: u64| {
         if let Some(bar) = &bar {
             bar.set_position(done);
         }
     };
     remove_partials_on_interrupt(&args.out, shard, args.format);
-    let summary = eidscope_tables::scan(&inputs, &args.out, &options, &progress)?;
+    let summary = eidscope_tables::scan(inputs, &args.out, &options, &progress)?;
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
