@@ -25,6 +25,7 @@ import json
 import os
 import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -67,6 +68,9 @@ def main():
     parser.add_argument("--workdir")
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix="eidscope-faces-cost-", dir=args.workdir)
+    # Stopped early (SIGTERM, or SIGINT in the background where it is ignored), the bundles
+    # are removed all the same: they hold the photos' faces.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped"))
     try:
         batch = os.path.join(work, "batch")
         subprocess.run([args.bin, "synth", "--count", str(args.count), "--seed", str(args.seed),
