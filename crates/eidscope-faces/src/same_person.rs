@@ -35,14 +35,25 @@ pub struct FaceRecord<I, K> {
 pub enum NeighbourSearch {
     /// Every pair (n²/2 distances on all cores): exact, for up to tens of thousands of faces.
     Exact,
-    /// An HNSW index: each face looks at its `neighbours` nearest (found with a candidate list
-    /// of `ef_search`); approximate, sub-quadratic.
-    Hnsw {
-        /// How many nearest faces each face looks at (its own included).
-        neighbours: usize,
-        /// The candidate list of the search (higher: better recall, slower).
-        ef_search: usize,
-    },
+    /// An HNSW index ([`FaceIndex`]): approximate, sub-quadratic.
+    Hnsw(HnswSettings),
+}
+
+/// How the HNSW index is built and searched (instant-distance: 32 links per node on the upper
+/// layers, 64 on the lowest, fixed by the crate).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HnswSettings {
+    /// How many nearest faces each face looks at (its own included).
+    pub neighbours: usize,
+    /// The candidate list of the search (higher: better recall, slower).
+    pub ef_search: usize,
+    /// The candidate list of each insertion while building (higher: a better graph, a slower
+    /// build; the build time grows about in proportion).
+    pub ef_construction: usize,
+    /// Choose each node's links with the HNSW paper's heuristic (links in diverse directions,
+    /// re-chosen for every neighbour a new node joins) rather than simply the nearest: the
+    /// better graph on clustered data, at several times the build cost (benches/RESULTS.md).
+    pub heuristic: bool,
 }
 
 impl NeighbourSearch {
@@ -57,9 +68,17 @@ impl NeighbourSearch {
 
     /// The index settings measured in docs/faces.md (recall of the planted pairs 0.99-1.0 at
     /// 10k faces).
-    pub const HNSW_DEFAULT: NeighbourSearch = NeighbourSearch::Hnsw {
+    pub const HNSW_DEFAULT: NeighbourSearch = NeighbourSearch::Hnsw(HnswSettings::DEFAULT);
+}
+
+impl HnswSettings {
+    /// instant-distance's own construction settings (candidate list 100, the heuristic), 16
+    /// neighbours searched with a candidate list of 64.
+    pub const DEFAULT: HnswSettings = HnswSettings {
         neighbours: 16,
         ef_search: 64,
+        ef_construction: 100,
+        heuristic: true,
     };
 }
 
@@ -120,10 +139,8 @@ pub fn close_pairs<I: Sync, K: Eq + Sync>(
                 })
             })
             .collect(),
-        NeighbourSearch::Hnsw {
-            neighbours,
-            ef_search,
-        } => hnsw_pairs(faces, max_distance, neighbours, ef_search)
+        NeighbourSearch::Hnsw(settings) => FaceIndex::build(faces, settings)
+            .close_pairs(max_distance)
             .into_iter()
             .filter(|pair| differ(pair.a, pair.b))
             .collect(),
@@ -206,38 +223,83 @@ impl instant_distance::Point for Point<'_> {
 /// The seed of the index's level draws: the same batch gives the same index and the same pairs.
 const HNSW_SEED: u64 = 0x00E1_D5C0_9E00_0011;
 
-fn hnsw_pairs<I: Sync, K: Sync>(
-    faces: &[FaceRecord<I, K>],
-    max_distance: f32,
-    neighbours: usize,
-    ef_search: usize,
-) -> Vec<ClosePair> {
-    let points: Vec<Point<'_>> = faces.iter().map(|face| Point(&face.embedding.0)).collect();
-    let values: Vec<usize> = (0..faces.len()).collect();
-    let index = instant_distance::Builder::default()
-        .ef_search(ef_search.max(neighbours))
-        .seed(HNSW_SEED)
-        .build(points, values);
-    (0..faces.len())
-        .into_par_iter()
-        .map_init(instant_distance::Search::default, |search, a| {
-            index
-                .search(&Point(&faces[a].embedding.0), search)
-                .take(neighbours)
-                .take_while(|item| item.distance <= max_distance)
-                .filter(|item| *item.value != a)
-                .map(|item| {
-                    let b = *item.value;
-                    ClosePair {
-                        a: a.min(b),
-                        b: a.max(b),
-                        distance: item.distance,
-                    }
-                })
-                .collect::<Vec<_>>()
-        })
-        .flatten_iter()
-        .collect()
+/// The HNSW index of a batch's faces: built once, then asked for every face's close
+/// neighbours. [`close_pairs`] uses it for [`NeighbourSearch::Hnsw`]; it is public so that the
+/// benchmark can time the build and the searches apart.
+pub struct FaceIndex<'a> {
+    index: instant_distance::HnswMap<Point<'a>, usize>,
+    faces: Vec<Point<'a>>,
+    settings: HnswSettings,
+}
+
+impl<'a> FaceIndex<'a> {
+    /// Builds the index of the faces (on all cores).
+    pub fn build<I, K>(faces: &'a [FaceRecord<I, K>], settings: HnswSettings) -> Self {
+        let faces: Vec<Point<'a>> = faces.iter().map(|face| Point(&face.embedding.0)).collect();
+        let values: Vec<usize> = (0..faces.len()).collect();
+        let heuristic = settings
+            .heuristic
+            .then(instant_distance::Heuristic::default);
+        let index = instant_distance::Builder::default()
+            .ef_construction(settings.ef_construction)
+            .ef_search(settings.ef_search.max(settings.neighbours))
+            .select_heuristic(heuristic)
+            .seed(HNSW_SEED)
+            .build(faces.clone(), values);
+        FaceIndex {
+            index,
+            faces,
+            settings,
+        }
+    }
+
+    /// The faces within `max_distance` of face `a` among its `neighbours` nearest (`a`
+    /// excluded), each as a pair `a < b`.
+    fn neighbours_of(
+        &self,
+        a: usize,
+        max_distance: f32,
+        search: &mut instant_distance::Search,
+    ) -> Vec<ClosePair> {
+        self.index
+            .search(&self.faces[a], search)
+            .take(self.settings.neighbours)
+            .take_while(|item| item.distance <= max_distance)
+            .filter(|item| *item.value != a)
+            .map(|item| {
+                let b = *item.value;
+                ClosePair {
+                    a: a.min(b),
+                    b: a.max(b),
+                    distance: item.distance,
+                }
+            })
+            .collect()
+    }
+
+    /// Every face's close neighbours (on all cores), pairs `a < b`, unsorted, a pair possibly
+    /// twice (found from both ends).
+    pub fn close_pairs(&self, max_distance: f32) -> Vec<ClosePair> {
+        (0..self.faces.len())
+            .into_par_iter()
+            .map_init(instant_distance::Search::default, |search, a| {
+                self.neighbours_of(a, max_distance, search)
+            })
+            .flatten_iter()
+            .collect()
+    }
+
+    /// As [`FaceIndex::close_pairs`], for some faces only (indexes into the input): what the
+    /// benchmark times and checks on a sample when every face would take too long.
+    pub fn close_pairs_of(&self, queries: &[usize], max_distance: f32) -> Vec<ClosePair> {
+        queries
+            .par_iter()
+            .map_init(instant_distance::Search::default, |search, &a| {
+                self.neighbours_of(a, max_distance, search)
+            })
+            .flatten_iter()
+            .collect()
+    }
 }
 
 #[cfg(test)]
@@ -277,7 +339,16 @@ mod tests {
             face("dora", 2.0),
             face("emil", 3.0),
         ];
-        for search in [NeighbourSearch::Exact, NeighbourSearch::HNSW_DEFAULT] {
+        let nearest_links = NeighbourSearch::Hnsw(HnswSettings {
+            ef_construction: 16,
+            heuristic: false,
+            ..HnswSettings::DEFAULT
+        });
+        for search in [
+            NeighbourSearch::Exact,
+            NeighbourSearch::HNSW_DEFAULT,
+            nearest_links,
+        ] {
             let groups = group_same_person(&faces, 0.45, search);
             assert_eq!(groups.len(), 1, "{search:?}");
             assert_eq!(groups[0].members, vec![0, 1, 2, 3], "{search:?}");

@@ -114,9 +114,28 @@ fn scan_finds_every_labelled_face_case_and_nothing_else() {
         .values()
         .map(|l| l.faces.as_ref().unwrap().case.as_str())
         .collect();
+    // Every face finding that compares two faces is labelled on some bundle, and some bundle
+    // of real faces must stay silent (a match), so that the checks below prove both sides.
+    let expected: BTreeSet<&str> = labels
+        .values()
+        .flat_map(|l| &l.faces.as_ref().unwrap().expected_face_findings)
+        .map(String::as_str)
+        .collect();
+    for code in [
+        "face-mismatch",
+        "face-match-contradiction",
+        "video-face-mismatch",
+    ] {
+        assert!(
+            expected.contains(code),
+            "no bundle of the batch is labelled {code}: cases {cases:?}"
+        );
+    }
     assert!(
-        cases.len() >= 3,
-        "the batch holds too few face cases to test: {cases:?}"
+        labels
+            .values()
+            .any(|l| l.faces.as_ref().unwrap().expected_face_findings.is_empty()),
+        "no real-face bundle is labelled clean: cases {cases:?}"
     );
     let out = dir.join("scan");
     scan_real_faces(&batch, &out, &["--links", "--embeddings"]);
@@ -323,17 +342,42 @@ fn inspect_faces_reports_distances_and_no_face_in_a_blank_selfie() {
         .map(|(n, b)| (n.as_str(), b.as_slice()))
         .collect();
     write_zip(&blank, &borrowed);
-    let report: Value = eidscope(&[&"inspect", &blank, &"--faces", &"--json"])
+    let (codes, report) = inspect_face_codes(&blank);
+    assert_eq!(codes, vec!["no-face"], "{report}");
+}
+
+/// `inspect --faces --json` of one bundle: its face finding codes in order, and the report.
+fn inspect_face_codes(bundle: &Path) -> (Vec<String>, Value) {
+    let report: Value = eidscope(&[&"inspect", &bundle, &"--faces", &"--json"])
         .ok()
         .json();
-    let codes: Vec<&str> = report["findings"]
+    let codes = report["findings"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| f["code"].as_str().unwrap())
-        .filter(|c| FACE_CODES.contains(c))
+        .map(|f| f["code"].as_str().unwrap().to_owned())
+        .filter(|c| FACE_CODES.contains(&c.as_str()))
         .collect();
-    assert_eq!(codes, vec!["no-face"], "{report}");
+    (codes, report)
+}
+
+#[test]
+fn drawn_faces_are_no_face_and_never_compared() {
+    let Some(dir) = real_batch() else { return };
+    let batch = dir.join("batch");
+    // A clean bundle the synthesiser drew a face for (no real photo): not a face to dlib.
+    let drawn = crate::fixture::labels(&batch)
+        .bundles
+        .into_iter()
+        .find(|b| b.faces.is_none() && b.anomalies.is_empty() && b.expected_findings.is_empty())
+        .expect("a clean bundle with a drawn face");
+    // `no-face` for each picture without a face (selfie, portrait, the video), nothing else.
+    let (codes, report) = inspect_face_codes(&batch.join(&drawn.path));
+    assert!(
+        !codes.is_empty() && codes.iter().all(|c| c == "no-face"),
+        "{}: {report}",
+        drawn.path
+    );
 }
 
 #[test]
