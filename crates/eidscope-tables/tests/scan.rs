@@ -187,7 +187,7 @@ fn two_shards_merge_into_one_scan() {
     args.extend(hostile());
     let whole_out = scratch.path().join("whole");
     scan(
-        &inputs(&args, Shard::ALL),
+        inputs(&args, Shard::ALL),
         &whole_out,
         &options(Level::Media, Format::Parquet),
         &quiet,
@@ -200,7 +200,7 @@ fn two_shards_merge_into_one_scan() {
             shard: Some(shard),
             ..options(Level::Media, format)
         };
-        let summary = scan(&inputs(&args, shard), &shards, &opts, &quiet).unwrap();
+        let summary = scan(inputs(&args, shard), &shards, &opts, &quiet).unwrap();
         assert_eq!(
             summary.out_dir,
             Some(shards.join(format!("shard-{k}-of-2")))
@@ -280,7 +280,7 @@ fn parquet_columns_carry_their_types() {
     let mut args = vec![batch_dir()];
     args.extend(hostile());
     scan(
-        &inputs(&args, Shard::ALL),
+        inputs(&args, Shard::ALL),
         scratch.path(),
         &options(Level::Media, Format::Parquet),
         &quiet,
@@ -358,7 +358,7 @@ fn redaction_leaves_no_raw_name_or_number_in_any_file() {
     // The search finds raw values where they are: an unredacted CSV scan holds them.
     let clear = scratch.path().join("clear");
     scan(
-        &inputs(&[batch_dir()], Shard::ALL),
+        inputs(&[batch_dir()], Shard::ALL),
         &clear,
         &options(Level::Meta, Format::Csv),
         &quiet,
@@ -377,7 +377,7 @@ fn redaction_leaves_no_raw_name_or_number_in_any_file() {
             },
             ..options(Level::Media, format)
         };
-        scan(&inputs(&[batch_dir()], Shard::ALL), &out, &opts, &quiet).unwrap();
+        scan(inputs(&[batch_dir()], Shard::ALL), &out, &opts, &quiet).unwrap();
         for entry in std::fs::read_dir(&out).unwrap() {
             let path = entry.unwrap().path();
             let bytes = std::fs::read(&path).unwrap();
@@ -532,7 +532,7 @@ fn the_same_inputs_give_the_same_bytes_whatever_the_threads() {
                 links: Some(eidscope_analysis::links::LinkConfig::default()),
                 ..options(Level::Media, format)
             };
-            scan(&inputs(list, Shard::ALL), &out, &opts, &quiet).unwrap();
+            scan(inputs(list, Shard::ALL), &out, &opts, &quiet).unwrap();
             runs.push(out);
         }
         for table in Table::ALL {
