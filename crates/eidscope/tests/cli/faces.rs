@@ -121,11 +121,10 @@ fn scan_finds_every_labelled_face_case_and_nothing_else() {
         .flat_map(|l| &l.faces.as_ref().unwrap().expected_face_findings)
         .map(String::as_str)
         .collect();
-    for code in [
-        "face-mismatch",
-        "face-match-contradiction",
-        "video-face-mismatch",
-    ] {
+    // `video-face-mismatch` is not among them: the sdist's photos frame only three pictures
+    // of one person, which the same-person group and the low-similarity match use up (a
+    // video case needs another matching pair); its rule is tested in eidscope-analysis.
+    for code in ["face-mismatch", "face-match-contradiction"] {
         assert!(
             expected.contains(code),
             "no bundle of the batch is labelled {code}: cases {cases:?}"
