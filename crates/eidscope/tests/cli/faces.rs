@@ -312,15 +312,6 @@ fn inspect_faces_reports_distances_and_no_face_in_a_blank_selfie() {
 
     // The same bundle with a selfie that holds no face: `no-face`, and nothing compared.
     let blank = dir.join("blank-selfie.zip");
-    let mut archive = zip::ZipArchive::new(std::fs::File::open(&bundle).unwrap()).unwrap();
-    let mut entries: Vec<(String, Vec<u8>)> = Vec::new();
-    for i in 0..archive.len() {
-        let mut entry = archive.by_index(i).unwrap();
-        let name = entry.name().unwrap().into_owned();
-        let mut bytes = Vec::new();
-        entry.read_to_end(&mut bytes).unwrap();
-        entries.push((name, bytes));
-    }
     let grey = image::RgbImage::from_fn(240, 300, |x, y| {
         let v = (100 + (x + y) % 40) as u8;
         image::Rgb([v, v, v])
@@ -331,18 +322,73 @@ fn inspect_faces_reports_distances_and_no_face_in_a_blank_selfie() {
         image::ImageFormat::Jpeg,
     )
     .unwrap();
+    with_entry_replaced(&bundle, "selfie.jpeg", &jpeg, &blank);
+    let (codes, report) = inspect_face_codes(&blank);
+    assert_eq!(codes, vec!["no-face"], "{report}");
+}
+
+/// Writes `out`: the bundle `bundle` with its entry `name` replaced by `bytes`.
+fn with_entry_replaced(bundle: &Path, name: &str, bytes: &[u8], out: &Path) {
+    let mut entries = entries_of(bundle);
     for entry in &mut entries {
-        if entry.0 == "selfie.jpeg" {
-            entry.1.clone_from(&jpeg);
+        if entry.0 == name {
+            entry.1 = bytes.to_vec();
         }
     }
     let borrowed: Vec<(&str, &[u8])> = entries
         .iter()
         .map(|(n, b)| (n.as_str(), b.as_slice()))
         .collect();
-    write_zip(&blank, &borrowed);
-    let (codes, report) = inspect_face_codes(&blank);
-    assert_eq!(codes, vec!["no-face"], "{report}");
+    write_zip(out, &borrowed);
+}
+
+/// Every entry of a bundle, by name, in archive order.
+fn entries_of(bundle: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(bundle).unwrap()).unwrap();
+    (0..archive.len())
+        .map(|i| {
+            let mut entry = archive.by_index(i).unwrap();
+            let name = entry.name().unwrap().into_owned();
+            let mut bytes = Vec::new();
+            entry.read_to_end(&mut bytes).unwrap();
+            (name, bytes)
+        })
+        .collect()
+}
+
+#[test]
+fn a_video_of_someone_else_is_video_face_mismatch() {
+    let Some(dir) = real_batch() else { return };
+    let batch = dir.join("batch");
+    let labels = real_face_bundles(&batch);
+    // A bundle whose selfie, portrait and video show one person...
+    let (path, label) = labels
+        .iter()
+        .find(|(_, l)| {
+            let f = l.faces.as_ref().unwrap();
+            f.selfie_person == f.portrait_person && f.video_person == f.selfie_person
+        })
+        .expect("a real-face bundle of one person");
+    let person = &label.faces.as_ref().unwrap().selfie_person;
+    // ...given the video of a bundle that shows someone else (the batch cannot plant this
+    // case itself: the sdist frames only three photos of its one repeated person).
+    let (other, _) = labels
+        .iter()
+        .find(|(_, l)| &l.faces.as_ref().unwrap().video_person != person)
+        .expect("a real-face bundle whose video shows another person");
+    let video = entries_of(&batch.join(other))
+        .into_iter()
+        .find(|(name, _)| name == "video.mp4")
+        .expect("a video")
+        .1;
+    let swapped = dir.join("someone-else-in-the-video.zip");
+    with_entry_replaced(&batch.join(path), "video.mp4", &video, &swapped);
+    let (codes, report) = inspect_face_codes(&swapped);
+    assert_eq!(
+        codes,
+        vec!["video-face-mismatch"],
+        "{path} + video of {other}: {report}"
+    );
 }
 
 /// `inspect --faces --json` of one bundle: its face finding codes in order, and the report.
