@@ -21,5 +21,5 @@ section.case{border-top:2px solid #ddd;margin-top:1.5em;padding-top:.3em}section
 section.case ul{margin:.2em 0;padding-left:1.2em}table.findings{margin:.5em 0}\
 .pictures{display:flex;flex-wrap:wrap;gap:1em;align-items:flex-start}.pictures figure{margin:0;flex:1 1 calc(50% - .5em);min-width:min(100%,20em)}\
 .pictures img{display:block;max-width:100%;height:auto;border:1px solid #ccc}figcaption{font-size:.85em;color:#555}\
-.unreachable{padding:.4em .8em;background:#fff4e5;border-left:4px solid #e65100}.top{font-size:.85em}\
+.unreachable{padding:.4em .8em;background:#fff4e5;border-left:4px solid #e65100}.top{font-size:.85em}.top a{margin-right:1.2em}\
 .sev-high{color:#b71c1c;font-weight:600}.sev-medium{color:#e65100}footer{margin-top:3em;color:#777;font-size:.85em}";

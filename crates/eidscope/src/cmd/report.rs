@@ -10,6 +10,7 @@ use crate::error::CliError;
 use crate::output::outln;
 use eidscope_bundle::Bundle;
 use eidscope_media::contact_sheet;
+use eidscope_media::overlay::Tile;
 use eidscope_model::Level;
 use eidscope_model::{EntryKind, ExitStatus};
 use eidscope_pipeline as pipeline;
@@ -100,12 +101,30 @@ fn embed(bundle: &Bundle, drawing: &Drawing) -> Result<Vec<Picture>, CliError> {
     if !tiles.is_empty() {
         let sheet = contact_sheet(None, &tiles);
         pictures.push(Picture {
-            caption: "Contact sheet: the other side's overlay, portrait, selfie and video frames with their times".to_owned(),
+            caption: sheet_caption(&tiles),
             mime: "image/jpeg",
             bytes: jpeg(&DynamicImage::ImageRgb8(sheet))?,
         });
     }
     Ok(pictures)
+}
+
+/// What the contact sheet shows, in its order: the other side's overlay, the portrait and the
+/// selfie when the bundle has them, and video frames with their times.
+fn sheet_caption(tiles: &[Tile]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for tile in tiles {
+        let label = tile.label.as_str();
+        let part = match label.split_once(':') {
+            Some((side, _)) => format!("the {side} overlay"),
+            None if label.starts_with("video") => "video frames with their times".to_owned(),
+            None => label.to_owned(),
+        };
+        if !parts.contains(&part) {
+            parts.push(part);
+        }
+    }
+    format!("Contact sheet: {}", parts.join(", "))
 }
 
 /// The ELA heat map of one side with its figures in the caption; none when the side does not
