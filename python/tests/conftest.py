@@ -33,6 +33,20 @@ def run_cli(*args: str, check: bool = True) -> subprocess.CompletedProcess:
     )
 
 
+def assert_cli_errors_match(batch: Path, command: List[str], call) -> None:
+    """The batch's unreadable bundles fail alike: exit 3 from `eidscope COMMAND PATH ...`, and
+    an EidscopeError from `call(path)` whose message starts the command's standard error (the
+    command line may add a hint for a person at a terminal after it)."""
+    for name in ("zz-not-a-zip.zip", "zz-empty.zip"):
+        path = batch / name
+        args = [a.replace("{path}", str(path)).replace("{name}", name) for a in command]
+        cli = run_cli(*args, check=False)
+        assert cli.returncode == 3
+        with pytest.raises(eidscope.EidscopeError) as error:
+            call(path)
+        assert cli.stderr.strip().startswith(f"eidscope: {error.value}")
+
+
 @pytest.fixture(scope="session")
 def batch(tmp_path_factory) -> Path:
     """A seeded synthetic batch (processes beside the zips, both names) with two hostile

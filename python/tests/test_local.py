@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 
 import eidscope
-from conftest import COUNT, run_cli
+from conftest import COUNT, assert_cli_errors_match, run_cli
 
 
 def test_scan_gives_the_command_lines_tables(batch: Path, cli_tables) -> None:
@@ -58,14 +58,7 @@ def test_inspect_is_the_inspect_json_document(batch: Path) -> None:
 
 
 def test_errors_carry_the_command_lines_message(batch: Path) -> None:
-    for name in ("zz-not-a-zip.zip", "zz-empty.zip"):
-        path = batch / name
-        cli = run_cli("inspect", str(path), check=False)
-        assert cli.returncode == 3
-        with pytest.raises(eidscope.EidscopeError) as error:
-            eidscope.inspect(path)
-        # The command line may add a hint for a person at a terminal after the message.
-        assert cli.stderr.strip().startswith(f"eidscope: {error.value}")
+    assert_cli_errors_match(batch, ["inspect", "{path}"], eidscope.inspect)
     with pytest.raises(eidscope.EidscopeError, match="not a zip file"):
         eidscope.inspect(b"GIF89a not a bundle")
     missing = batch / "no-such-bundle.zip"

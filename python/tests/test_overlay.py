@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import eidscope
-from conftest import run_cli
+from conftest import assert_cli_errors_match, run_cli
 
 PIL = pytest.importorskip("PIL", reason="Pillow is installed by make test")
 from PIL import Image  # noqa: E402
@@ -79,13 +79,8 @@ def test_overlay_as_pil_images(batch: Path, cli_overlay: Path) -> None:
 
 
 def test_overlay_errors_carry_the_command_lines_message(batch: Path, tmp_path: Path) -> None:
-    for name in ("zz-not-a-zip.zip", "zz-empty.zip"):
-        path = batch / name
-        cli = run_cli("overlay", str(path), "--out", str(tmp_path / name), check=False)
-        assert cli.returncode == 3
-        with pytest.raises(eidscope.EidscopeError) as error:
-            eidscope.overlay(path)
-        assert cli.stderr.strip().startswith(f"eidscope: {error.value}")
+    out = str(tmp_path / "{name}")
+    assert_cli_errors_match(batch, ["overlay", "{path}", "--out", out], eidscope.overlay)
     with pytest.raises(eidscope.EidscopeError, match="bundle.zip: not a zip file"):
         eidscope.overlay(b"GIF89a not a bundle")
     with pytest.raises(ValueError):
