@@ -10,7 +10,9 @@
 use crate::{Level, report};
 use eidscope_analysis::Thresholds;
 use eidscope_bundle::Bundle;
+use eidscope_media::MediaError;
 use eidscope_media::decode::decode_image;
+use eidscope_media::ela::{ElaSummary, ela_of};
 use eidscope_media::overlay::{OverlayHeader, Tile, evidence_regions, render_side};
 use eidscope_model::EntryKind;
 use image::{DynamicImage, RgbImage};
@@ -39,6 +41,42 @@ impl Drawing {
         (lead, sides.chain(self.tiles.iter().cloned()).collect())
     }
 
+    /// The pictures `eidscope overlay` writes (and `eidscope.overlay` returns), in its order,
+    /// named by their file names without `.png`: each side's overlay, with `ela` the side's
+    /// error level analysis heat map after it (`front.ela`), then the contact sheet. Beside
+    /// them, the ELA outcome of each side: its figures, or why it does not recompress (then it
+    /// has no map).
+    pub fn pictures(&self, bundle: &Bundle, ela: bool) -> (Vec<NamedPicture>, Vec<SideEla>) {
+        let mut pictures = Vec::new();
+        let mut outcomes = Vec::new();
+        for (kind, side) in &self.sides {
+            pictures.push(NamedPicture {
+                name: kind.to_string(),
+                image: side.clone(),
+            });
+            let Some(data) = bundle.archive.contents.get(kind).filter(|_| ela) else {
+                continue;
+            };
+            match ela_of(&data.bytes) {
+                Ok((map, summary)) => {
+                    pictures.push(NamedPicture {
+                        name: format!("{kind}.ela"),
+                        image: map,
+                    });
+                    outcomes.push((*kind, Ok(summary)));
+                }
+                Err(e) => outcomes.push((*kind, Err(e))),
+            }
+        }
+        if let Some(sheet) = self.contact_sheet() {
+            pictures.push(NamedPicture {
+                name: "contact-sheet".to_owned(),
+                image: sheet,
+            });
+        }
+        (pictures, outcomes)
+    }
+
     /// The contact sheet of every picture, the first side's overlay the largest; none for a
     /// bundle without a picture.
     pub fn contact_sheet(&self) -> Option<RgbImage> {
@@ -49,6 +87,18 @@ impl Drawing {
         Some(eidscope_media::contact_sheet(lead.as_ref(), &tiles))
     }
 }
+
+/// One picture of [`Drawing::pictures`], named by its file name without `.png`.
+pub struct NamedPicture {
+    /// `front`, `back`, `front.ela`, `back.ela` or `contact-sheet`.
+    pub name: String,
+    /// The picture.
+    pub image: RgbImage,
+}
+
+/// The error level analysis of one document side: its figures, or why the side does not
+/// recompress.
+pub type SideEla = (EntryKind, Result<ElaSummary, MediaError>);
 
 /// Draws a bundle read at `full` (the video frames need it), judged at `media` (the header
 /// needs no video probe), with `frames` evenly spaced video frames among the tiles. The

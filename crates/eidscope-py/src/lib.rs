@@ -14,7 +14,6 @@ mod arrow;
 use eidscope_analysis::Thresholds;
 use eidscope_analysis::links::{DEFAULT_NEAR_BITS, LinkConfig, VelocityRule};
 use eidscope_bundle::{BundleError, Limits};
-use eidscope_media::ela::ela_of;
 use eidscope_model::{FindingCode, FindingScope, Level, Vocabulary};
 use eidscope_pipeline::overlay::{draw, png_bytes};
 use eidscope_pipeline::{self as pipeline, ProcessBytes};
@@ -400,19 +399,11 @@ fn overlay(
                 .map_err(|e| EidscopeError::new_err(format!("{label}: cannot write PNG: {e}")))
         };
         let drawing = draw(&opened, Path::new(&label), frames);
+        // As in the command, a side that does not recompress has no map.
+        let (drawn, _) = drawing.pictures(&opened, ela);
         let mut pictures = Vec::new();
-        for (kind, side) in &drawing.sides {
-            pictures.push((kind.to_string(), png(side.clone())?));
-            // As in the command, a side that does not recompress has no map.
-            if ela
-                && let Some(data) = opened.archive.contents.get(kind)
-                && let Ok((map, _)) = ela_of(&data.bytes)
-            {
-                pictures.push((format!("{kind}.ela"), png(map)?));
-            }
-        }
-        if let Some(sheet) = drawing.contact_sheet() {
-            pictures.push(("contact-sheet".to_owned(), png(sheet)?));
+        for picture in drawn {
+            pictures.push((picture.name, png(picture.image)?));
         }
         Ok(pictures)
     })?;
