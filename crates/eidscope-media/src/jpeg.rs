@@ -7,6 +7,7 @@
 //! hostile or cut file yields a [`JpegStructure::structure_error`], never a panic; the work and
 //! the memory are linear in the input (the listed segments are capped).
 
+pub mod coefficients;
 mod quality;
 pub mod resources;
 

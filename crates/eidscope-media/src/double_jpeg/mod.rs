@@ -22,13 +22,16 @@
 //! compression at quality 95 and above (steps of 1 or 2 drown the signature in the rounding of
 //! the pixels), a first compression whose tables were not IJG's (the candidates are IJG's), a
 //! crop that moved the 8x8 grid. Progressive and arithmetic-coded files are not read (the
-//! coefficient reader, the `dct-io` crate, takes baseline and extended sequential only).
+//! coefficient reader, [`crate::jpeg::coefficients`], takes baseline and extended sequential
+//! only).
 //!
-//! Cost: one entropy decode of the scan (no inverse DCT), bounded by dct-io's cap of 2^20
-//! MCUs, and 81 candidates × [`POSITIONS`] histograms of [`BINS`] bins.
+//! Cost: one entropy decode of the scan (no inverse DCT; the luma's low frequencies kept,
+//! bounded as that module says), and 81 candidates × [`POSITIONS`] histograms of [`BINS`]
+//! bins.
 
 pub mod region;
 
+use crate::jpeg::coefficients::{KEPT, read_luma};
 use crate::jpeg::{NATURAL_ORDER, QuantTable, standard_luma_table};
 use eidscope_model::media::DoubleCompression;
 
@@ -46,22 +49,14 @@ pub const MIN_WEIGHT: f64 = 400.0;
 /// table of the first frame component, natural order). `None` when the coefficients cannot be
 /// read (not baseline, damaged) or too few to judge.
 pub fn double_compression(bytes: &[u8], luma: &QuantTable) -> Option<DoubleCompression> {
-    let (coefficients, info) = std::panic::catch_unwind(|| {
-        Some((
-            dct_io::read_coefficients(bytes).ok()?,
-            dct_io::inspect(bytes).ok()?,
-        ))
-    })
-    .ok()??;
-    let blocks = &coefficients.components.first()?.blocks;
-    let histograms = histograms(blocks);
+    let coefficients = read_luma(bytes).ok()?;
+    let histograms = histograms(&coefficients.blocks);
     let mut best = (20..=100u8)
         .filter(|&quality| coarser(&standard_luma_table(u32::from(quality)), &luma.values))
         .filter_map(|quality| fit(&histograms, &luma.values, quality))
         .filter(|candidate| candidate.weight >= MIN_WEIGHT)
         .max_by(|a, b| a.fit.total_cmp(&b.fit))?;
-    best.region = region::BlockGrid::new(blocks, &info)
-        .and_then(|grid| region::region(&grid, &luma.values, best.first_quality, best.fit));
+    best.region = region::region(&coefficients, &luma.values, best.first_quality, best.fit);
     Some(best)
 }
 
@@ -81,12 +76,11 @@ fn coarser(first: &[u16; 64], second: &[u16; 64]) -> bool {
 
 /// `h[position][value]`: how many blocks hold the absolute quantised value at each of the
 /// judged frequencies.
-fn histograms(blocks: &[[i16; 64]]) -> Vec<[u64; BINS]> {
+fn histograms(blocks: &[[i16; KEPT]]) -> Vec<[u64; BINS]> {
     let mut histograms = vec![[0u64; BINS]; POSITIONS];
     for block in blocks {
-        // dct-io hands each block in natural (row-major) order, whatever its doc says.
         for (zigzag, histogram) in (1..=POSITIONS).zip(histograms.iter_mut()) {
-            let value = block[usize::from(NATURAL_ORDER[zigzag])];
+            let value = block[zigzag];
             if let Some(bin) = histogram.get_mut(usize::from(value.unsigned_abs())) {
                 *bin += 1;
             }

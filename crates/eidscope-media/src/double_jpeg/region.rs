@@ -28,6 +28,7 @@
 //! It never decides a finding: it reports the box, what the blocks inside say and the scores.
 
 use super::{BINS, POSITIONS, multiplicities};
+use crate::jpeg::coefficients::LumaCoefficients;
 use crate::jpeg::{NATURAL_ORDER, standard_luma_table};
 use eidscope_model::BoundingBox;
 use eidscope_model::media::{CompressionHistory, DoubleCompressionRegion};
@@ -59,65 +60,9 @@ pub const MIN_FILL: f64 = 0.5;
 /// labelled set; the one picture saved twice that got a box differed by 0.3.
 pub const MIN_CONTRAST: f64 = 2.0;
 
-/// The luma blocks of a picture in place: `blocks[row * columns + column]`.
-pub struct BlockGrid<'a> {
-    /// The blocks, row after row.
-    pub blocks: Vec<&'a [i16; 64]>,
-    /// Blocks per row (padding blocks included).
-    pub columns: usize,
-    /// Rows of blocks.
-    pub rows: usize,
-    /// The picture's width in pixels, to crop the padding blocks off the box.
-    pub width: u32,
-    /// The picture's height in pixels.
-    pub height: u32,
-}
-
-impl<'a> BlockGrid<'a> {
-    /// Puts dct-io's luma blocks (stored MCU after MCU, `h × v` blocks per MCU, each block in
-    /// natural order) in their places. `None` when the counts do not add up.
-    pub fn new(blocks: &'a [[i16; 64]], info: &dct_io::JpegInfo) -> Option<BlockGrid<'a>> {
-        let luma = info.components.first()?;
-        let (h, v) = (usize::from(luma.h_samp), usize::from(luma.v_samp));
-        let max_h = info
-            .components
-            .iter()
-            .map(|c| usize::from(c.h_samp))
-            .max()?;
-        let max_v = info
-            .components
-            .iter()
-            .map(|c| usize::from(c.v_samp))
-            .max()?;
-        if h == 0 || v == 0 {
-            return None;
-        }
-        let mcu_columns = usize::from(info.width).div_ceil(max_h * 8);
-        let mcu_rows = usize::from(info.height).div_ceil(max_v * 8);
-        let (columns, rows) = (mcu_columns * h, mcu_rows * v);
-        if columns * rows != blocks.len() || columns == 0 {
-            return None;
-        }
-        let mut placed = vec![&blocks[0]; blocks.len()];
-        for (i, block) in blocks.iter().enumerate() {
-            let (mcu, within) = (i / (h * v), i % (h * v));
-            let column = (mcu % mcu_columns) * h + within % h;
-            let row = (mcu / mcu_columns) * v + within / h;
-            placed[row * columns + column] = block;
-        }
-        Some(BlockGrid {
-            blocks: placed,
-            columns,
-            rows,
-            width: u32::from(info.width),
-            height: u32::from(info.height),
-        })
-    }
-}
-
 /// Each block's log-likelihood ratio (twice at `first_quality` against once) and how many of
 /// its coefficients were judged.
-fn block_scores(grid: &BlockGrid<'_>, last: &[u16; 64], first_quality: u8) -> Vec<(f64, u32)> {
+fn block_scores(grid: &LumaCoefficients, last: &[u16; 64], first_quality: u8) -> Vec<(f64, u32)> {
     let first = standard_luma_table(u32::from(first_quality));
     // ln(ratio) for each judged frequency and value; None where the frequency says nothing.
     let ratios: Vec<Option<[f64; BINS]>> = (1..=POSITIONS)
@@ -143,7 +88,7 @@ fn block_scores(grid: &BlockGrid<'_>, last: &[u16; 64], first_quality: u8) -> Ve
             let mut score = (0.0, 0u32);
             for (zigzag, ratio) in (1..=POSITIONS).zip(&ratios) {
                 let Some(ratio) = ratio else { continue };
-                let value = usize::from(block[usize::from(NATURAL_ORDER[zigzag])].unsigned_abs());
+                let value = usize::from(block[zigzag].unsigned_abs());
                 if let Some(&r) = ratio.get(value).filter(|_| value >= 2) {
                     score = (score.0 + r, score.1 + 1);
                 }
@@ -156,7 +101,7 @@ fn block_scores(grid: &BlockGrid<'_>, last: &[u16; 64], first_quality: u8) -> Ve
 /// The region of a picture whose blocks disagree with the rest, at its best first quality
 /// (see the module doc). `None` when every part tells the same history, or too little.
 pub fn region(
-    grid: &BlockGrid<'_>,
+    grid: &LumaCoefficients,
     last: &[u16; 64],
     first_quality: u8,
     fit: f64,
