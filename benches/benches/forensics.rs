@@ -2,7 +2,8 @@
 //! full decode (what `overlay` and ELA start from), the JPEG headers and EXIF alone, the whole
 //! per-picture analysis of a `media` scan (`analyse_image`: headers, the reduced-scale decode
 //! and hashes, the double-compression fit with its region map, the thumbnail check), the
-//! double-compression fit and region alone, and error level analysis (run only by
+//! double-compression fit and region alone, the luma coefficients it reads (eidscope-media's
+//! reader against the `dct-io` crate it replaced), and error level analysis (run only by
 //! `overlay --ela` and the report). Inputs: the front and the selfie of a synthetic bundle
 //! (`eidscope-synth`, seeded; benches/RESULTS.md has the figures).
 
@@ -44,6 +45,19 @@ fn bench(c: &mut Criterion) {
         });
         group.bench_function(format!("double-jpeg/{name}"), |b| {
             b.iter(|| double_compression(black_box(&data.bytes), &luma).map(|d| d.fit));
+        });
+        group.bench_function(format!("coefficients/{name}"), |b| {
+            b.iter(|| jpeg::coefficients::read_luma(black_box(&data.bytes)).map(|c| c.columns));
+        });
+        group.bench_function(format!("dct-io/{name}"), |b| {
+            b.iter(|| {
+                let blocks =
+                    dct_io::read_coefficients(black_box(&data.bytes)).map(|c| c.components.len());
+                (
+                    blocks,
+                    dct_io::inspect(black_box(&data.bytes)).map(|i| i.width),
+                )
+            });
         });
         group.bench_function(format!("ela/{name}"), |b| {
             b.iter(|| ela_of(black_box(&data.bytes)).map(|(_, s)| s.mean));

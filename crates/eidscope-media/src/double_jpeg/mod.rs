@@ -51,9 +51,10 @@ pub const MIN_WEIGHT: f64 = 400.0;
 pub fn double_compression(bytes: &[u8], luma: &QuantTable) -> Option<DoubleCompression> {
     let coefficients = read_luma(bytes).ok()?;
     let histograms = histograms(&coefficients.blocks);
+    let smooth = smooth_predictions(&histograms);
     let mut best = (20..=100u8)
         .filter(|&quality| coarser(&standard_luma_table(u32::from(quality)), &luma.values))
-        .filter_map(|quality| fit(&histograms, &luma.values, quality))
+        .filter_map(|quality| fit(&histograms, &smooth, &luma.values, quality))
         .filter(|candidate| candidate.weight >= MIN_WEIGHT)
         .max_by(|a, b| a.fit.total_cmp(&b.fit))?;
     best.region = region::region(&coefficients, &luma.values, best.first_quality, best.fit);
@@ -89,11 +90,32 @@ fn histograms(blocks: &[[i16; KEPT]]) -> Vec<[u64; BINS]> {
     histograms
 }
 
+/// Each bin's prediction from its two neighbours under a single compression, `√(h(k-1)
+/// h(k+1))` (exact on a Laplacian's exponential slope): the same for every candidate, so made
+/// once per picture.
+fn smooth_predictions(histograms: &[[u64; BINS]]) -> Vec<[f64; BINS]> {
+    histograms
+        .iter()
+        .map(|histogram| {
+            let mut expected = [0.0; BINS];
+            for k in 1..BINS - 1 {
+                expected[k] = ((histogram[k - 1] * histogram[k + 1]) as f64).sqrt();
+            }
+            expected
+        })
+        .collect()
+}
+
 /// How well a first compression at `quality` explains the histograms (see the module doc).
-fn fit(histograms: &[[u64; BINS]], second: &[u16; 64], quality: u8) -> Option<DoubleCompression> {
+fn fit(
+    histograms: &[[u64; BINS]],
+    smooth: &[[f64; BINS]],
+    second: &[u16; 64],
+    quality: u8,
+) -> Option<DoubleCompression> {
     let first = standard_luma_table(u32::from(quality));
     let (mut chi_double, mut chi_single, mut weight) = (0.0, 0.0, 0.0);
-    for (zigzag, histogram) in (1..=POSITIONS).zip(histograms) {
+    for ((zigzag, histogram), smooth) in (1..=POSITIONS).zip(histograms).zip(smooth) {
         let natural = usize::from(NATURAL_ORDER[zigzag]);
         let (q1, q2) = (u64::from(first[natural]), u64::from(second[natural]));
         if q1 == q2 || q2 == 0 {
@@ -105,8 +127,7 @@ fn fit(histograms: &[[u64; BINS]], second: &[u16; 64], quality: u8) -> Option<Do
             if before == 0 || after == 0 || here * here == before * after {
                 continue;
             }
-            // The geometric mean of the neighbours is exact on a Laplacian's exponential slope.
-            let expected = ((histogram[k - 1] * histogram[k + 1]) as f64).sqrt();
+            let expected = smooth[k];
             if expected < 1.0 {
                 continue;
             }
@@ -126,15 +147,19 @@ fn fit(histograms: &[[u64; BINS]], second: &[u16; 64], quality: u8) -> Option<Do
 }
 
 /// How many first-quantised values `m ≥ 1` (step `q1`) land on each value `k` once quantised
-/// again with step `q2` (libjpeg rounds half up).
+/// again with step `q2` (libjpeg rounds half up: `k = ⌊(2 m q1 + q2) / (2 q2)⌋`). In closed
+/// form: `k` is reached from every `m` from `first(k) = ⌈(2k − 1) q2 / (2 q1)⌉` (at least 1) up
+/// to `first(k + 1) − 1`, so the count is the difference of two of those bounds.
 fn multiplicities(q1: u64, q2: u64) -> [u64; BINS] {
+    let first = |k: u64| ((2 * k).saturating_sub(1) * q2).div_ceil(2 * q1).max(1);
     let mut reach = [0u64; BINS];
-    for m in 1.. {
-        let k = (2 * m * q1 + q2) / (2 * q2);
-        match reach.get_mut(usize::try_from(k).unwrap_or(usize::MAX)) {
-            Some(count) => *count += 1,
-            None => break,
-        }
+    for (k, count) in reach.iter_mut().enumerate() {
+        let k = k as u64;
+        *count = if k == 0 {
+            first(1) - 1
+        } else {
+            first(k + 1) - first(k)
+        };
     }
     reach
 }
@@ -142,6 +167,28 @@ fn multiplicities(q1: u64, q2: u64) -> [u64; BINS] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The counting the closed form replaced: every `m` quantised again, one by one.
+    fn counted(q1: u64, q2: u64) -> [u64; BINS] {
+        let mut reach = [0u64; BINS];
+        for m in 1.. {
+            let k = (2 * m * q1 + q2) / (2 * q2);
+            match reach.get_mut(usize::try_from(k).unwrap_or(usize::MAX)) {
+                Some(count) => *count += 1,
+                None => break,
+            }
+        }
+        reach
+    }
+
+    #[test]
+    fn the_closed_form_counts_as_requantising_every_value_does() {
+        for q1 in 1..=120 {
+            for q2 in 1..=120 {
+                assert_eq!(multiplicities(q1, q2), counted(q1, q2), "q1 {q1}, q2 {q2}");
+            }
+        }
+    }
 
     #[test]
     fn coarser_first_steps_leave_gaps_finer_ones_pile_up() {

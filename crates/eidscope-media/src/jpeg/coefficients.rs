@@ -354,6 +354,20 @@ fn decode_block(
     kept[0] = saturate(*prediction);
     let mut k = 1;
     while k < 64 {
+        // A short code with its value bits: one lookup (stb_image's "fast AC").
+        let fast = ac.fast_ac[bits.peek(FAST_BITS) as usize];
+        if fast != 0 {
+            bits.consume((fast & 0xFF) as u32)?;
+            k += ((fast >> 8) & 0xFF) as usize;
+            if k > 63 {
+                return Err(Damaged("a run past the end of a block"));
+            }
+            if let Some(slot) = kept.get_mut(k) {
+                *slot = (fast >> 16) as i16;
+            }
+            k += 1;
+            continue;
+        }
         let symbol = bits.decode(ac)?;
         let (run, size) = (usize::from(symbol >> 4), u32::from(symbol & 0x0F));
         if size == 0 {
@@ -406,6 +420,9 @@ struct Huffman {
     /// `(length << 8) | symbol` for every `FAST_BITS`-bit prefix whose code is that short; 0
     /// where the code is longer.
     fast: [u16; 1 << FAST_BITS],
+    /// For an AC table, `(value << 16) | (run << 8) | bits` for every `FAST_BITS`-bit prefix
+    /// that holds a whole code and its value bits (`bits` of them); 0 elsewhere.
+    fast_ac: [i32; 1 << FAST_BITS],
     /// The largest code of each length (-1 when none).
     max_code: [i32; 17],
     /// The index in `symbols` of each length's first code, minus that code.
@@ -418,6 +435,7 @@ impl Huffman {
     fn new(counts: &[u8; 16], symbols: &[u8]) -> Result<Huffman, Unreadable> {
         let mut table = Huffman {
             fast: [0; 1 << FAST_BITS],
+            fast_ac: [0; 1 << FAST_BITS],
             max_code: [-1; 17],
             offset: [0; 17],
             symbols: symbols.to_vec(),
@@ -444,7 +462,22 @@ impl Huffman {
             }
             code <<= 1;
         }
+        table.fill_fast_ac();
         Ok(table)
+    }
+
+    /// The value lookups of [`Huffman::fast_ac`], from the code lookups.
+    fn fill_fast_ac(&mut self) {
+        for (prefix, &entry) in self.fast.iter().enumerate() {
+            let (length, symbol) = (u32::from(entry >> 8), entry & 0xFF);
+            let (run, size) = (i32::from(symbol >> 4), u32::from(symbol & 0x0F));
+            if entry == 0 || size == 0 || length + size > FAST_BITS {
+                continue;
+            }
+            let bits = (prefix as u32 >> (FAST_BITS - length - size)) & ((1 << size) - 1);
+            let value = extend(bits, size);
+            self.fast_ac[prefix] = (value << 16) | (run << 8) | (length + size) as i32;
+        }
     }
 }
 
@@ -472,6 +505,21 @@ impl<'a> BitReader<'a> {
 
     /// Tops the buffer up to at least 57 bits, unless a marker comes first.
     fn fill(&mut self) {
+        // Seven bytes at once when none of the next eight is 0xFF (no stuffing, no marker).
+        if let Some(next) = self.data.get(self.position..self.position + 8) {
+            let word = u64::from_be_bytes([
+                next[0], next[1], next[2], next[3], next[4], next[5], next[6], next[7],
+            ]);
+            let has_ff = (!word).wrapping_sub(0x0101_0101_0101_0101) & word & 0x8080_8080_8080_8080;
+            if has_ff == 0 && !self.at_marker {
+                let bytes = (63 - self.count.min(63)) / 8;
+                if bytes > 0 {
+                    self.buffer = (self.buffer << (8 * bytes)) | (word >> (64 - 8 * bytes));
+                    self.count += 8 * bytes;
+                    self.position += bytes as usize;
+                }
+            }
+        }
         while self.count <= 56 && !self.at_marker {
             match self.data.get(self.position) {
                 Some(&0xFF) => {
