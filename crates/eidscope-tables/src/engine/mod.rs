@@ -15,30 +15,39 @@
 //! an `errors` row with the reader's error kind, and a reader that panics on hostile bytes is
 //! caught and recorded as `internal`.
 
+//!
+//! The parts: [`sink`] (where the rows go), [`order`] (the order they go in), [`bundle_rows`]
+//! (one input into its rows), [`output`] (the output folder and the gathering of the parts).
+
+mod bundle_rows;
+mod order;
+mod output;
+mod sink;
+
+pub use bundle_rows::rows_of;
+pub use sink::{MemorySink, RowSink};
+
 use crate::error::TablesError;
-use crate::faces::FaceRow;
-use crate::frame::TableRow;
 use crate::inputs::Input;
 use crate::manifest::{MANIFEST_SCHEMA, Manifest};
 use crate::parts::{DEFAULT_PART_INPUTS, PartSettings, PartWriter};
 use crate::read::ScanTables;
 use crate::redact::Redactor;
-use crate::rows::{
-    BundleRow, CheckRow, ErrorRow, FeatureRow, FindingRow, MediaRow, RowContext, Rows,
-};
+use crate::rows::{FindingRow, Rows};
 use crate::shard::Shard;
 use crate::table::Table;
-use crate::writer::{ROW_GROUP_ROWS, TableFiles, WriteOptions};
+use crate::writer::{ROW_GROUP_ROWS, WriteOptions};
 use eidscope_analysis::Thresholds;
 use eidscope_analysis::links::{LinkConfig, LinkRecord, find_links};
-use eidscope_model::{ErrorKind, Severity, Vocabulary, error_line};
+use eidscope_model::{Severity, Vocabulary};
 use eidscope_pipeline::Level;
-use polars::prelude::DataFrame;
+use order::InOrder;
+use output::{check_output, gather_parts};
+use sink::Batches;
 use std::borrow::Borrow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 /// How a scan runs.
@@ -158,258 +167,6 @@ impl ScanSummary {
             self.elapsed.as_secs_f64(),
             self.per_second()
         )
-    }
-}
-
-/// Where the writer thread puts batches of rows.
-pub trait RowSink: Send {
-    /// Appends rows to their table.
-    fn put<R: TableRow>(&mut self, rows: &[R]) -> Result<(), TablesError>;
-
-    /// Told of each input before its rows are put; `true` asks for [`RowSink::commit`] once
-    /// they are (a durable part is full).
-    fn input_done(&mut self, _path: &str, _rows: &Rows) -> bool {
-        false
-    }
-
-    /// Makes what was put so far durable.
-    fn commit(&mut self) -> Result<(), TablesError> {
-        Ok(())
-    }
-}
-
-impl RowSink for TableFiles {
-    fn put<R: TableRow>(&mut self, rows: &[R]) -> Result<(), TablesError> {
-        self.write(rows)
-    }
-}
-
-/// The tables gathered in memory (for `stats` over bundles).
-#[derive(Default)]
-pub struct MemorySink {
-    frames: [Option<DataFrame>; Table::COUNT],
-}
-
-impl RowSink for MemorySink {
-    fn put<R: TableRow>(&mut self, rows: &[R]) -> Result<(), TablesError> {
-        let frame = R::frame(rows).map_err(|e| TablesError::table(R::TABLE.name(), e))?;
-        let slot = &mut self.frames[R::TABLE.index()];
-        match slot {
-            Some(existing) => {
-                existing
-                    .vstack_mut_owned(frame)
-                    .map_err(|e| TablesError::table(R::TABLE.name(), e))?;
-            }
-            None => *slot = Some(frame),
-        }
-        Ok(())
-    }
-}
-
-#[derive(Default)]
-struct Batches {
-    bundles: Vec<BundleRow>,
-    checks: Vec<CheckRow>,
-    features: Vec<FeatureRow>,
-    media: Vec<MediaRow>,
-    findings: Vec<FindingRow>,
-    errors: Vec<ErrorRow>,
-    faces: Vec<FaceRow>,
-}
-
-fn drain<R: TableRow, S: RowSink>(
-    rows: &mut Vec<R>,
-    sink: &mut S,
-    at_least: usize,
-) -> Result<(), TablesError> {
-    if !rows.is_empty() && rows.len() >= at_least {
-        sink.put(rows)?;
-        rows.clear();
-    }
-    Ok(())
-}
-
-impl Batches {
-    fn push(&mut self, rows: Rows) {
-        self.bundles.extend(rows.bundle);
-        self.checks.extend(rows.checks);
-        self.features.extend(rows.features);
-        self.media.extend(rows.media);
-        self.findings.extend(rows.findings);
-        self.errors.extend(rows.error);
-        self.faces.extend(rows.faces);
-    }
-
-    fn flush<S: RowSink>(&mut self, sink: &mut S, at_least: usize) -> Result<(), TablesError> {
-        drain(&mut self.bundles, sink, at_least)?;
-        drain(&mut self.checks, sink, at_least)?;
-        drain(&mut self.features, sink, at_least)?;
-        drain(&mut self.media, sink, at_least)?;
-        drain(&mut self.findings, sink, at_least)?;
-        drain(&mut self.errors, sink, at_least)?;
-        drain(&mut self.faces, sink, at_least)
-    }
-}
-
-/// Reads one input into its rows. Never fails: an unreadable input is an `errors` row.
-pub fn rows_of(input: &Input, options: &ScanOptions) -> Rows {
-    if let Some(error) = &input.error {
-        return Rows::from_error(&input.path, error.kind(), error_line(error));
-    }
-    let ctx = RowContext {
-        level: options.level,
-        shard: options.shard,
-        redactor: options.redactor.as_ref(),
-        embeddings: options.embeddings,
-    };
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        // The face engine looks at video frames: the video is read whatever the level.
-        let read_level = if faces_wanted(options) {
-            Level::Full
-        } else {
-            options.level
-        };
-        let bundle = match &input.memory {
-            Some(memory) => eidscope_pipeline::open_bytes(
-                &input.path,
-                &memory.zip,
-                memory
-                    .process
-                    .as_ref()
-                    .map(|(name, bytes)| eidscope_pipeline::ProcessBytes {
-                        name,
-                        bytes,
-                        beside: true,
-                    }),
-                read_level,
-            )?,
-            None => eidscope_pipeline::open(&input.file, None, read_level)?,
-        };
-        let mut report = eidscope_pipeline::report(&bundle, options.level, &options.thresholds);
-        report.path.clone_from(&input.path);
-        #[cfg(feature = "faces")]
-        if let Some(engines) = &options.faces
-            && let Err(error) = eidscope_pipeline::faces::add_faces(&mut report, &bundle, engines)
-        {
-            return Ok(Err(error.to_string()));
-        }
-        let mut rows = Rows::from_report(&report, &ctx);
-        if faces_wanted(options) {
-            rows.face_embeddings = face_embeddings(&report);
-        }
-        Ok::<Result<Rows, String>, eidscope_bundle::BundleError>(Ok(rows))
-    }));
-    match outcome {
-        Ok(Ok(Ok(rows))) => rows,
-        Ok(Ok(Err(face_error))) => Rows::from_error(
-            &input.path,
-            ErrorKind::Internal,
-            format!("the face engine could not be loaded for this worker: {face_error}"),
-        ),
-        Ok(Err(error)) => Rows::from_error(&input.path, error.kind(), error.line()),
-        Err(_) => Rows::from_error(
-            &input.path,
-            ErrorKind::Internal,
-            "the reader stopped on an internal error (a bug: please report it with this file)"
-                .to_owned(),
-        ),
-    }
-}
-
-/// Whether the scan runs the face engine.
-#[cfg(feature = "faces")]
-fn faces_wanted(options: &ScanOptions) -> bool {
-    options.faces.is_some()
-}
-
-/// Whether the scan runs the face engine: never without the `faces` feature.
-#[cfg(not(feature = "faces"))]
-fn faces_wanted(_options: &ScanOptions) -> bool {
-    false
-}
-
-/// The selfie's and the portrait's embeddings of a report (none without `--faces`).
-fn face_embeddings(
-    report: &eidscope_model::BundleReport,
-) -> Vec<(eidscope_model::FacePicture, Vec<f32>)> {
-    let Some(evidence) = &report.faces else {
-        return Vec::new();
-    };
-    evidence
-        .pictures
-        .iter()
-        .filter(|p| p.picture != eidscope_model::FacePicture::VideoFrame)
-        .filter_map(|p| Some((p.picture, p.embedding.clone()?)))
-        .collect()
-}
-
-/// Hands the inputs to the workers in the order they are taken from the stream and gives
-/// their rows to the writer in that same order, whichever worker finishes first, so that the
-/// same inputs give the same tables byte for byte. A worker waits before taking an input more
-/// than [`InOrder::window`] places ahead of the writer, so the rows held back for order stay
-/// bounded (a few kilobytes per bundle) even behind one slow bundle.
-struct InOrder<I> {
-    /// The inputs not handed out yet, and the place of the next one.
-    source: Mutex<(usize, std::iter::Fuse<I>)>,
-    /// How many places the writer has taken, in order.
-    released: Mutex<usize>,
-    /// Signalled when the writer takes rows (or the scan is abandoned).
-    room: Condvar,
-    /// How far ahead of the writer a worker may go.
-    window: usize,
-}
-
-impl<I: Iterator> InOrder<I> {
-    fn new(inputs: I, threads: usize) -> InOrder<I> {
-        InOrder {
-            source: Mutex::new((0, inputs.fuse())),
-            released: Mutex::new(0),
-            room: Condvar::new(),
-            window: 256 + 64 * threads.max(1),
-        }
-    }
-
-    /// The next input and its place, once the writer is close enough; `None` when every
-    /// input is handed out or the scan is abandoned.
-    fn next(&self, aborted: &AtomicBool) -> Option<(usize, I::Item)> {
-        if aborted.load(Ordering::Relaxed) {
-            return None;
-        }
-        let (index, input) = {
-            let mut source = self.source.lock().unwrap_or_else(PoisonError::into_inner);
-            let input = source.1.next()?;
-            let index = source.0;
-            source.0 += 1;
-            (index, input)
-        };
-        let mut released = self.released.lock().unwrap_or_else(PoisonError::into_inner);
-        while index >= *released + self.window && !aborted.load(Ordering::Relaxed) {
-            released = self
-                .room
-                .wait(released)
-                .unwrap_or_else(PoisonError::into_inner);
-        }
-        (!aborted.load(Ordering::Relaxed)).then_some((index, input))
-    }
-
-    /// The rows that are next in order, taken out of `waiting`.
-    fn release<T>(&self, waiting: &mut BTreeMap<usize, T>) -> Vec<T> {
-        let mut released = self.released.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut ready = Vec::new();
-        while let Some(rows) = waiting.remove(&*released) {
-            ready.push(rows);
-            *released += 1;
-        }
-        if !ready.is_empty() {
-            self.room.notify_all();
-        }
-        ready
-    }
-
-    /// Wakes every waiting worker (the scan is abandoned).
-    fn wake(&self) {
-        let _guard = self.released.lock().unwrap_or_else(PoisonError::into_inner);
-        self.room.notify_all();
     }
 }
 
@@ -635,119 +392,6 @@ where
     manifest.write(&dir)?;
     crate::parts::remove(&dir)?;
     summary.out_dir = Some(dir);
-    Ok(summary)
-}
-
-/// Whether the scan continues one in `dir` (`true`) or starts anew; refuses a folder that
-/// holds a scan unless `mode` says what to do with it.
-fn check_output(dir: &Path, mode: OutputMode) -> Result<bool, TablesError> {
-    let unfinished = crate::parts::has_parts(dir);
-    let finished = dir.join(crate::manifest::MANIFEST_FILE).is_file();
-    let tables = table_files(dir).next().is_some();
-    match mode {
-        OutputMode::Resume if unfinished => Ok(true),
-        OutputMode::Resume if finished => Err(TablesError::OutputInUse {
-            dir: dir.to_path_buf(),
-            what: "a finished scan: there is nothing to resume".to_owned(),
-            hint: "give --force to scan again into it, or another --out",
-        }),
-        OutputMode::Fresh if unfinished => Err(TablesError::OutputInUse {
-            dir: dir.to_path_buf(),
-            what: "an unfinished scan".to_owned(),
-            hint: "give --resume to continue it, --force to start over, or another --out",
-        }),
-        OutputMode::Fresh if finished || tables => Err(TablesError::OutputInUse {
-            dir: dir.to_path_buf(),
-            what: "another scan".to_owned(),
-            hint: "give --force to replace it, or another --out",
-        }),
-        _ => Ok(false),
-    }
-}
-
-/// The table files of every format (complete or `.partial`) in `dir`.
-fn table_files(dir: &Path) -> impl Iterator<Item = PathBuf> + '_ {
-    Table::ALL
-        .into_iter()
-        .flat_map(move |table| {
-            crate::table::Format::ALL
-                .into_iter()
-                .flat_map(move |format| {
-                    let file = dir.join(table.file_name(format));
-                    [crate::writer::partial_name(&file), file]
-                })
-        })
-        .filter(|file| file.exists())
-}
-
-/// Gathers the parts of `dir` into its tables (the links over all of them too, with `--links`,
-/// and `same-person` over the faces of every part, or, under `--redact`, the faces this run
-/// kept in memory), after removing what a previous scan left there: its manifest first (the
-/// folder is an unfinished scan until the new one is written), then its tables of any format.
-fn gather_parts(
-    dir: &Path,
-    options: &ScanOptions,
-    mut faces: crate::faces::FaceLinks,
-) -> Result<ScanSummary, TablesError> {
-    let manifest = dir.join(crate::manifest::MANIFEST_FILE);
-    if manifest.exists() {
-        std::fs::remove_file(&manifest).map_err(|e| TablesError::io(&manifest, e))?;
-    }
-    for stale in table_files(dir).collect::<Vec<_>>() {
-        std::fs::remove_file(&stale).map_err(|e| TablesError::io(&stale, e))?;
-    }
-    let mut files = TableFiles::create(dir, options.write)?;
-    let mut records: Vec<LinkRecord> = Vec::new();
-    let mut pending = crate::faces::PendingFaces::default();
-    let keep_embeddings =
-        options.embeddings == crate::faces::Embeddings::Written && options.redactor.is_none();
-    let totals = crate::parts::gather(
-        dir,
-        options.write.format,
-        &mut files,
-        &mut crate::parts::GatherVisitors {
-            bundle: &mut |row: &BundleRow| {
-                if options.links.is_some() {
-                    records.push(crate::links::record_of(row));
-                }
-            },
-            face: &mut |row: &mut FaceRow| {
-                let written = if keep_embeddings {
-                    row.embedding.clone()
-                } else {
-                    None
-                };
-                if options.links.is_some() {
-                    pending.keep(row);
-                }
-                row.embedding = written;
-            },
-        },
-    )?;
-    for record in &records {
-        pending.join(record, &mut faces);
-    }
-    let mut summary = ScanSummary {
-        inputs: totals.inputs,
-        bundles: totals.bundles,
-        errors: totals.errors,
-        findings: totals.findings,
-        ..ScanSummary::default()
-    };
-    if let Some(config) = &options.links {
-        let rows: Vec<FindingRow> = find_links(&records, config)
-            .iter()
-            .chain(faces.findings().iter())
-            .map(|finding| {
-                *summary.findings.entry(finding.severity).or_insert(0) += 1;
-                FindingRow::of_link(finding)
-            })
-            .collect();
-        for chunk in rows.chunks(ROW_GROUP_ROWS) {
-            files.write(chunk)?;
-        }
-    }
-    files.finish()?;
     Ok(summary)
 }
 
