@@ -9,7 +9,8 @@
 //! complete on its own, a `.partial` one is thrown away. `settings.json` records the format,
 //! level, shard and redaction, so that a resumed scan writes rows of the same kind. When every
 //! input is in a part, the parts are gathered into the folder's six tables, `scan.json` is
-//! written and the parts folder is removed. Each input is in exactly one complete part, so the
+//! written and the parts folder is removed (renamed first, then deleted, so that a kill during
+//! the deletion leaves a finished scan, not a damaged unfinished one). Each input is in exactly one complete part, so the
 //! finished folder holds each input exactly once, however often the scan was interrupted.
 //!
 //! This module never analyses a bundle: it stores and gathers rows.
@@ -29,6 +30,9 @@ use std::path::{Path, PathBuf};
 
 /// The folder of the parts, inside a scan's output folder.
 pub const PARTS_DIR: &str = ".eidscope-parts";
+
+/// What the parts folder is renamed to before it is deleted, at the end of a scan.
+pub const REMOVED_PARTS_DIR: &str = ".eidscope-parts.removed";
 
 /// Inputs per part unless the caller says otherwise: small enough that a kill loses little,
 /// large enough that the parts stay few.
@@ -420,10 +424,29 @@ fn copy_in_row_groups<T: TableRow>(
     Ok(())
 }
 
-/// Removes the parts folder once the gathered tables and the manifest are in place.
+/// Removes the parts folder once the gathered tables and the manifest are in place: first
+/// renamed to [`REMOVED_PARTS_DIR`] (one atomic step, made durable: from then on the folder is
+/// a finished scan), then deleted. A kill in the middle of deleting a few hundred files would
+/// otherwise leave a parts folder with some of them gone, which `--resume` cannot continue
+/// and every later scan would refuse as unfinished. A deletion cut short leaves the renamed
+/// folder, which the next scan into the folder deletes ([`remove_leftovers`]).
 pub fn remove(scan_dir: &Path) -> Result<(), TablesError> {
+    remove_leftovers(scan_dir)?;
     let dir = parts_dir(scan_dir);
-    std::fs::remove_dir_all(&dir).map_err(|e| TablesError::io(&dir, e))
+    let removed = scan_dir.join(REMOVED_PARTS_DIR);
+    std::fs::rename(&dir, &removed).map_err(|e| TablesError::io(&dir, e))?;
+    sync_dir(scan_dir)?;
+    std::fs::remove_dir_all(&removed).map_err(|e| TablesError::io(&removed, e))
+}
+
+/// Deletes what a removal of the parts that was cut short left in `scan_dir` (rows of bundles:
+/// personal data that must not stay behind).
+pub fn remove_leftovers(scan_dir: &Path) -> Result<(), TablesError> {
+    let removed = scan_dir.join(REMOVED_PARTS_DIR);
+    if removed.exists() {
+        std::fs::remove_dir_all(&removed).map_err(|e| TablesError::io(&removed, e))?;
+    }
+    Ok(())
 }
 
 impl Drop for PartWriter {

@@ -664,3 +664,33 @@ fn a_streamed_batch_is_taken_a_little_ahead_of_the_writer_and_each_input_once() 
         .collect();
     assert_eq!(paths, expected);
 }
+
+/// The end of a scan removes its parts by renaming the folder first, so that a kill during the
+/// deletion leaves a finished scan: what such a kill leaves (the renamed folder, part of it
+/// deleted) reads as a finished scan, and the next scan into the folder deletes it.
+#[test]
+fn a_removal_of_the_parts_cut_short_leaves_a_finished_scan() {
+    let scratch = tempfile::tempdir().unwrap();
+    let out = scratch.path().join("scan");
+    let opts = ScanOptions {
+        part_inputs: 3,
+        ..options(Level::Meta, Format::Parquet)
+    };
+    scan(inputs(&[batch_dir()], Shard::ALL), &out, &opts, &quiet).unwrap();
+    assert!(!out.join(eidscope_tables::parts::PARTS_DIR).exists());
+    assert!(!out.join(eidscope_tables::parts::REMOVED_PARTS_DIR).exists());
+    // What a kill during the deletion leaves: the renamed folder, some of its files gone.
+    let leftover = out
+        .join(eidscope_tables::parts::REMOVED_PARTS_DIR)
+        .join("part-000002");
+    std::fs::create_dir_all(&leftover).unwrap();
+    std::fs::write(leftover.join("checks.parquet"), b"rows of bundles").unwrap();
+    let tables = read_scan(std::slice::from_ref(&out)).unwrap();
+    assert_eq!(paths_once(&tables).len(), batch().labels.count);
+    let again = ScanOptions {
+        output: eidscope_tables::OutputMode::Force,
+        ..opts
+    };
+    scan(inputs(&[batch_dir()], Shard::ALL), &out, &again, &quiet).unwrap();
+    assert!(!out.join(eidscope_tables::parts::REMOVED_PARTS_DIR).exists());
+}

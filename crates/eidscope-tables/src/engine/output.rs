@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 /// Whether the scan continues one in `dir` (`true`) or starts anew; refuses a folder that
 /// holds a scan unless `mode` says what to do with it.
 pub(super) fn check_output(dir: &Path, mode: OutputMode) -> Result<bool, TablesError> {
+    crate::parts::remove_leftovers(dir)?;
     let unfinished = crate::parts::has_parts(dir);
     let finished = dir.join(crate::manifest::MANIFEST_FILE).is_file();
     let tables = table_files(dir).next().is_some();
