@@ -150,6 +150,21 @@ fn a_killed_scan_is_unfinished_and_resume_completes_it_exactly_once() {
         kills > 0,
         "the scan was never killed: the test proved nothing"
     );
+    if out.join(".eidscope-parts.removed").exists() {
+        // Killed while the parts were deleted (after the manifest): a finished scan, with
+        // what the deletion had not reached yet. The next scan into the folder deletes it,
+        // and `--resume` says there is nothing left to resume.
+        let mut command = Eidscope::new(&[&"scan", &"-q", &"--level", &"meta", &"--out", &out]);
+        for input in &inputs {
+            command = command.arg(input);
+        }
+        let err = command
+            .arg("--resume")
+            .run()
+            .assert(ExitStatus::UnreadableInput)
+            .stderr();
+        assert!(err.contains("a finished scan"), "{err}");
+    }
     let names: Vec<String> = std::fs::read_dir(&out)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
