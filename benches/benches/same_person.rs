@@ -21,11 +21,11 @@
 //! - `SAME_PERSON_SIZES=10000,100000,1000000` (the default) chooses the sizes;
 //! - `SAME_PERSON_INTRINSIC=16,128` the intrinsic dimensions of the synthesised faces (default
 //!   128, isotropic noise, the worst case; see `planted_embeddings`);
-//! - `SAME_PERSON_INDEX=16/128/64/f32,32/128/64/f16/1,id32s` the index settings: usearch's
-//!   connectivity / expansion_add / expansion_search / quantisation (`f32`, `f16`, `i8`), and
-//!   `/1` to insert on one thread; `default` is eidscope's own; `id` + a candidate list + `h`
-//!   or `s` is instant-distance 0.6.1 (the previous index; links by the heuristic or simply
-//!   the nearest), kept here for comparison;
+//! - `SAME_PERSON_INDEX=default,16/64/128/i8,32/128/64/f32/1` the index settings: usearch's
+//!   connectivity / expansion_add / expansion_search / storage (`f32`, `f16`, `i8`), and `/1`
+//!   to insert on one thread; `default` (the default) is eidscope's own. (The comparison with
+//!   instant-distance in docs/faces.md was run at commit a6eb241, whose bench also takes
+//!   `id32s`.)
 //! - `SAME_PERSON_SAMPLE=1000` the sample of faces for the recall against the exact search;
 //! - `SAME_PERSON_BATCH=10000` the batch of new faces; `SAME_PERSON_QUERIES=500` the single
 //!   queries timed;
@@ -95,149 +95,65 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-/// An index setting of `SAME_PERSON_INDEX`.
-#[derive(Clone, Copy)]
-enum Setting {
-    Usearch(HnswSettings),
-    /// instant-distance: the construction's candidate list, links by the heuristic.
-    InstantDistance(usize, bool),
+/// An index setting of `SAME_PERSON_INDEX`: `default`, or connectivity / expansion_add /
+/// expansion_search / storage, with `/1` to insert on one thread.
+fn setting(text: &str) -> Option<HnswSettings> {
+    if text == "default" {
+        return Some(HnswSettings::DEFAULT);
+    }
+    let parts: Vec<&str> = text.split('/').collect();
+    let number = |i: usize| parts.get(i)?.parse::<usize>().ok();
+    let quantisation = match *parts.get(3)? {
+        "f32" => Quantisation::F32,
+        "f16" => Quantisation::F16,
+        "i8" => Quantisation::I8,
+        _ => return None,
+    };
+    Some(HnswSettings {
+        connectivity: number(0)?,
+        expansion_add: number(1)?,
+        expansion_search: number(2)?,
+        quantisation,
+        parallel_build: parts.get(4) != Some(&"1"),
+        ..HnswSettings::DEFAULT
+    })
 }
 
-impl Setting {
-    fn parse(text: &str) -> Option<Setting> {
-        if text == "default" {
-            return Some(Setting::Usearch(HnswSettings::DEFAULT));
-        }
-        if let Some(rest) = text.strip_prefix("id") {
-            let (number, kind) = rest.split_at(rest.len().checked_sub(1)?);
-            let heuristic = match kind {
-                "h" => true,
-                "s" => false,
-                _ => return None,
-            };
-            return Some(Setting::InstantDistance(number.parse().ok()?, heuristic));
-        }
-        let parts: Vec<&str> = text.split('/').collect();
-        let number = |i: usize| parts.get(i)?.parse::<usize>().ok();
-        let quantisation = match *parts.get(3)? {
-            "f32" => Quantisation::F32,
-            "f16" => Quantisation::F16,
-            "i8" => Quantisation::I8,
-            _ => return None,
-        };
-        Some(Setting::Usearch(HnswSettings {
-            connectivity: number(0)?,
-            expansion_add: number(1)?,
-            expansion_search: number(2)?,
-            quantisation,
-            parallel_build: parts.get(4) != Some(&"1"),
-            ..HnswSettings::DEFAULT
-        }))
-    }
-
-    fn name(&self) -> String {
-        match self {
-            Setting::Usearch(s) => format!(
-                "{}/{}/{}/{}{}",
-                s.connectivity,
-                s.expansion_add,
-                s.expansion_search,
-                s.quantisation.name(),
-                if s.parallel_build { "" } else { "/1" }
-            ),
-            Setting::InstantDistance(ef, heuristic) => {
-                format!("id{ef}{}", if *heuristic { "h" } else { "s" })
-            }
-        }
-    }
+fn setting_name(s: &HnswSettings) -> String {
+    format!(
+        "{}/{}/{}/{}{}",
+        s.connectivity,
+        s.expansion_add,
+        s.expansion_search,
+        s.quantisation.name(),
+        if s.parallel_build { "" } else { "/1" }
+    )
 }
 
-/// instant-distance's index (the one eidscope used before usearch), for the comparison: 16
-/// neighbours asked with a candidate list of 64, distances exact (it stores f32).
-mod instant {
-    use super::*;
-
-    #[derive(Clone, Copy)]
-    pub struct Point<'a>(pub &'a [f32; EMBEDDING_DIM]);
-
-    impl instant_distance::Point for Point<'_> {
-        fn distance(&self, other: &Self) -> f32 {
-            squared_distance(self.0, other.0).sqrt()
-        }
-    }
-
-    pub fn build<'a>(
-        faces: &'a [FaceRecord<usize, usize>],
-        ef_construction: usize,
-        heuristic: bool,
-    ) -> instant_distance::HnswMap<Point<'a>, usize> {
-        let points: Vec<Point<'a>> = faces.iter().map(|f| Point(&f.embedding.0)).collect();
-        instant_distance::Builder::default()
-            .ef_construction(ef_construction)
-            .ef_search(64)
-            .select_heuristic(heuristic.then(instant_distance::Heuristic::default))
-            .seed(0x00E1_D5C0_9E00_0011)
-            .build(points, (0..faces.len()).collect())
-    }
+/// The faces of the index within the threshold of `query`.
+fn near(index: &FaceIndex, query: &[f32; EMBEDDING_DIM]) -> Vec<usize> {
+    index
+        .near(query, SAME_PERSON)
+        .expect("a search")
+        .into_iter()
+        .map(|n| n.face)
+        .collect()
 }
 
-/// A built index of either crate.
-enum Built<'a> {
-    Usearch(FaceIndex<'a>),
-    InstantDistance(instant_distance::HnswMap<instant::Point<'a>, usize>),
-}
-
-impl Built<'_> {
-    fn build<'a>(faces: &'a [FaceRecord<usize, usize>], setting: Setting) -> Built<'a> {
-        match setting {
-            Setting::Usearch(settings) => {
-                Built::Usearch(FaceIndex::build(faces, settings).expect("an index"))
-            }
-            Setting::InstantDistance(ef, heuristic) => {
-                Built::InstantDistance(instant::build(faces, ef, heuristic))
-            }
-        }
-    }
-
-    /// The indexed faces within the threshold of `query`, among its 16 nearest by the index.
-    fn near(
-        &self,
-        query: &[f32; EMBEDDING_DIM],
-        search: &mut instant_distance::Search,
-    ) -> Vec<usize> {
-        match self {
-            Built::Usearch(index) => index
-                .near(query, SAME_PERSON)
-                .expect("a search")
+/// The pairs of each query face of the index (itself excluded), on all cores.
+fn pairs_of(
+    index: &FaceIndex,
+    faces: &[FaceRecord<usize, usize>],
+    queries: impl IndexedParallelIterator<Item = usize>,
+) -> HashSet<(usize, usize)> {
+    queries
+        .flat_map_iter(|a| {
+            near(index, &faces[a].embedding.0)
                 .into_iter()
-                .map(|n| n.face)
-                .collect(),
-            Built::InstantDistance(map) => map
-                .search(&instant::Point(query), search)
-                .take(16)
-                .take_while(|item| item.distance <= SAME_PERSON)
-                .map(|item| *item.value)
-                .collect(),
-        }
-    }
-
-    /// The pairs of each query face of the index (itself excluded), on all cores.
-    fn pairs_of(
-        &self,
-        faces: &[FaceRecord<usize, usize>],
-        queries: impl IndexedParallelIterator<Item = usize>,
-    ) -> HashSet<(usize, usize)> {
-        queries
-            .map_init(instant_distance::Search::default, |search, a| {
-                self.near(&faces[a].embedding.0, search)
-                    .into_iter()
-                    .filter(move |&b| b != a)
-                    .map(move |b| (a.min(b), a.max(b)))
-                    .collect::<Vec<_>>()
-            })
-            .flatten_iter()
-            .collect()
-    }
+                .filter(move |&b| b != a)
+                .map(move |b| (a.min(b), a.max(b)))
+        })
+        .collect()
 }
 
 fn pair_set(pairs: &[ClosePair]) -> HashSet<(usize, usize)> {
@@ -384,20 +300,19 @@ fn measure(
     planted: &HashSet<(usize, usize)>,
     planted_new: &HashSet<(usize, usize)>,
     reference: &Reference,
-    setting: Setting,
+    setting: HnswSettings,
 ) -> Row {
     let n = faces.len();
     let (before, _) = memory_mib();
-    let (index, build_s, build_cpu) = timed(|| Built::build(faces, setting));
+    let (index, build_s, build_cpu) = timed(|| FaceIndex::build(faces, setting).expect("an index"));
     let (after, _) = memory_mib();
     // One face at a time, on this thread: the latency of a single query.
     let queries = list("SAME_PERSON_QUERIES", |v| v.parse().ok(), vec![500])[0].min(new.len());
-    let mut search = instant_distance::Search::default();
     let mut latencies: Vec<f64> = new[..queries]
         .iter()
         .map(|face| {
             let started = Instant::now();
-            black_box(index.near(&face.embedding.0, &mut search));
+            black_box(near(&index, &face.embedding.0));
             started.elapsed().as_secs_f64() * 1e3
         })
         .collect();
@@ -407,24 +322,21 @@ fn measure(
     let (batch_pairs, batch_s, batch_cpu) = timed(|| {
         new.par_iter()
             .enumerate()
-            .map_init(instant_distance::Search::default, |search, (j, face)| {
-                index
-                    .near(&face.embedding.0, search)
+            .flat_map_iter(|(j, face)| {
+                near(&index, &face.embedding.0)
                     .into_iter()
                     .map(move |a| (a, n + j))
-                    .collect::<Vec<_>>()
             })
-            .flatten_iter()
             .collect::<HashSet<_>>()
     });
     let self_join = (std::env::var("SAME_PERSON_SELF_JOIN").as_deref() != Ok("0"))
-        .then(|| timed(|| index.pairs_of(faces, (0..n).into_par_iter())));
+        .then(|| timed(|| pairs_of(&index, faces, (0..n).into_par_iter())));
     // The planted pairs, searched from both ends (what the self-join finds of them).
     let mut ends: Vec<usize> = planted.iter().flat_map(|&(a, b)| [a, b]).collect();
     ends.sort_unstable();
     ends.dedup();
-    let found_planted = index.pairs_of(faces, ends.into_par_iter());
-    let found_sample = index.pairs_of(faces, reference.sample.clone().into_par_iter());
+    let found_planted = pairs_of(&index, faces, ends.into_par_iter());
+    let found_sample = pairs_of(&index, faces, reference.sample.clone().into_par_iter());
     // Only the sampled faces' own searches count, against their exact pairs.
     let sampled: HashSet<usize> = reference.sample.iter().copied().collect();
     let own: HashSet<(usize, usize)> = reference
@@ -444,7 +356,8 @@ fn measure(
         batch: (batch_s, batch_cpu),
         recall_planted: recall(&found_planted, planted),
         recall_batch: recall(&batch_pairs, planted_new),
-        recall_sample: recall(&own, &reference.sample_pairs),
+        // Only the sampled faces' own searches, against their exact pairs.
+        recall_sample: recall(&found_sample, &reference.sample_pairs),
         recall_all: match (&self_join, &reference.all_pairs) {
             (Some((found, _, _)), Some(all)) => Some(recall(found, all)),
             _ => None,
@@ -461,11 +374,7 @@ fn summary() {
         vec![10_000, 100_000, 1_000_000],
     );
     let intrinsic = list("SAME_PERSON_INTRINSIC", |v| v.parse().ok(), vec![INTRINSIC]);
-    let settings = list(
-        "SAME_PERSON_INDEX",
-        Setting::parse,
-        vec![Setting::Usearch(HnswSettings::DEFAULT)],
-    );
+    let settings = list("SAME_PERSON_INDEX", setting, vec![HnswSettings::DEFAULT]);
     let batch = list("SAME_PERSON_BATCH", |v| v.parse().ok(), vec![10_000])[0];
     println!(
         "\nsame_person at distance {SAME_PERSON}, one run each, {} threads; wall s (CPU s); \
@@ -519,7 +428,7 @@ fn summary() {
                 let row = measure(faces, new, &planted, &planted_new, &reference, setting);
                 println!(
                     "{n:>9} {dims:>4} {:>16} {:>7} {exact:>17} {:>15} {:>8.3} {:>13} {:>15} {:>8.0} {:>7.4} {:>7.4} {:>7.4} {:>7}",
-                    setting.name(),
+                    setting_name(&setting),
                     planted.len(),
                     pair(row.build),
                     row.one_query_ms,
