@@ -1,31 +1,45 @@
-//! `same-person` at scale: the HNSW index of `eidscope_faces::same_person` against the exact
-//! all-pairs search, on synthesised embeddings with planted near pairs
+//! `same-person` at scale: the HNSW index of `eidscope_faces::same_person` (usearch) against the
+//! exact all-pairs search, on synthesised embeddings with planted near pairs
 //! (`eidscope_benches::planted_embeddings`), at the `same-person` threshold.
 //!
 //! Criterion measures both at 10k faces. Then one timed run per size, intrinsic dimension and
-//! index setting: the index's build, its search of every face's neighbours within the
-//! threshold, the process's resident memory before and after the build, and the recall of the
-//! planted pairs and of the exact search's pairs. The exact search runs in full up to
-//! `EXACT_UP_TO` faces; beyond (1M faces: hours) it runs for a random sample of faces against
-//! all the others, and the recall is measured on the sample's pairs (the standard way).
+//! index setting, each on the same faces plus a batch of new faces (a day's intake: 10,000
+//! more from the same generator, whose planted twins are in the index):
+//!
+//! - the build (wall and CPU seconds, the resident memory it added);
+//! - one face against the index (the median of single queries on one thread);
+//! - the batch of new faces against the index (all cores);
+//! - the self-join: every face of the index searched for its neighbours (what `links` does);
+//! - the recall of the planted pairs (the self-join's, and the batch's), and the recall of the
+//!   exact pairs of a sample of faces (each sampled face's own search against its exact
+//!   neighbours, which are cheap to find at any size), and of all exact pairs where the exact
+//!   all-pairs search ran.
+//!
+//! The exact search runs in full up to `SAME_PERSON_EXACT_UP_TO` faces (default 100,000);
+//! beyond, its time is extrapolated from the sample.
 //!
 //! - `SAME_PERSON_SIZES=10000,100000,1000000` (the default) chooses the sizes;
 //! - `SAME_PERSON_INTRINSIC=16,128` the intrinsic dimensions of the synthesised faces (default
-//!   16; 128 is isotropic noise, the worst case);
-//! - `SAME_PERSON_INDEX=100h,32s` the index settings: candidate list of the construction, then
-//!   `h` (links chosen by the HNSW heuristic) or `s` (simply the nearest); default `100h`,
-//!   eidscope's own setting;
-//! - `SAME_PERSON_SAMPLE=1000` the sample beyond `EXACT_UP_TO`;
+//!   128, isotropic noise, the worst case; see `planted_embeddings`);
+//! - `SAME_PERSON_INDEX=default,16/64/128/i8,32/128/64/f32/1` the index settings: usearch's
+//!   connectivity / expansion_add / expansion_search / storage (`f32`, `f16`, `i8`), and `/1`
+//!   to insert on one thread; `default` (the default) is eidscope's own. (The comparison with
+//!   instant-distance in docs/faces.md was run at commit a6eb241, whose bench also takes
+//!   `id32s`.)
+//! - `SAME_PERSON_SAMPLE=1000` the sample of faces for the recall against the exact search;
+//! - `SAME_PERSON_BATCH=10000` the batch of new faces; `SAME_PERSON_QUERIES=500` the single
+//!   queries timed;
+//! - `SAME_PERSON_SELF_JOIN=0` skips the self-join (its time is then not measured);
 //! - `SAME_PERSON_SUMMARY_ONLY=1` skips criterion.
 
 use criterion::{BenchmarkId, Criterion, SamplingMode};
 use eidscope_benches::{PlantedPairs, planted_embeddings};
-use eidscope_faces::Embedding;
 use eidscope_faces::face::squared_distance;
 use eidscope_faces::same_person::{
-    ClosePair, FaceIndex, FaceRecord, HnswSettings, NeighbourSearch, close_pairs,
+    ClosePair, FaceIndex, FaceRecord, HnswSettings, NeighbourSearch, Quantisation, close_pairs,
 };
 use eidscope_faces::thresholds::SAME_PERSON;
+use eidscope_faces::{EMBEDDING_DIM, Embedding};
 use rand::SeedableRng;
 use rand::rngs::SmallRng;
 use rand::seq::index::sample;
@@ -46,8 +60,9 @@ fn exact_up_to() -> usize {
     )[0]
 }
 
-/// The intrinsic dimension of the synthesised faces (see `planted_embeddings`).
-const INTRINSIC: usize = 16;
+/// The intrinsic dimension of the synthesised faces (see `planted_embeddings`): 128, the worst
+/// case for an index.
+const INTRINSIC: usize = 128;
 
 fn records(n: usize, intrinsic: usize) -> (Vec<FaceRecord<usize, usize>>, PlantedPairs) {
     let (faces, planted) = planted_embeddings(n, intrinsic, 7);
@@ -80,6 +95,67 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
+/// An index setting of `SAME_PERSON_INDEX`: `default`, or connectivity / expansion_add /
+/// expansion_search / storage, with `/1` to insert on one thread.
+fn setting(text: &str) -> Option<HnswSettings> {
+    if text == "default" {
+        return Some(HnswSettings::DEFAULT);
+    }
+    let parts: Vec<&str> = text.split('/').collect();
+    let number = |i: usize| parts.get(i)?.parse::<usize>().ok();
+    let quantisation = match *parts.get(3)? {
+        "f32" => Quantisation::F32,
+        "f16" => Quantisation::F16,
+        "i8" => Quantisation::I8,
+        _ => return None,
+    };
+    Some(HnswSettings {
+        connectivity: number(0)?,
+        expansion_add: number(1)?,
+        expansion_search: number(2)?,
+        quantisation,
+        parallel_build: parts.get(4) != Some(&"1"),
+        ..HnswSettings::DEFAULT
+    })
+}
+
+fn setting_name(s: &HnswSettings) -> String {
+    format!(
+        "{}/{}/{}/{}{}",
+        s.connectivity,
+        s.expansion_add,
+        s.expansion_search,
+        s.quantisation.name(),
+        if s.parallel_build { "" } else { "/1" }
+    )
+}
+
+/// The faces of the index within the threshold of `query`.
+fn near(index: &FaceIndex, query: &[f32; EMBEDDING_DIM]) -> Vec<usize> {
+    index
+        .near(query, SAME_PERSON)
+        .expect("a search")
+        .into_iter()
+        .map(|n| n.face)
+        .collect()
+}
+
+/// The pairs of each query face of the index (itself excluded), on all cores.
+fn pairs_of(
+    index: &FaceIndex,
+    faces: &[FaceRecord<usize, usize>],
+    queries: impl IndexedParallelIterator<Item = usize>,
+) -> HashSet<(usize, usize)> {
+    queries
+        .flat_map_iter(|a| {
+            near(index, &faces[a].embedding.0)
+                .into_iter()
+                .filter(move |&b| b != a)
+                .map(move |b| (a.min(b), a.max(b)))
+        })
+        .collect()
+}
+
 fn pair_set(pairs: &[ClosePair]) -> HashSet<(usize, usize)> {
     pairs.iter().map(|p| (p.a, p.b)).collect()
 }
@@ -90,20 +166,6 @@ fn list<T>(name: &str, parse: impl Fn(&str) -> Option<T>, default: Vec<T>) -> Ve
         .ok()
         .map(|s| s.split(',').filter_map(|v| parse(v.trim())).collect())
         .unwrap_or(default)
-}
-
-/// `100h`: construction candidate list 100, the heuristic; `32s`: 32, the nearest links.
-fn index_setting(text: &str) -> Option<HnswSettings> {
-    let (number, kind) = text.split_at(text.len().checked_sub(1)?);
-    Some(HnswSettings {
-        ef_construction: number.parse().ok()?,
-        heuristic: match kind {
-            "h" => true,
-            "s" => false,
-            _ => return None,
-        },
-        ..HnswSettings::DEFAULT
-    })
 }
 
 /// The process's resident memory now and at its peak, in MiB (Linux; 0 elsewhere).
@@ -171,47 +233,140 @@ fn recall(found: &HashSet<(usize, usize)>, truth: &HashSet<(usize, usize)>) -> f
     truth.intersection(found).count() as f64 / truth.len() as f64
 }
 
-/// The reference for one batch: the exact search in full, or on a sample of faces.
-struct Exact {
-    /// Seconds for every pair (measured, or extrapolated from the sample).
-    seconds: f64,
-    /// CPU seconds for every pair (likewise).
-    cpu: f64,
-    measured: bool,
-    /// The sampled faces, when the exact search ran on a sample.
-    sample: Option<Vec<usize>>,
-    /// The exact pairs of every face, or of the sampled faces.
-    pairs: HashSet<(usize, usize)>,
+/// The wall and CPU seconds a piece of work took.
+fn timed<T>(work: impl FnOnce() -> T) -> (T, f64, f64) {
+    let (started, cpu) = (Instant::now(), cpu_seconds());
+    let value = work();
+    (value, started.elapsed().as_secs_f64(), cpu_seconds() - cpu)
 }
 
-fn exact(faces: &[FaceRecord<usize, usize>]) -> Exact {
+/// The reference of one size: the exact pairs of a sample of faces, and of every face where
+/// the all-pairs search finishes.
+struct Reference {
+    /// The sampled faces.
+    sample: Vec<usize>,
+    /// Their exact pairs against every face.
+    sample_pairs: HashSet<(usize, usize)>,
+    /// Every exact pair, when the all-pairs search ran.
+    all_pairs: Option<HashSet<(usize, usize)>>,
+    /// Wall and CPU seconds of the all-pairs search (measured, or extrapolated from the sample).
+    seconds: f64,
+    cpu: f64,
+}
+
+fn reference(faces: &[FaceRecord<usize, usize>]) -> Reference {
     let n = faces.len();
-    let (started, cpu) = (Instant::now(), cpu_seconds());
-    if n <= exact_up_to() {
-        let pairs = pair_set(&close_pairs(faces, SAME_PERSON, NeighbourSearch::Exact));
-        return Exact {
-            seconds: started.elapsed().as_secs_f64(),
-            cpu: cpu_seconds() - cpu,
-            measured: true,
-            sample: None,
-            pairs,
+    let size = list("SAME_PERSON_SAMPLE", |v| v.parse().ok(), vec![1_000])[0].min(n);
+    let sample = sample(&mut SmallRng::seed_from_u64(11), n, size).into_vec();
+    let (sample_pairs, seconds, cpu) = timed(|| exact_pairs_of(faces, &sample));
+    if n > exact_up_to() {
+        // Each sampled face against all n; every pair is n²/2 comparisons.
+        let scale = (n as f64 / 2.0) / size.max(1) as f64;
+        return Reference {
+            sample,
+            sample_pairs,
+            all_pairs: None,
+            seconds: seconds * scale,
+            cpu: cpu * scale,
         };
     }
-    let size = list("SAME_PERSON_SAMPLE", |v| v.parse().ok(), vec![1_000])[0].min(n);
-    let queries = sample(&mut SmallRng::seed_from_u64(11), n, size).into_vec();
-    let pairs = exact_pairs_of(faces, &queries);
-    // Each query compared with all n faces; every pair is n²/2 comparisons.
-    let scale = (n as f64 / 2.0) / size as f64;
-    Exact {
-        seconds: started.elapsed().as_secs_f64() * scale,
-        cpu: (cpu_seconds() - cpu) * scale,
-        measured: false,
-        sample: Some(queries),
-        pairs,
+    let (all, seconds, cpu) =
+        timed(|| pair_set(&close_pairs(faces, SAME_PERSON, NeighbourSearch::Exact)));
+    Reference {
+        sample,
+        sample_pairs,
+        all_pairs: Some(all),
+        seconds,
+        cpu,
     }
 }
 
-/// One timed run per size, intrinsic dimension and index setting, with recall and memory.
+/// One size, one setting: what the summary prints.
+struct Row {
+    build: (f64, f64),
+    index_mib: f64,
+    one_query_ms: f64,
+    batch: (f64, f64),
+    self_join: Option<(f64, f64)>,
+    recall_planted: f64,
+    recall_batch: f64,
+    recall_sample: f64,
+    recall_all: Option<f64>,
+}
+
+fn measure(
+    faces: &[FaceRecord<usize, usize>],
+    new: &[FaceRecord<usize, usize>],
+    planted: &HashSet<(usize, usize)>,
+    planted_new: &HashSet<(usize, usize)>,
+    reference: &Reference,
+    setting: HnswSettings,
+) -> Row {
+    let n = faces.len();
+    let (before, _) = memory_mib();
+    let (index, build_s, build_cpu) = timed(|| FaceIndex::build(faces, setting).expect("an index"));
+    let (after, _) = memory_mib();
+    // One face at a time, on this thread: the latency of a single query.
+    let queries = list("SAME_PERSON_QUERIES", |v| v.parse().ok(), vec![500])[0].min(new.len());
+    let mut latencies: Vec<f64> = new[..queries]
+        .iter()
+        .map(|face| {
+            let started = Instant::now();
+            black_box(near(&index, &face.embedding.0));
+            started.elapsed().as_secs_f64() * 1e3
+        })
+        .collect();
+    latencies.sort_by(f64::total_cmp);
+    let one_query_ms = latencies.get(latencies.len() / 2).copied().unwrap_or(0.0);
+    // The batch of new faces against the index, on all cores.
+    let (batch_pairs, batch_s, batch_cpu) = timed(|| {
+        new.par_iter()
+            .enumerate()
+            .flat_map_iter(|(j, face)| {
+                near(&index, &face.embedding.0)
+                    .into_iter()
+                    .map(move |a| (a, n + j))
+            })
+            .collect::<HashSet<_>>()
+    });
+    let self_join = (std::env::var("SAME_PERSON_SELF_JOIN").as_deref() != Ok("0"))
+        .then(|| timed(|| pairs_of(&index, faces, (0..n).into_par_iter())));
+    // The planted pairs, searched from both ends (what the self-join finds of them).
+    let mut ends: Vec<usize> = planted.iter().flat_map(|&(a, b)| [a, b]).collect();
+    ends.sort_unstable();
+    ends.dedup();
+    let found_planted = pairs_of(&index, faces, ends.into_par_iter());
+    let found_sample = pairs_of(&index, faces, reference.sample.clone().into_par_iter());
+    // Only the sampled faces' own searches count, against their exact pairs.
+    let sampled: HashSet<usize> = reference.sample.iter().copied().collect();
+    let own: HashSet<(usize, usize)> = reference
+        .sample_pairs
+        .iter()
+        .copied()
+        .filter(|pair| found_sample.contains(pair))
+        .collect();
+    debug_assert!(
+        own.iter()
+            .all(|(a, b)| sampled.contains(a) || sampled.contains(b))
+    );
+    Row {
+        build: (build_s, build_cpu),
+        index_mib: after - before,
+        one_query_ms,
+        batch: (batch_s, batch_cpu),
+        recall_planted: recall(&found_planted, planted),
+        recall_batch: recall(&batch_pairs, planted_new),
+        // Only the sampled faces' own searches, against their exact pairs.
+        recall_sample: recall(&found_sample, &reference.sample_pairs),
+        recall_all: match (&self_join, &reference.all_pairs) {
+            (Some((found, _, _)), Some(all)) => Some(recall(found, all)),
+            _ => None,
+        },
+        self_join: self_join.map(|(_, s, cpu)| (s, cpu)),
+    }
+}
+
+/// One timed run per size, intrinsic dimension and index setting.
 fn summary() {
     let sizes = list(
         "SAME_PERSON_SIZES",
@@ -219,87 +374,71 @@ fn summary() {
         vec![10_000, 100_000, 1_000_000],
     );
     let intrinsic = list("SAME_PERSON_INTRINSIC", |v| v.parse().ok(), vec![INTRINSIC]);
-    let settings = list(
-        "SAME_PERSON_INDEX",
-        index_setting,
-        vec![HnswSettings::DEFAULT],
-    );
+    let settings = list("SAME_PERSON_INDEX", setting, vec![HnswSettings::DEFAULT]);
+    let batch = list("SAME_PERSON_BATCH", |v| v.parse().ok(), vec![10_000])[0];
     println!(
-        "\nsame_person at distance {SAME_PERSON}, one run each, {} threads \
-         (exact*: extrapolated from a sample of queries; recall/exact then on the sample's pairs, \
-         and the index's search timed on the sample and the planted pairs' faces, scaled to all):",
+        "\nsame_person at distance {SAME_PERSON}, one run each, {} threads; wall s (CPU s); \
+         exact*: extrapolated from the sample; 1 query: median ms on one thread; \
+         batch: {batch} new faces against the index; join: every face searched",
         rayon::current_num_threads()
     );
     println!(
-        "{:>9} {:>4} {:>6} {:>8} {:>10} {:>10} {:>9} {:>9} {:>9} {:>9} {:>8} {:>8} {:>9} {:>12} {:>12}",
+        "{:>9} {:>4} {:>16} {:>7} {:>17} {:>15} {:>8} {:>13} {:>15} {:>8} {:>7} {:>7} {:>7} {:>7}",
         "faces",
         "dims",
         "index",
         "planted",
-        "exact s",
-        "exact cpu",
-        "build s",
-        "build cpu",
-        "search s",
-        "search cpu",
-        "data MiB",
-        "index MiB",
-        "peak MiB",
-        "recall/plant",
-        "recall/exact"
+        "exact",
+        "build",
+        "1 query",
+        "batch",
+        "join",
+        "idx MiB",
+        "r/plant",
+        "r/batch",
+        "r/sampl",
+        "r/exact",
     );
+    let pair = |(s, cpu): (f64, f64)| format!("{s:.2} ({cpu:.1})");
     for n in sizes {
         for &dims in &intrinsic {
-            let (faces, planted) = records(n, dims);
-            let planted: HashSet<(usize, usize)> = planted.into_iter().collect();
-            let (data_mib, _) = memory_mib();
-            let reference = exact(&faces);
+            let (all, planted_all) = records(n + batch, dims);
+            let (faces, new) = all.split_at(n);
+            let planted: HashSet<(usize, usize)> = planted_all
+                .iter()
+                .copied()
+                .filter(|&(_, b)| b < n)
+                .collect();
+            let planted_new: HashSet<(usize, usize)> = planted_all
+                .iter()
+                .copied()
+                .filter(|&(a, b)| a < n && b >= n)
+                .collect();
+            let reference = reference(faces);
+            let exact = format!(
+                "{}{}",
+                pair((reference.seconds, reference.cpu)),
+                if reference.all_pairs.is_some() {
+                    ""
+                } else {
+                    "*"
+                }
+            );
             for &setting in &settings {
-                let (before, _) = memory_mib();
-                let (started, cpu) = (Instant::now(), cpu_seconds());
-                let index = FaceIndex::build(&faces, setting);
-                let build = started.elapsed().as_secs_f64();
-                let build_cpu = cpu_seconds() - cpu;
-                let (after, _) = memory_mib();
-                // Beyond the exact search, the index is searched from the sample and from both
-                // faces of every planted pair, and the time scaled to every face.
-                let queries: Option<Vec<usize>> = reference.sample.as_ref().map(|sample| {
-                    let mut queries: Vec<usize> = sample
-                        .iter()
-                        .copied()
-                        .chain(planted.iter().flat_map(|&(a, b)| [a, b]))
-                        .collect();
-                    queries.sort_unstable();
-                    queries.dedup();
-                    queries
-                });
-                let (started, cpu) = (Instant::now(), cpu_seconds());
-                let found = pair_set(&match &queries {
-                    None => index.close_pairs(SAME_PERSON),
-                    Some(queries) => index.close_pairs_of(queries, SAME_PERSON),
-                });
-                let scale = queries.as_ref().map_or(1.0, |q| n as f64 / q.len() as f64);
-                let search = started.elapsed().as_secs_f64() * scale;
-                let search_cpu = (cpu_seconds() - cpu) * scale;
-                drop(index);
-                let (_, peak) = memory_mib();
+                let row = measure(faces, new, &planted, &planted_new, &reference, setting);
                 println!(
-                    "{n:>9} {dims:>4} {:>6} {:>8} {:>10} {:>10.2} {build:>9.2} {build_cpu:>9.2} {search:>9.2} {search_cpu:>9.2} {data_mib:>8.0} {:>9.0} {peak:>9.0} {:>12.4} {:>12.4}",
-                    format!(
-                        "{}{}",
-                        setting.ef_construction,
-                        if setting.heuristic { "h" } else { "s" }
-                    ),
+                    "{n:>9} {dims:>4} {:>16} {:>7} {exact:>17} {:>15} {:>8.3} {:>13} {:>15} {:>8.0} {:>7.4} {:>7.4} {:>7.4} {:>7}",
+                    setting_name(&setting),
                     planted.len(),
-                    format!(
-                        "{:.2}{}",
-                        reference.seconds,
-                        if reference.measured { "" } else { "*" }
-                    ),
-                    reference.cpu,
-                    after - before,
-                    recall(&found, &planted),
-                    recall(&found, &reference.pairs),
+                    pair(row.build),
+                    row.one_query_ms,
+                    pair(row.batch),
+                    row.self_join.map_or("-".to_owned(), pair),
+                    row.index_mib,
+                    row.recall_planted,
+                    row.recall_batch,
+                    row.recall_sample,
+                    row.recall_all.map_or("-".to_owned(), |r| format!("{r:.4}")),
                 );
             }
         }
