@@ -1,0 +1,184 @@
+//! The markers of a JPEG up to its first scan, as the coefficient reader needs them: the frame
+//! (size, components, sampling), the Huffman tables, the restart interval and the first scan's
+//! components. Every length is checked against the bytes; nothing here decodes data.
+
+use super::Unreadable::{self, Damaged, Unsupported};
+use super::entropy::Huffman;
+
+/// A frame component: its id, sampling factors.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Component {
+    pub(super) id: u8,
+    pub(super) h: usize,
+    pub(super) v: usize,
+}
+
+/// A component of the scan: which frame component, and its two tables.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct ScanComponent {
+    pub(super) frame_index: usize,
+    pub(super) dc: usize,
+    pub(super) ac: usize,
+}
+
+/// What the markers before the first scan say.
+pub(super) struct Headers {
+    pub(super) width: usize,
+    pub(super) height: usize,
+    pub(super) components: Vec<Component>,
+    pub(super) dc_tables: [Option<Box<Huffman>>; 4],
+    pub(super) ac_tables: [Option<Box<Huffman>>; 4],
+    pub(super) restart_interval: usize,
+    pub(super) scan: Vec<ScanComponent>,
+    /// Where the entropy-coded data of the first scan starts.
+    pub(super) data_start: usize,
+}
+
+impl Headers {
+    /// Walks the markers up to the first scan.
+    pub(super) fn read(bytes: &[u8]) -> Result<Headers, Unreadable> {
+        if !bytes.starts_with(&[0xFF, 0xD8]) {
+            return Err(Damaged("no start-of-image marker"));
+        }
+        let mut headers = Headers {
+            width: 0,
+            height: 0,
+            components: Vec::new(),
+            dc_tables: Default::default(),
+            ac_tables: Default::default(),
+            restart_interval: 0,
+            scan: Vec::new(),
+            data_start: 0,
+        };
+        let mut pos = 2;
+        loop {
+            if bytes.get(pos) != Some(&0xFF) {
+                return Err(Damaged("a marker was expected"));
+            }
+            while bytes.get(pos) == Some(&0xFF) {
+                pos += 1;
+            }
+            let code = *bytes.get(pos).ok_or(Damaged("ends in the headers"))?;
+            pos += 1;
+            if matches!(code, 0x01 | 0xD0..=0xD7) {
+                continue;
+            }
+            if matches!(code, 0xD8 | 0xD9) {
+                return Err(Damaged("no scan"));
+            }
+            let length = usize::from(be16(bytes, pos)?);
+            let segment = bytes
+                .get(pos + 2..pos + length)
+                .filter(|_| length >= 2)
+                .ok_or(Damaged("a segment runs past the end"))?;
+            match code {
+                0xC0 | 0xC1 => headers.frame(segment)?,
+                0xC2 | 0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF => {
+                    return Err(Unsupported("not a baseline or sequential Huffman JPEG"));
+                }
+                0xC4 => headers.huffman_tables(segment)?,
+                0xDD => headers.restart_interval = usize::from(be16(segment, 0)?),
+                0xDA => {
+                    headers.start_of_scan(segment)?;
+                    headers.data_start = pos + length;
+                    return Ok(headers);
+                }
+                _ => {}
+            }
+            pos += length;
+        }
+    }
+
+    /// SOF0/SOF1: size and components.
+    fn frame(&mut self, segment: &[u8]) -> Result<(), Unreadable> {
+        if segment.first() != Some(&8) {
+            return Err(Unsupported("not 8-bit samples"));
+        }
+        self.height = usize::from(be16(segment, 1)?);
+        self.width = usize::from(be16(segment, 3)?);
+        if self.width == 0 || self.height == 0 {
+            return Err(Unsupported("the height is given after the scan (DNL)"));
+        }
+        let count = usize::from(*segment.get(5).ok_or(Damaged("short frame header"))?);
+        let specs = segment
+            .get(6..6 + 3 * count)
+            .ok_or(Damaged("short frame header"))?;
+        self.components = specs
+            .chunks_exact(3)
+            .map(|spec| Component {
+                id: spec[0],
+                h: usize::from(spec[1] >> 4),
+                v: usize::from(spec[1] & 0x0F),
+            })
+            .collect();
+        let valid = |c: &Component| (1..=4).contains(&c.h) && (1..=4).contains(&c.v);
+        if !(1..=4).contains(&count) || !self.components.iter().all(valid) {
+            return Err(Damaged("bad frame components"));
+        }
+        Ok(())
+    }
+
+    /// DHT: one or more tables.
+    fn huffman_tables(&mut self, mut segment: &[u8]) -> Result<(), Unreadable> {
+        while let Some((&class_and_id, rest)) = segment.split_first() {
+            let counts: [u8; 16] = rest
+                .get(..16)
+                .and_then(|c| c.try_into().ok())
+                .ok_or(Damaged("short Huffman table"))?;
+            let total: usize = counts.iter().map(|&c| usize::from(c)).sum();
+            let values = rest
+                .get(16..16 + total)
+                .ok_or(Damaged("short Huffman table"))?;
+            let table = Some(Box::new(Huffman::new(&counts, values)?));
+            let id = usize::from(class_and_id & 0x0F);
+            match (class_and_id >> 4, id) {
+                (0, 0..=3) => self.dc_tables[id] = table,
+                (1, 0..=3) => self.ac_tables[id] = table,
+                _ => return Err(Damaged("bad Huffman table class or id")),
+            }
+            segment = &rest[16 + total..];
+        }
+        Ok(())
+    }
+
+    /// SOS: the components of the scan and their tables.
+    fn start_of_scan(&mut self, segment: &[u8]) -> Result<(), Unreadable> {
+        if self.components.is_empty() {
+            return Err(Damaged("a scan before the frame header"));
+        }
+        let count = usize::from(*segment.first().ok_or(Damaged("short scan header"))?);
+        let specs = segment
+            .get(1..1 + 2 * count)
+            .ok_or(Damaged("short scan header"))?;
+        for spec in specs.chunks_exact(2) {
+            let frame_index = self
+                .components
+                .iter()
+                .position(|c| c.id == spec[0])
+                .ok_or(Damaged("a scan component the frame does not have"))?;
+            let (dc, ac) = (usize::from(spec[1] >> 4), usize::from(spec[1] & 0x0F));
+            if dc > 3 || ac > 3 {
+                return Err(Damaged("bad table id in the scan header"));
+            }
+            self.scan.push(ScanComponent {
+                frame_index,
+                dc,
+                ac,
+            });
+        }
+        if !(1..=4).contains(&count) {
+            return Err(Damaged("bad scan component count"));
+        }
+        if !self.scan.iter().any(|c| c.frame_index == 0) {
+            return Err(Unsupported("the luma is not in the first scan"));
+        }
+        Ok(())
+    }
+}
+
+fn be16(bytes: &[u8], at: usize) -> Result<u16, Unreadable> {
+    bytes
+        .get(at..at + 2)
+        .map(|b| u16::from_be_bytes([b[0], b[1]]))
+        .ok_or(Damaged("ends in the headers"))
+}
