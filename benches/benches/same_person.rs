@@ -1,6 +1,6 @@
 //! `same-person` at scale: the HNSW index of `eidscope_faces::same_person` (usearch) against the
 //! exact all-pairs search, on synthesised embeddings with planted near pairs
-//! (`eidscope_benches::planted_embeddings`), at the `same-person` threshold.
+//! (`eidscope_synth::embeddings::planted_embeddings`), at the `same-person` threshold.
 //!
 //! Criterion measures both at 10k faces. Then one timed run per size, intrinsic dimension and
 //! index setting, each on the same faces plus a batch of new faces (a day's intake: 10,000
@@ -33,13 +33,13 @@
 //! - `SAME_PERSON_SUMMARY_ONLY=1` skips criterion.
 
 use criterion::{BenchmarkId, Criterion, SamplingMode};
-use eidscope_benches::{PlantedPairs, planted_embeddings};
 use eidscope_faces::face::squared_distance;
 use eidscope_faces::same_person::{
     ClosePair, FaceIndex, FaceRecord, HnswSettings, NeighbourSearch, Quantisation, close_pairs,
 };
 use eidscope_faces::thresholds::SAME_PERSON;
 use eidscope_faces::{EMBEDDING_DIM, Embedding};
+use eidscope_synth::embeddings::{PlantedPairs, planted_embeddings};
 use rand::SeedableRng;
 use rand::rngs::SmallRng;
 use rand::seq::index::sample;
@@ -137,22 +137,6 @@ fn near(index: &FaceIndex, query: &[f32; EMBEDDING_DIM]) -> Vec<usize> {
         .expect("a search")
         .into_iter()
         .map(|n| n.face)
-        .collect()
-}
-
-/// The pairs of each query face of the index (itself excluded), on all cores.
-fn pairs_of(
-    index: &FaceIndex,
-    faces: &[FaceRecord<usize, usize>],
-    queries: impl IndexedParallelIterator<Item = usize>,
-) -> HashSet<(usize, usize)> {
-    queries
-        .flat_map_iter(|a| {
-            near(index, &faces[a].embedding.0)
-                .into_iter()
-                .filter(move |&b| b != a)
-                .map(move |b| (a.min(b), a.max(b)))
-        })
         .collect()
 }
 
@@ -329,26 +313,22 @@ fn measure(
             })
             .collect::<HashSet<_>>()
     });
+    // The pairs of some faces of the index (each itself excluded), on all cores.
+    let pairs_of = |queries: &[usize]| {
+        pair_set(
+            &index
+                .close_pairs_of(queries, SAME_PERSON)
+                .expect("a search"),
+        )
+    };
     let self_join = (std::env::var("SAME_PERSON_SELF_JOIN").as_deref() != Ok("0"))
-        .then(|| timed(|| pairs_of(&index, faces, (0..n).into_par_iter())));
+        .then(|| timed(|| pair_set(&index.close_pairs(SAME_PERSON).expect("a search"))));
     // The planted pairs, searched from both ends (what the self-join finds of them).
     let mut ends: Vec<usize> = planted.iter().flat_map(|&(a, b)| [a, b]).collect();
     ends.sort_unstable();
     ends.dedup();
-    let found_planted = pairs_of(&index, faces, ends.into_par_iter());
-    let found_sample = pairs_of(&index, faces, reference.sample.clone().into_par_iter());
-    // Only the sampled faces' own searches count, against their exact pairs.
-    let sampled: HashSet<usize> = reference.sample.iter().copied().collect();
-    let own: HashSet<(usize, usize)> = reference
-        .sample_pairs
-        .iter()
-        .copied()
-        .filter(|pair| found_sample.contains(pair))
-        .collect();
-    debug_assert!(
-        own.iter()
-            .all(|(a, b)| sampled.contains(a) || sampled.contains(b))
-    );
+    let found_planted = pairs_of(&ends);
+    let found_sample = pairs_of(&reference.sample);
     Row {
         build: (build_s, build_cpu),
         index_mib: after - before,

@@ -202,8 +202,6 @@ fn root(parent: &mut HashMap<usize, usize>, node: usize) -> usize {
 mod tests {
     use super::*;
     use crate::face::EMBEDDING_DIM;
-    use rand::rngs::SmallRng;
-    use rand::{Rng, SeedableRng};
 
     fn face(identity: &'static str, seed: f32) -> FaceRecord<usize, &'static str> {
         let mut values = [0f32; EMBEDDING_DIM];
@@ -277,39 +275,22 @@ mod tests {
         );
     }
 
-    fn gaussian(rng: &mut SmallRng) -> f32 {
-        let (u, v): (f32, f32) = (rng.random_range(f32::EPSILON..1.0), rng.random());
-        (-2.0 * u.ln()).sqrt() * (std::f32::consts::TAU * v).cos()
-    }
-
     /// Synthesised faces, each under its own identity (its index).
     type Faces = Vec<FaceRecord<usize, usize>>;
 
-    /// `n` faces shaped like dlib's (strangers about 0.83 apart: isotropic Gaussian in 128
-    /// dimensions); one in a hundred a second photo of an earlier face, 0.15-0.42 away (the
-    /// planted pairs, earlier face first).
+    /// `n` worst-case faces (128 intrinsic dimensions, strangers about 0.83 apart) with one in
+    /// a hundred a second photo of an earlier face, 0.15-0.42 away (the planted pairs).
     fn planted(n: usize) -> (Faces, Vec<(usize, usize)>) {
-        let mut rng = SmallRng::seed_from_u64(11);
-        let sigma = 0.83 / (2.0 * EMBEDDING_DIM as f32).sqrt();
-        let mut faces: Faces = Vec::with_capacity(n);
-        let mut pairs = Vec::new();
-        for i in 0..n {
-            let embedding = if i > 0 && rng.random_ratio(1, 100) {
-                let source = rng.random_range(0..i);
-                let step: [f32; EMBEDDING_DIM] = std::array::from_fn(|_| gaussian(&mut rng));
-                let norm = step.iter().map(|s| s * s).sum::<f32>().sqrt();
-                let distance = rng.random_range(0.15..0.42);
-                pairs.push((source, i));
-                std::array::from_fn(|k| faces[source].embedding.0[k] + step[k] / norm * distance)
-            } else {
-                std::array::from_fn(|_| gaussian(&mut rng) * sigma)
-            };
-            faces.push(FaceRecord {
+        let (embeddings, pairs) = eidscope_synth::embeddings::planted_embeddings(n, 128, 11);
+        let faces = embeddings
+            .into_iter()
+            .enumerate()
+            .map(|(i, embedding)| FaceRecord {
                 id: i,
                 identity: i,
                 embedding: Embedding(embedding),
-            });
-        }
+            })
+            .collect();
         (faces, pairs)
     }
 

@@ -86,6 +86,7 @@
 
 mod bundle;
 mod document;
+pub mod embeddings;
 mod evidence;
 mod face;
 mod jpeg;
