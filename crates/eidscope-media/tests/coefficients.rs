@@ -6,11 +6,9 @@
 
 #![allow(clippy::unwrap_used)]
 
+use eidscope_media::jpeg::NATURAL_ORDER;
 use eidscope_media::jpeg::coefficients::{KEPT, LumaCoefficients, Unreadable, read_luma};
 use proptest::prelude::*;
-
-/// The row-major position of each zigzag index.
-const NATURAL: [usize; KEPT] = [0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5];
 
 /// A picture with texture at every frequency: gradients, a few edges and seeded noise.
 fn picture(width: usize, height: usize, seed: u64) -> Vec<u8> {
@@ -92,27 +90,21 @@ fn reference(bytes: &[u8]) -> LumaCoefficients {
     let coefficients = dct_io::read_coefficients(bytes).unwrap_or_else(|e| panic!("dct-io: {e:?}"));
     let info = dct_io::inspect(bytes).unwrap();
     let luma = &info.components[0];
-    let (h, v) = if info.components.len() == 1 {
-        (1, 1)
-    } else {
-        (usize::from(luma.h_samp), usize::from(luma.v_samp))
+    let sampling = |pick: fn(&dct_io::ComponentInfo) -> u8| {
+        info.components
+            .iter()
+            .map(|c| usize::from(pick(c)))
+            .max()
+            .unwrap()
     };
-    let max_h = info
-        .components
-        .iter()
-        .map(|c| usize::from(c.h_samp))
-        .max()
-        .unwrap();
-    let max_v = info
-        .components
-        .iter()
-        .map(|c| usize::from(c.v_samp))
-        .max()
-        .unwrap();
-    let (max_h, max_v) = if info.components.len() == 1 {
-        (1, 1)
+    // A component alone (grey) is one block per MCU whatever its sampling factors say.
+    let ((h, v), (max_h, max_v)) = if info.components.len() == 1 {
+        ((1, 1), (1, 1))
     } else {
-        (max_h, max_v)
+        (
+            (usize::from(luma.h_samp), usize::from(luma.v_samp)),
+            (sampling(|c| c.h_samp), sampling(|c| c.v_samp)),
+        )
     };
     let mcu_columns = usize::from(info.width).div_ceil(max_h * 8);
     let mcu_rows = usize::from(info.height).div_ceil(max_v * 8);
@@ -124,7 +116,8 @@ fn reference(bytes: &[u8]) -> LumaCoefficients {
         let (mcu, within) = (i / (h * v), i % (h * v));
         let column = (mcu % mcu_columns) * h + within % h;
         let row = (mcu / mcu_columns) * v + within / h;
-        placed[row * columns + column] = NATURAL.map(|n| block[n]);
+        placed[row * columns + column] =
+            std::array::from_fn(|k| block[usize::from(NATURAL_ORDER[k])]);
     }
     LumaCoefficients {
         blocks: placed,

@@ -59,7 +59,7 @@ impl RowSink for MemorySink {
 #[derive(Default)]
 pub(super) struct Batches {
     bundles: Vec<BundleRow>,
-    pub(super) checks: Vec<CheckRow>,
+    checks: Vec<CheckRow>,
     features: Vec<FeatureRow>,
     media: Vec<MediaRow>,
     pub(super) findings: Vec<FindingRow>,

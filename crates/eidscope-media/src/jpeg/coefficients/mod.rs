@@ -103,40 +103,34 @@ fn decode_scan(bytes: &[u8], headers: &Headers) -> Result<LumaCoefficients, Unre
     if mcu_columns * mcu_rows > MAX_MCUS || columns * rows > MAX_LUMA_BLOCKS {
         return Err(Unsupported("a frame of more than 2^21 MCUs or luma blocks"));
     }
-    let blocks_per_mcu: usize = if interleaved {
-        headers
-            .scan
-            .iter()
-            .map(|c| headers.components[c.frame_index].h * headers.components[c.frame_index].v)
-            .sum()
-    } else {
-        1
-    };
-    // Each block takes at least two bits (a DC code and an end of block).
-    let data = bytes.get(headers.data_start..).unwrap_or_default();
-    if data.len().saturating_mul(4) < mcu_columns * mcu_rows * blocks_per_mcu {
-        return Err(Damaged("the data is too short for the frame"));
-    }
-    let mut tables = Vec::with_capacity(headers.scan.len());
+    let mut components = Vec::with_capacity(headers.scan.len());
     for component in &headers.scan {
-        let dc = headers.dc_tables[component.dc].as_deref();
-        let ac = headers.ac_tables[component.ac].as_deref();
         let frame = headers.components[component.frame_index];
         let (h, v) = if interleaved {
             (frame.h, frame.v)
         } else {
             (1, 1)
         };
-        tables.push((
-            dc.ok_or(Damaged("a missing DC table"))?,
-            ac.ok_or(Damaged("a missing AC table"))?,
-            component.frame_index == 0,
+        components.push(InScan {
+            dc: headers.dc_tables[component.dc]
+                .as_deref()
+                .ok_or(Damaged("a missing DC table"))?,
+            ac: headers.ac_tables[component.ac]
+                .as_deref()
+                .ok_or(Damaged("a missing AC table"))?,
+            is_luma: component.frame_index == 0,
             h,
             v,
-        ));
+        });
+    }
+    // Each block takes at least two bits (a DC code and an end of block).
+    let blocks_per_mcu: usize = components.iter().map(|c| c.h * c.v).sum();
+    let data = bytes.get(headers.data_start..).unwrap_or_default();
+    if data.len().saturating_mul(4) < mcu_columns * mcu_rows * blocks_per_mcu {
+        return Err(Damaged("the data is too short for the frame"));
     }
     let mut blocks = vec![[0i16; KEPT]; columns * rows];
-    let mut predictions = vec![0i32; tables.len()];
+    let mut predictions = vec![0i32; components.len()];
     let mut bits = BitReader::new(data);
     let mut discarded = [0i16; KEPT];
     let mut restarts = 0u8;
@@ -147,7 +141,17 @@ fn decode_scan(bytes: &[u8], headers: &Headers) -> Result<LumaCoefficients, Unre
             predictions.iter_mut().for_each(|p| *p = 0);
         }
         let (mcu_column, mcu_row) = (mcu % mcu_columns, mcu / mcu_columns);
-        for ((dc, ac, is_luma, h, v), prediction) in tables.iter().zip(predictions.iter_mut()) {
+        for (
+            InScan {
+                dc,
+                ac,
+                is_luma,
+                h,
+                v,
+            },
+            prediction,
+        ) in components.iter().zip(predictions.iter_mut())
+        {
             for within in 0..h * v {
                 let block = if *is_luma {
                     let column = mcu_column * h + within % h;
@@ -169,6 +173,16 @@ fn decode_scan(bytes: &[u8], headers: &Headers) -> Result<LumaCoefficients, Unre
         width: u32::try_from(headers.width).map_err(|_| Damaged("size"))?,
         height: u32::try_from(headers.height).map_err(|_| Damaged("size"))?,
     })
+}
+
+/// A component of the scan as the MCU walk needs it: its tables, whether its blocks are kept,
+/// and how many blocks it has per MCU (`h` x `v`).
+struct InScan<'a> {
+    dc: &'a Huffman,
+    ac: &'a Huffman,
+    is_luma: bool,
+    h: usize,
+    v: usize,
 }
 
 /// Decodes one block, keeping its first [`KEPT`] coefficients (zigzag order) in `kept`.
@@ -238,6 +252,6 @@ pub(super) fn extend(value: u32, size: u32) -> i32 {
     }
 }
 
-pub(super) fn saturate(value: i32) -> i16 {
+fn saturate(value: i32) -> i16 {
     value.clamp(i32::from(i16::MIN), i32::from(i16::MAX)) as i16
 }
