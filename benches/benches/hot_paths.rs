@@ -1,13 +1,15 @@
 //! The hot paths of one bundle, one function each, so a regression shows where it is: open and
 //! normalise a bundle (zip, JSON, status), the JPEG headers and EXIF, decode-and-hash one
-//! picture (the reduced-scale luma decode the scan uses, against the full decode overlays use),
-//! and the video probe. Inputs are synthetic bundles written once (`eidscope-synth`, seeded).
+//! picture (the one walk of the scan that gives the coefficients and the 1/8 picture, against
+//! libjpeg-turbo's reduced-scale decode it replaced and the full decode overlays use), and the
+//! video probe. Inputs are synthetic bundles written once (`eidscope-synth`, seeded).
 
 use criterion::{Criterion, SamplingMode};
 use eidscope_benches::SampleBundle;
 use eidscope_media::decode::{DecodeLimits, decode_image};
 use eidscope_media::hash::{preview_dhash, preview_phash};
 use eidscope_media::image_info::analyse_image;
+use eidscope_media::jpeg::coefficients::read_scan;
 use eidscope_media::preview::jpeg_preview;
 use eidscope_media::video::{VideoLimits, probe_video};
 use eidscope_model::EntryKind;
@@ -44,6 +46,12 @@ fn bench(c: &mut Criterion) {
     let preview = jpeg_preview(&front.bytes, DecodeLimits::DEFAULT).expect("a clean JPEG");
     group.bench_function("preview/front.jpeg", |b| {
         b.iter(|| jpeg_preview(black_box(&front.bytes), DecodeLimits::DEFAULT).map(|p| p.width));
+    });
+    group.bench_function("scan-with-reduced-picture/front.jpeg", |b| {
+        b.iter(|| read_scan(black_box(&front.bytes), Some(1)).map(|s| s.reduced.is_ok()));
+    });
+    group.bench_function("scan-coefficients-only/front.jpeg", |b| {
+        b.iter(|| read_scan(black_box(&front.bytes), None).map(|s| s.luma.columns));
     });
     group.bench_function("hashes-of-preview/front.jpeg", |b| {
         b.iter(|| {

@@ -2,10 +2,13 @@
 //! JPEG the marker structure, EXIF, quantisation quality and editor marks, all from the headers;
 //! on request also a decode under limits and the perceptual hashes.
 //!
-//! The decode of a JPEG is the reduced-scale luma decode of [`crate::preview`] (the entropy
-//! data read in full, libjpeg's warnings kept in `decode_warnings`); only when libjpeg is not
-//! clean about the file, or the markers are broken, is it decoded in full ([`crate::decode`]),
-//! whose verdict then stands. PNG is always decoded in full.
+//! The decode of a JPEG is one walk of its scan ([`crate::jpeg::coefficients::read_scan`]): the
+//! luma's coefficients for the double-compression analysis and, where libjpeg's scaled decode is
+//! reproduced exactly, the hashes' preview. Otherwise libjpeg makes the preview at reduced scale
+//! ([`crate::preview`]: the entropy data read in full, its warnings kept in
+//! `decode_warnings`); only when libjpeg is not clean about the file, or the markers are broken,
+//! is it decoded in full ([`crate::decode`]), whose verdict then stands. PNG is always decoded in
+//! full.
 //!
 //! [`analyse_image`] never panics and never fails: whatever cannot be read is recorded
 //! (`structure_error`, `decoded = Some(false)`, `decode_error`) for the findings to judge, and
@@ -22,8 +25,10 @@
 //! raise false alarms. It stays visible in `segments`.
 
 use crate::decode::{DecodeLimits, decode_image};
+use crate::double_jpeg::double_compression_of;
 use crate::hash::{preview_dhash, preview_phash};
-use crate::preview::{NoPreview, jpeg_preview, preview_of};
+use crate::jpeg::coefficients::read_scan;
+use crate::preview::{NoPreview, jpeg_preview, preview_eighths, preview_of, reduced_preview};
 use crate::{exif, jpeg};
 use eidscope_model::ImageInfo;
 use eidscope_model::media::TrailerKind;
@@ -52,14 +57,27 @@ pub fn analyse_image_hashed(entry: &str, bytes: &[u8], sha256: String, decode: b
         _ => {}
     }
     if decode {
-        let preview = decode_and_hash(&mut info, bytes);
+        // One walk of a whole JPEG's scan gives the luma's coefficients and, mostly, the preview.
+        let mut scan = (info.format == "jpeg" && info.structure_error.is_none()).then(|| {
+            let eighths = info
+                .width
+                .zip(info.height)
+                .and_then(|(w, h)| preview_eighths(w, h, DecodeLimits::DEFAULT));
+            read_scan(bytes, eighths)
+        });
+        let reduced = match scan.as_mut() {
+            Some(Ok(read)) => std::mem::replace(&mut read.reduced, Err("taken")).ok(),
+            _ => None,
+        };
+        let preview = decode_and_hash(&mut info, bytes, reduced);
         // Double compression reads the coefficients of a picture that decoded cleanly: the
         // histograms of a damaged scan say nothing about its saves.
         if info.decoded == Some(true) && info.decode_warnings.is_empty() {
             info.double_compression = kept
                 .luma_table
                 .as_ref()
-                .and_then(|table| crate::double_jpeg::double_compression(bytes, table));
+                .zip(scan.as_ref().and_then(|read| read.as_ref().ok()))
+                .and_then(|(table, read)| double_compression_of(&read.luma, table));
         }
         info.thumbnail = kept
             .exif
@@ -257,18 +275,27 @@ fn read_png_headers(info: &mut ImageInfo, bytes: &[u8]) {
     }
 }
 
-/// Decodes and hashes; returns the grey preview the hashes were made from.
-fn decode_and_hash(info: &mut ImageInfo, bytes: &[u8]) -> Option<image::GrayImage> {
+/// Decodes and hashes; returns the grey preview the hashes were made from. `reduced` is the
+/// coefficient reader's picture at the preview's scale, when it reproduced libjpeg's.
+fn decode_and_hash(
+    info: &mut ImageInfo,
+    bytes: &[u8],
+    reduced: Option<image::RgbImage>,
+) -> Option<image::GrayImage> {
     if !matches!(info.format.as_str(), "jpeg" | "png") {
         info.decoded = Some(false);
         info.decode_error = Some(format!("{} images are not decoded", info.format));
         return None;
     }
-    // A JPEG whose markers are whole gets the cheap reduced-scale luma decode; a clean one is
-    // done. A warning from libjpeg, a failure, or a broken marker structure falls through to
-    // the full decode, whose verdict stands as it always has.
+    // A JPEG whose markers are whole gets the cheap reduced-scale decode (the reader's own,
+    // or libjpeg's); a clean one is done. A warning from libjpeg, a failure, or a broken marker
+    // structure falls through to the full decode, whose verdict stands as it always has.
     if info.format == "jpeg" && info.structure_error.is_none() {
-        match jpeg_preview(bytes, DecodeLimits::DEFAULT) {
+        let preview = match (reduced, info.width.zip(info.height)) {
+            (Some(reduced), Some((width, height))) => Ok(reduced_preview(reduced, width, height)),
+            _ => jpeg_preview(bytes, DecodeLimits::DEFAULT),
+        };
+        match preview {
             Ok(preview) => {
                 info.decoded = Some(true);
                 info.width = info.width.or(Some(preview.width));

@@ -17,6 +17,12 @@
 //!
 //! Never a panic: libjpeg reports failures as values through TurboJPEG, and no buffer is
 //! allocated before the frame size is checked against [`DecodeLimits`].
+//!
+//! Most JPEGs never reach libjpeg: the coefficient reader, which walks the scan anyway for the
+//! double-compression analysis, makes libjpeg's 1/8 (or 1/4) picture itself, pixel for pixel
+//! ([`crate::jpeg::coefficients::reduced`]), and [`reduced_preview`] turns it into the same
+//! preview. libjpeg decodes only what the reader does not reproduce (another scale or
+//! sampling, progressive files, anything libjpeg might warn about).
 
 use crate::decode::DecodeLimits;
 use image::{DynamicImage, GrayImage, RgbImage};
@@ -104,6 +110,25 @@ pub fn jpeg_preview(bytes: &[u8], limits: DecodeLimits) -> Result<Preview, NoPre
             height: to_u32(height)?,
         })
     })
+}
+
+/// The scale, in eighths, a JPEG of this frame is previewed at; `None` over the limits (such a
+/// frame is not decoded at reduced scale at all).
+pub fn preview_eighths(width: u32, height: u32, limits: DecodeLimits) -> Option<usize> {
+    let side = width.max(height);
+    let coefficients = u64::from(width) * u64::from(height) * 2 * 3;
+    (width > 0 && height > 0 && side <= limits.max_side && coefficients <= limits.max_alloc)
+        .then(|| scale_eighths(side as usize))
+}
+
+/// The preview of the picture the coefficient reader reduced (at [`preview_eighths`]): the
+/// same as [`jpeg_preview`] gives for the same pixels.
+pub fn reduced_preview(reduced: RgbImage, width: u32, height: u32) -> Preview {
+    Preview {
+        grey: preview_of(&DynamicImage::ImageRgb8(reduced)),
+        width,
+        height,
+    }
 }
 
 /// The grey preview of a decoded picture: box-filtered down to [`MAX_PREVIEW_SIDE`] on its long

@@ -6,83 +6,12 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
+use common::{TURBO_SAMPLINGS, encoded, picture, turbo};
 use eidscope_media::jpeg::NATURAL_ORDER;
 use eidscope_media::jpeg::coefficients::{KEPT, LumaCoefficients, Unreadable, read_luma};
 use proptest::prelude::*;
-
-/// A picture with texture at every frequency: gradients, a few edges and seeded noise.
-fn picture(width: usize, height: usize, seed: u64) -> Vec<u8> {
-    let mut state = seed
-        .wrapping_mul(6364136223846793005)
-        .wrapping_add(1442695040888963407);
-    let mut noise = move || {
-        state = state
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (state >> 59) as usize
-    };
-    let mut rgb = Vec::with_capacity(width * height * 3);
-    for y in 0..height {
-        for x in 0..width {
-            let edge = if (x / 13 + y / 7) % 3 == 0 { 90 } else { 0 };
-            rgb.push(((x * 255 / width.max(1)) + edge + noise()) as u8);
-            rgb.push(((y * 255 / height.max(1)) + noise() * 2) as u8);
-            rgb.push((((x + y) * 3) % 256) as u8);
-        }
-    }
-    rgb
-}
-
-/// libjpeg-turbo's baseline JPEG of a picture.
-fn turbo(
-    width: usize,
-    height: usize,
-    seed: u64,
-    quality: i32,
-    subsamp: turbojpeg::Subsamp,
-) -> Vec<u8> {
-    let pixels = picture(width, height, seed);
-    let image = turbojpeg::Image {
-        pixels: pixels.as_slice(),
-        width,
-        pitch: 3 * width,
-        height,
-        format: turbojpeg::PixelFormat::RGB,
-    };
-    turbojpeg::compress(image, quality, subsamp)
-        .unwrap()
-        .to_vec()
-}
-
-/// jpeg-encoder's baseline JPEG, with a sampling factor and a restart interval.
-fn encoded(
-    width: u16,
-    height: u16,
-    seed: u64,
-    quality: u8,
-    sampling: Option<jpeg_encoder::SamplingFactor>,
-    restart: u16,
-) -> Vec<u8> {
-    let pixels = picture(usize::from(width), usize::from(height), seed);
-    let mut out = Vec::new();
-    let mut encoder = jpeg_encoder::Encoder::new(&mut out, quality);
-    encoder.set_restart_interval(restart);
-    match sampling {
-        Some(sampling) => {
-            encoder.set_sampling_factor(sampling);
-            encoder
-                .encode(&pixels, width, height, jpeg_encoder::ColorType::Rgb)
-                .unwrap();
-        }
-        None => {
-            let grey: Vec<u8> = pixels.chunks(3).map(|p| p[0]).collect();
-            encoder
-                .encode(&grey, width, height, jpeg_encoder::ColorType::Luma)
-                .unwrap();
-        }
-    }
-    out
-}
 
 /// dct-io's luma blocks (stored MCU after MCU, `h × v` per MCU, natural order) put in their
 /// places and cut to the zigzag positions the reader keeps.
@@ -146,7 +75,6 @@ fn assert_same_as_dct_io(bytes: &[u8], what: &str) {
 
 #[test]
 fn libjpeg_turbo_pictures_read_as_dct_io_reads_them() {
-    use turbojpeg::Subsamp;
     for (width, height) in [
         (640, 450),
         (240, 300),
@@ -155,12 +83,7 @@ fn libjpeg_turbo_pictures_read_as_dct_io_reads_them() {
         (1, 1),
         (333, 77),
     ] {
-        for subsamp in [
-            Subsamp::None,
-            Subsamp::Sub2x1,
-            Subsamp::Sub2x2,
-            Subsamp::Gray,
-        ] {
+        for subsamp in TURBO_SAMPLINGS {
             for quality in [50, 75, 92, 100] {
                 let bytes = turbo(width, height, 7, quality, subsamp);
                 let what = format!("{width}x{height} {subsamp:?} q{quality}");

@@ -192,6 +192,24 @@ type RunOutcome<S> = (S, ScanSummary, crate::faces::FaceLinks);
 /// Scans `inputs` into `sink` in parallel, in the order they come. `collect_faces`: keep the
 /// selfie's and portrait's embeddings of every bundle (with `--faces`) for `same-person`,
 /// found by the caller or, with links, at the end.
+/// The batch's cross-bundle findings as rows: the link rules over the bundles' records, then
+/// the same-face pairs; each counted by severity in `counts`.
+fn link_rows(
+    records: &[LinkRecord],
+    faces: &crate::faces::FaceLinks,
+    config: &LinkConfig,
+    counts: &mut BTreeMap<Severity, u64>,
+) -> Vec<FindingRow> {
+    find_links(records, config)
+        .iter()
+        .chain(faces.findings().iter())
+        .map(|finding| {
+            *counts.entry(finding.severity).or_insert(0) += 1;
+            FindingRow::of_link(finding)
+        })
+        .collect()
+}
+
 fn run_over<S, I>(
     inputs: I,
     options: &ScanOptions,
@@ -261,12 +279,9 @@ where
                         progress(summary.inputs);
                     }
                     if let Some(config) = &options.links {
-                        for finding in find_links(&records, config)
-                            .into_iter()
-                            .chain(faces.findings())
-                        {
-                            *summary.findings.entry(finding.severity).or_insert(0) += 1;
-                            batches.findings.push(FindingRow::of_link(&finding));
+                        let rows = link_rows(&records, &faces, config, &mut summary.findings);
+                        for row in rows {
+                            batches.findings.push(row);
                             batches.flush(&mut sink, ROW_GROUP_ROWS)?;
                         }
                     }

@@ -5,10 +5,10 @@
 use super::{OutputMode, ScanOptions, ScanSummary};
 use crate::error::TablesError;
 use crate::faces::FaceRow;
-use crate::rows::{BundleRow, FindingRow};
+use crate::rows::BundleRow;
 use crate::table::Table;
 use crate::writer::{ROW_GROUP_ROWS, TableFiles};
-use eidscope_analysis::links::{LinkRecord, find_links};
+use eidscope_analysis::links::LinkRecord;
 use std::path::{Path, PathBuf};
 
 /// Whether the scan continues one in `dir` (`true`) or starts anew; refuses a folder that
@@ -109,14 +109,7 @@ pub(super) fn gather_parts(
         ..ScanSummary::default()
     };
     if let Some(config) = &options.links {
-        let rows: Vec<FindingRow> = find_links(&records, config)
-            .iter()
-            .chain(faces.findings().iter())
-            .map(|finding| {
-                *summary.findings.entry(finding.severity).or_insert(0) += 1;
-                FindingRow::of_link(finding)
-            })
-            .collect();
+        let rows = super::link_rows(&records, &faces, config, &mut summary.findings);
         for chunk in rows.chunks(ROW_GROUP_ROWS) {
             files.write(chunk)?;
         }

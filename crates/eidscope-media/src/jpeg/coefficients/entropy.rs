@@ -61,6 +61,11 @@ impl Huffman {
         Ok(table)
     }
 
+    /// The largest symbol of the table (a DC table's symbols are bit counts, at most 15).
+    pub(super) fn largest_symbol(&self) -> u8 {
+        self.symbols.iter().copied().max().unwrap_or(0)
+    }
+
     /// The value lookups of [`Huffman::fast_ac`], from the code lookups.
     fn fill_fast_ac(&mut self) {
         for (prefix, &entry) in self.fast.iter().enumerate() {
@@ -190,6 +195,21 @@ impl<'a> BitReader<'a> {
             }
         }
         Err(Damaged("a code no Huffman table holds"))
+    }
+
+    /// Whether the scan's data ends here, cleanly: at most the encoder's padding to a whole
+    /// byte left, then (after any fill bytes) the end-of-image marker. Anything else (data
+    /// left over, another marker, no marker) is where libjpeg could warn or read on.
+    pub(super) fn ends_at_end_of_image(&mut self) -> bool {
+        self.fill();
+        if !self.at_marker || self.count >= 8 {
+            return false;
+        }
+        let mut at = self.position;
+        while self.data.get(at..at + 2) == Some(&[0xFF, 0xFF][..]) {
+            at += 1;
+        }
+        self.data.get(at..at + 2) == Some(&[0xFF, 0xD9][..])
     }
 
     /// Skips the restart marker `RSTn` (n = `expected` mod 8) that ends an interval.

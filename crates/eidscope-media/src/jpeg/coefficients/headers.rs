@@ -1,16 +1,25 @@
 //! The markers of a JPEG up to its first scan, as the coefficient reader needs them: the frame
-//! (size, components, sampling), the Huffman tables, the restart interval and the first scan's
-//! components. Every length is checked against the bytes; nothing here decodes data.
+//! (size, components, sampling, quantisation tables), the Huffman tables, the restart interval
+//! and the first scan's components. Every length is checked against the bytes; nothing here
+//! decodes data.
+//!
+//! The walk also notes the first thing that could make libjpeg decode the file otherwise than
+//! [`super::reduced`] reproduces, or warn about it, or refuse it ([`Headers::inexact`]): a
+//! marker libjpeg does not know, a segment whose length disagrees with its content, a second
+//! frame, an Adobe or non-1.x JFIF marker (colour transform, libjpeg's warning), a scan that
+//! is not one sequential pass over every component in frame order. libjpeg's decode is then
+//! the one that counts, and the reduced picture is not offered.
 
 use super::Unreadable::{self, Damaged, Unsupported};
 use super::entropy::Huffman;
 
-/// A frame component: its id, sampling factors.
+/// A frame component: its id, sampling factors and quantisation table.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Component {
     pub(super) id: u8,
     pub(super) h: usize,
     pub(super) v: usize,
+    pub(super) table: usize,
 }
 
 /// A component of the scan: which frame component, and its two tables.
@@ -28,10 +37,19 @@ pub(super) struct Headers {
     pub(super) components: Vec<Component>,
     pub(super) dc_tables: [Option<Box<Huffman>>; 4],
     pub(super) ac_tables: [Option<Box<Huffman>>; 4],
+    /// The quantisation tables in force at the first scan, natural order.
+    pub(super) quant_tables: [Option<[u16; 64]>; 4],
     pub(super) restart_interval: usize,
     pub(super) scan: Vec<ScanComponent>,
     /// Where the entropy-coded data of the first scan starts.
     pub(super) data_start: usize,
+    /// The first reason libjpeg's decode of the file could differ from the reduced picture
+    /// read here, or come with a warning; `None` when nothing does.
+    pub(super) inexact: Option<&'static str>,
+    /// An `APP0 JFIF` segment was seen (libjpeg then takes three components as YCbCr).
+    pub(super) jfif: bool,
+    /// Frame headers seen.
+    frames: usize,
 }
 
 impl Headers {
@@ -46,9 +64,13 @@ impl Headers {
             components: Vec::new(),
             dc_tables: Default::default(),
             ac_tables: Default::default(),
+            quant_tables: Default::default(),
             restart_interval: 0,
             scan: Vec::new(),
             data_start: 0,
+            inexact: None,
+            jfif: false,
+            frames: 0,
         };
         let mut pos = 2;
         loop {
@@ -77,20 +99,75 @@ impl Headers {
                     return Err(Unsupported("not a baseline or sequential Huffman JPEG"));
                 }
                 0xC4 => headers.huffman_tables(segment)?,
-                0xDD => headers.restart_interval = usize::from(be16(segment, 0)?),
+                0xDB => headers.quantisation_tables(segment),
+                0xDD => {
+                    headers.restart_interval = usize::from(be16(segment, 0)?);
+                    headers.note_if(segment.len() != 2, "a restart interval of odd length");
+                }
                 0xDA => {
                     headers.start_of_scan(segment)?;
                     headers.data_start = pos + length;
                     return Ok(headers);
                 }
-                _ => {}
+                0xE0 => headers.app0(segment),
+                0xEE if segment.starts_with(b"Adobe") => {
+                    headers.note("an Adobe colour transform marker");
+                }
+                // Application segments and comments libjpeg skips.
+                0xE1..=0xEF | 0xFE => {}
+                // libjpeg refuses a marker it does not know (JERR_UNKNOWN_MARKER), reads
+                // arithmetic conditioning (DAC) and DNL: none of them is ours to judge.
+                _ => headers.note("a marker libjpeg does not skip"),
             }
             pos += length;
         }
     }
 
+    /// Notes `reason` as why libjpeg's decode could differ, unless an earlier one was noted.
+    fn note(&mut self, reason: &'static str) {
+        self.inexact.get_or_insert(reason);
+    }
+
+    fn note_if(&mut self, condition: bool, reason: &'static str) {
+        if condition {
+            self.note(reason);
+        }
+    }
+
+    /// APP0: a JFIF marker says YCbCr; libjpeg warns about a major version other than 1.
+    fn app0(&mut self, segment: &[u8]) {
+        if segment.len() >= 14 && segment.starts_with(b"JFIF\0") {
+            self.jfif = true;
+            self.note_if(segment[5] != 1, "a JFIF version libjpeg warns about");
+        }
+    }
+
+    /// DQT: one or more tables, 8- or 16-bit, in zigzag order in the file.
+    fn quantisation_tables(&mut self, mut segment: &[u8]) {
+        while let Some((&precision_and_id, rest)) = segment.split_first() {
+            let (precision, id) = (precision_and_id >> 4, usize::from(precision_and_id & 0x0F));
+            let size = if precision == 0 { 64 } else { 128 };
+            let (Some(values), true, true) = (rest.get(..size), precision <= 1, id < 4) else {
+                self.note("a quantisation table libjpeg refuses");
+                return;
+            };
+            let mut table = [0u16; 64];
+            for (k, &natural) in crate::jpeg::NATURAL_ORDER.iter().enumerate() {
+                table[usize::from(natural)] = if precision == 0 {
+                    u16::from(values[k])
+                } else {
+                    u16::from_be_bytes([values[2 * k], values[2 * k + 1]])
+                };
+            }
+            self.quant_tables[id] = Some(table);
+            segment = &rest[size..];
+        }
+    }
+
     /// SOF0/SOF1: size and components.
     fn frame(&mut self, segment: &[u8]) -> Result<(), Unreadable> {
+        self.frames += 1;
+        self.note_if(self.frames > 1, "a second frame header");
         if segment.first() != Some(&8) {
             return Err(Unsupported("not 8-bit samples"));
         }
@@ -109,12 +186,26 @@ impl Headers {
                 id: spec[0],
                 h: usize::from(spec[1] >> 4),
                 v: usize::from(spec[1] & 0x0F),
+                table: usize::from(spec[2]),
             })
             .collect();
         let valid = |c: &Component| (1..=4).contains(&c.h) && (1..=4).contains(&c.v);
         if !(1..=4).contains(&count) || !self.components.iter().all(valid) {
             return Err(Damaged("bad frame components"));
         }
+        self.note_if(
+            segment.len() != 6 + 3 * count,
+            "a frame header of odd length",
+        );
+        self.note_if(
+            self.width > MAX_DIMENSION || self.height > MAX_DIMENSION,
+            "a frame over libjpeg's 65,500 pixels",
+        );
+        let ids = &self.components;
+        let repeated = (1..ids.len()).any(|i| ids[..i].iter().any(|c| c.id == ids[i].id));
+        let table_over_3 = ids.iter().any(|c| c.table > 3);
+        self.note_if(repeated, "two frame components with one id");
+        self.note_if(table_over_3, "a frame component's table id over 3");
         Ok(())
     }
 
@@ -169,12 +260,34 @@ impl Headers {
         if !(1..=4).contains(&count) {
             return Err(Damaged("bad scan component count"));
         }
+        self.note_if(
+            segment.len() != 4 + 2 * count,
+            "a scan header of odd length",
+        );
+        // libjpeg warns about a sequential scan whose spectral selection or successive
+        // approximation is not the whole block (JWRN_NOT_SEQUENTIAL).
+        self.note_if(
+            segment.get(1 + 2 * count..) != Some(&[0, 63, 0][..]),
+            "a scan header that is not one sequential pass",
+        );
+        self.note_if(
+            count != self.components.len()
+                || self
+                    .scan
+                    .iter()
+                    .enumerate()
+                    .any(|(i, c)| c.frame_index != i),
+            "a first scan without every component in frame order",
+        );
         if !self.scan.iter().any(|c| c.frame_index == 0) {
             return Err(Unsupported("the luma is not in the first scan"));
         }
         Ok(())
     }
 }
+
+/// The largest width or height libjpeg decodes (`JPEG_MAX_DIMENSION`).
+const MAX_DIMENSION: usize = 65_500;
 
 fn be16(bytes: &[u8], at: usize) -> Result<u16, Unreadable> {
     bytes

@@ -26,14 +26,22 @@
 //! nothing is allocated for a frame that the data is too short to hold (every block takes at
 //! least two bits).
 //!
+//! On request ([`read_scan`]) the same walk also makes the picture at 1/8 or 1/4 scale exactly
+//! as libjpeg-turbo's scaled decode would ([`reduced`]), for the perceptual hashes: one
+//! entropy decode per picture instead of two.
+//!
 //! The parts: `headers` (the markers up to the first scan), `entropy` (the Huffman tables and
-//! the bit reader), and here the walk of the scan's MCUs and blocks.
+//! the bit reader), `reduced` (the scaled inverse DCT and colour conversion), and here the walk
+//! of the scan's MCUs and blocks.
 
 mod entropy;
 mod headers;
+pub mod reduced;
 
 use entropy::{BitReader, FAST_BITS, Huffman};
 use headers::Headers;
+use image::RgbImage;
+use reduced::Reducer;
 
 /// Coefficients kept per luma block, in zigzag order from the DC.
 pub const KEPT: usize = 16;
@@ -72,14 +80,36 @@ pub enum Unreadable {
 
 use Unreadable::{Damaged, Unsupported};
 
-/// Reads the luma's low-frequency coefficients of a baseline JPEG.
-pub fn read_luma(bytes: &[u8]) -> Result<LumaCoefficients, Unreadable> {
-    let headers = Headers::read(bytes)?;
-    decode_scan(bytes, &headers)
+/// What one walk of the first scan gives.
+#[derive(Debug, Clone)]
+pub struct ScanRead {
+    /// The luma's low frequencies.
+    pub luma: LumaCoefficients,
+    /// The picture at the scale asked for, pixel for pixel as libjpeg-turbo decodes it at that
+    /// scale; or why it is not offered (not asked, a kind of file whose libjpeg decode is not
+    /// reproduced, data that does not end cleanly at the end-of-image marker).
+    pub reduced: Result<RgbImage, &'static str>,
 }
 
-/// Decodes the first scan, keeping the luma's low frequencies.
-fn decode_scan(bytes: &[u8], headers: &Headers) -> Result<LumaCoefficients, Unreadable> {
+/// Reads the luma's low-frequency coefficients of a baseline JPEG.
+pub fn read_luma(bytes: &[u8]) -> Result<LumaCoefficients, Unreadable> {
+    Ok(read_scan(bytes, None)?.luma)
+}
+
+/// Reads the luma's low-frequency coefficients and, with `eighths` (1 or 2: 1/8 or 1/4 of the
+/// full size), the picture at that scale as libjpeg-turbo decodes it.
+pub fn read_scan(bytes: &[u8], eighths: Option<usize>) -> Result<ScanRead, Unreadable> {
+    let headers = Headers::read(bytes)?;
+    decode_scan(bytes, &headers, eighths)
+}
+
+/// Decodes the first scan, keeping the luma's low frequencies and, when asked, scaling every
+/// block into the reduced picture.
+fn decode_scan(
+    bytes: &[u8],
+    headers: &Headers,
+    eighths: Option<usize>,
+) -> Result<ScanRead, Unreadable> {
     let h_max = headers.components.iter().map(|c| c.h).max().unwrap_or(1);
     let v_max = headers.components.iter().map(|c| c.v).max().unwrap_or(1);
     let luma = headers.components[0];
@@ -103,6 +133,25 @@ fn decode_scan(bytes: &[u8], headers: &Headers) -> Result<LumaCoefficients, Unre
     if mcu_columns * mcu_rows > MAX_MCUS || columns * rows > MAX_LUMA_BLOCKS {
         return Err(Unsupported("a frame of more than 2^21 MCUs or luma blocks"));
     }
+    let mut reducer = match eighths {
+        Some(eighths) if reduced::EIGHTHS.contains(&eighths) => {
+            // Every component's blocks per row and column (one component alone: its own size).
+            let blocks: Vec<(usize, usize)> = headers
+                .components
+                .iter()
+                .map(|c| {
+                    if interleaved {
+                        (mcu_columns * c.h, mcu_rows * c.v)
+                    } else {
+                        (columns, rows)
+                    }
+                })
+                .collect();
+            Reducer::new(headers, eighths, &blocks)
+        }
+        Some(_) => Err("a scale libjpeg's decode is not reproduced at"),
+        None => Err("not asked"),
+    };
     let mut components = Vec::with_capacity(headers.scan.len());
     for component in &headers.scan {
         let frame = headers.components[component.frame_index];
@@ -118,7 +167,7 @@ fn decode_scan(bytes: &[u8], headers: &Headers) -> Result<LumaCoefficients, Unre
             ac: headers.ac_tables[component.ac]
                 .as_deref()
                 .ok_or(Damaged("a missing AC table"))?,
-            is_luma: component.frame_index == 0,
+            frame_index: component.frame_index,
             h,
             v,
         });
@@ -132,7 +181,7 @@ fn decode_scan(bytes: &[u8], headers: &Headers) -> Result<LumaCoefficients, Unre
     let mut blocks = vec![[0i16; KEPT]; columns * rows];
     let mut predictions = vec![0i32; components.len()];
     let mut bits = BitReader::new(data);
-    let mut discarded = [0i16; KEPT];
+    let mut block = [0i16; 64];
     let mut restarts = 0u8;
     for mcu in 0..mcu_columns * mcu_rows {
         if headers.restart_interval > 0 && mcu > 0 && mcu % headers.restart_interval == 0 {
@@ -141,66 +190,79 @@ fn decode_scan(bytes: &[u8], headers: &Headers) -> Result<LumaCoefficients, Unre
             predictions.iter_mut().for_each(|p| *p = 0);
         }
         let (mcu_column, mcu_row) = (mcu % mcu_columns, mcu / mcu_columns);
-        for (
-            InScan {
-                dc,
-                ac,
-                is_luma,
-                h,
-                v,
-            },
-            prediction,
-        ) in components.iter().zip(predictions.iter_mut())
-        {
+        for (component, prediction) in components.iter().zip(predictions.iter_mut()) {
+            let (h, v) = (component.h, component.v);
             for within in 0..h * v {
-                let block = if *is_luma {
-                    let column = mcu_column * h + within % h;
-                    let row = mcu_row * v + within / h;
-                    blocks
+                let column = mcu_column * h + within % h;
+                let row = mcu_row * v + within / h;
+                decode_block(
+                    &mut bits,
+                    component.dc,
+                    component.ac,
+                    prediction,
+                    &mut block,
+                )?;
+                if component.frame_index == 0 {
+                    let kept = blocks
                         .get_mut(row * columns + column)
-                        .ok_or(Damaged("a block outside the grid"))?
-                } else {
-                    &mut discarded
-                };
-                decode_block(&mut bits, dc, ac, prediction, block)?;
+                        .ok_or(Damaged("a block outside the grid"))?;
+                    kept.copy_from_slice(&block[..KEPT]);
+                    kept[0] = saturate(*prediction);
+                }
+                if let Ok(into) = reducer.as_mut()
+                    && !into.put(component.frame_index, column, row, &block)
+                {
+                    reducer = Err("coefficients libjpeg-turbo's builds scale differently");
+                }
             }
         }
     }
-    Ok(LumaCoefficients {
+    let reduced = reducer.and_then(|reducer| {
+        if bits.ends_at_end_of_image() {
+            reducer
+                .into_rgb()
+                .ok_or("a reduced picture that does not fit its planes")
+        } else {
+            Err("the scan does not end cleanly at the end-of-image marker")
+        }
+    });
+    let luma = LumaCoefficients {
         blocks,
         columns,
         rows,
         width: u32::try_from(headers.width).map_err(|_| Damaged("size"))?,
         height: u32::try_from(headers.height).map_err(|_| Damaged("size"))?,
-    })
+    };
+    Ok(ScanRead { luma, reduced })
 }
 
-/// A component of the scan as the MCU walk needs it: its tables, whether its blocks are kept,
-/// and how many blocks it has per MCU (`h` x `v`).
+/// A component of the scan as the MCU walk needs it: its tables, which frame component it is
+/// (the luma's blocks are kept), and how many blocks it has per MCU (`h` x `v`).
 struct InScan<'a> {
     dc: &'a Huffman,
     ac: &'a Huffman,
-    is_luma: bool,
+    frame_index: usize,
     h: usize,
     v: usize,
 }
 
-/// Decodes one block, keeping its first [`KEPT`] coefficients (zigzag order) in `kept`.
+/// Decodes one block into `block` (zigzag order), as libjpeg stores it: the DC is the running
+/// sum of the differences cut to 16 bits (`(JCOEF)s`).
 fn decode_block(
     bits: &mut BitReader<'_>,
     dc: &Huffman,
     ac: &Huffman,
     prediction: &mut i32,
-    kept: &mut [i16; KEPT],
+    block: &mut [i16; 64],
 ) -> Result<(), Unreadable> {
-    *kept = [0; KEPT];
+    *block = [0; 64];
     let size = u32::from(bits.decode(dc)?);
     if size > 15 {
         return Err(Damaged("a DC difference too large"));
     }
     let difference = extend(bits.receive(size)?, size);
     *prediction = prediction.wrapping_add(difference);
-    kept[0] = saturate(*prediction);
+    block[0] = *prediction as i16;
     let mut k = 1;
     while k < 64 {
         // A short code with its value bits: one lookup (stb_image's "fast AC").
@@ -211,9 +273,7 @@ fn decode_block(
             if k > 63 {
                 return Err(Damaged("a run past the end of a block"));
             }
-            if let Some(slot) = kept.get_mut(k) {
-                *slot = (fast >> 16) as i16;
-            }
+            block[k] = (fast >> 16) as i16;
             k += 1;
             continue;
         }
@@ -231,9 +291,7 @@ fn decode_block(
             return Err(Damaged("a run past the end of a block"));
         }
         let value = extend(bits.receive(size)?, size);
-        if let Some(slot) = kept.get_mut(k) {
-            *slot = saturate(value);
-        }
+        block[k] = value as i16;
         k += 1;
     }
     Ok(())
