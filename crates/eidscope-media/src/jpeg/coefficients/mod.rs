@@ -12,7 +12,7 @@
 //! table (128 KiB) per Huffman table on every call, and parsed each file twice (coefficients,
 //! then `inspect`): eight such tables per picture, whose allocation and page faults cost as much
 //! as the decoding, and whose lookups miss the caches. This reader builds libjpeg's
-//! two-level tables (a 9-bit lookup, then the canonical code lengths: 1.5 KiB per table) and
+//! two-level tables (a 10-bit lookup, then the canonical code lengths: 6 KiB per table) and
 //! keeps only what is judged. `cargo test -p eidscope-media coefficients` checks that it reads
 //! the same coefficients as dct-io on pictures of every sampling, size, quality and restart
 //! interval.
