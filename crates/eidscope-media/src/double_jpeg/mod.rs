@@ -26,8 +26,9 @@
 //! only).
 //!
 //! Cost: one entropy decode of the scan (no inverse DCT; the luma's low frequencies kept,
-//! bounded as that module says), and 81 candidates × [`POSITIONS`] histograms of [`BINS`]
-//! bins.
+//! bounded as that module says; the same walk makes the hashes' preview), and 81 candidates ×
+//! [`POSITIONS`] histograms of [`BINS`] bins, a frequency's bins judged once per distinct first
+//! step (neighbouring qualities often share it).
 
 pub mod region;
 
@@ -60,9 +61,10 @@ pub fn double_compression_of(
 ) -> Option<DoubleCompression> {
     let histograms = histograms(&coefficients.blocks);
     let smooth = smooth_predictions(&histograms);
+    let mut cache: Vec<Terms> = (0..POSITIONS).map(|_| Terms::default()).collect();
     let mut best = (20..=100u8)
         .filter(|&quality| coarser(&standard_luma_table(u32::from(quality)), &luma.values))
-        .filter_map(|quality| fit(&histograms, &smooth, &luma.values, quality))
+        .filter_map(|quality| fit(&histograms, &smooth, &luma.values, quality, &mut cache))
         .filter(|candidate| candidate.weight >= MIN_WEIGHT)
         .max_by(|a, b| a.fit.total_cmp(&b.fit))?;
     best.region = region::region(coefficients, &luma.values, best.first_quality, best.fit);
@@ -114,35 +116,41 @@ fn smooth_predictions(histograms: &[[u64; BINS]]) -> Vec<[f64; BINS]> {
         .collect()
 }
 
+/// One frequency's share of a fit for a first step `q1`: each judged bin's χ² under the double
+/// compression, χ² under a single one and weight, in bin order. Neighbouring candidate qualities
+/// often share a frequency's first step, so the last one is kept per frequency and its terms
+/// reused; they are added in the same order as ever, so the sums are the same to the bit.
+#[derive(Default)]
+struct Terms {
+    q1: u64,
+    terms: Vec<[f64; 3]>,
+}
+
 /// How well a first compression at `quality` explains the histograms (see the module doc).
 fn fit(
     histograms: &[[u64; BINS]],
     smooth: &[[f64; BINS]],
     second: &[u16; 64],
     quality: u8,
+    cache: &mut [Terms],
 ) -> Option<DoubleCompression> {
     let first = standard_luma_table(u32::from(quality));
     let (mut chi_double, mut chi_single, mut weight) = (0.0, 0.0, 0.0);
-    for ((zigzag, histogram), smooth) in (1..=POSITIONS).zip(histograms).zip(smooth) {
+    let positions = (1..=POSITIONS).zip(histograms).zip(smooth).zip(cache);
+    for (((zigzag, histogram), smooth), cached) in positions {
         let natural = usize::from(NATURAL_ORDER[zigzag]);
         let (q1, q2) = (u64::from(first[natural]), u64::from(second[natural]));
         if q1 == q2 || q2 == 0 {
             continue;
         }
-        let reach = multiplicities(q1, q2);
-        for k in 2..BINS - 1 {
-            let (before, here, after) = (reach[k - 1], reach[k], reach[k + 1]);
-            if before == 0 || after == 0 || here * here == before * after {
-                continue;
-            }
-            let expected = smooth[k];
-            if expected < 1.0 {
-                continue;
-            }
-            let ratio = here as f64 / ((before * after) as f64).sqrt();
-            let observed = histogram[k] as f64;
-            chi_double += (observed - expected * ratio).powi(2) / expected;
-            chi_single += (observed - expected).powi(2) / expected;
+        if cached.q1 != q1 {
+            cached.q1 = q1;
+            cached.terms.clear();
+            judged_terms(histogram, smooth, q1, q2, &mut cached.terms);
+        }
+        for [double, single, expected] in &cached.terms {
+            chi_double += double;
+            chi_single += single;
             weight += expected;
         }
     }
@@ -152,6 +160,34 @@ fn fit(
         weight: weight.round(),
         region: None,
     })
+}
+
+/// The terms of one frequency's judged bins for steps `q1` then `q2` (see [`Terms`]).
+fn judged_terms(
+    histogram: &[u64; BINS],
+    smooth: &[f64; BINS],
+    q1: u64,
+    q2: u64,
+    terms: &mut Vec<[f64; 3]>,
+) {
+    let reach = multiplicities(q1, q2);
+    for k in 2..BINS - 1 {
+        let (before, here, after) = (reach[k - 1], reach[k], reach[k + 1]);
+        if before == 0 || after == 0 || here * here == before * after {
+            continue;
+        }
+        let expected = smooth[k];
+        if expected < 1.0 {
+            continue;
+        }
+        let ratio = here as f64 / ((before * after) as f64).sqrt();
+        let observed = histogram[k] as f64;
+        terms.push([
+            (observed - expected * ratio).powi(2) / expected,
+            (observed - expected).powi(2) / expected,
+            expected,
+        ]);
+    }
 }
 
 /// How many first-quantised values `m ≥ 1` (step `q1`) land on each value `k` once quantised
