@@ -27,7 +27,7 @@
 use crate::decode::{DecodeLimits, decode_image};
 use crate::double_jpeg::double_compression_of;
 use crate::hash::{preview_dhash, preview_phash};
-use crate::jpeg::coefficients::read_scan;
+use crate::jpeg::coefficients::{ScanRead, read_scan};
 use crate::preview::{NoPreview, jpeg_preview, preview_eighths, preview_of, reduced_preview};
 use crate::{exif, jpeg};
 use eidscope_model::ImageInfo;
@@ -58,16 +58,16 @@ pub fn analyse_image_hashed(entry: &str, bytes: &[u8], sha256: String, decode: b
     }
     if decode {
         // One walk of a whole JPEG's scan gives the luma's coefficients and, mostly, the preview.
-        let mut scan = (info.format == "jpeg" && info.structure_error.is_none()).then(|| {
+        let scan = (info.format == "jpeg" && info.structure_error.is_none()).then(|| {
             let eighths = info
                 .width
                 .zip(info.height)
-                .and_then(|(w, h)| preview_eighths(w, h, DecodeLimits::DEFAULT));
+                .and_then(|(w, h)| preview_eighths(w, h, kept.components, DecodeLimits::DEFAULT));
             read_scan(bytes, eighths)
         });
-        let reduced = match scan.as_mut() {
-            Some(Ok(read)) => std::mem::replace(&mut read.reduced, Err("taken")).ok(),
-            _ => None,
+        let (luma, reduced) = match scan {
+            Some(Ok(ScanRead { luma, reduced })) => (Some(luma), reduced.ok()),
+            _ => (None, None),
         };
         let preview = decode_and_hash(&mut info, bytes, reduced);
         // Double compression reads the coefficients of a picture that decoded cleanly: the
@@ -76,8 +76,8 @@ pub fn analyse_image_hashed(entry: &str, bytes: &[u8], sha256: String, decode: b
             info.double_compression = kept
                 .luma_table
                 .as_ref()
-                .zip(scan.as_ref().and_then(|read| read.as_ref().ok()))
-                .and_then(|(table, read)| double_compression_of(&read.luma, table));
+                .zip(luma.as_ref())
+                .and_then(|(table, luma)| double_compression_of(luma, table));
         }
         info.thumbnail = kept
             .exif
@@ -128,6 +128,8 @@ struct Kept<'a> {
     luma_table: Option<jpeg::QuantTable>,
     /// The EXIF (TIFF) data.
     exif: Option<&'a [u8]>,
+    /// The frame's components (1 grey, 3 colour, 4 CMYK), for the decode's memory limit.
+    components: usize,
 }
 
 /// Fills the header facts of a JPEG; returns what the later analyses need.
@@ -171,6 +173,7 @@ fn read_jpeg_headers<'a>(info: &mut ImageInfo, bytes: &'a [u8]) -> Kept<'a> {
     Kept {
         luma_table,
         exif: structure.exif,
+        components: structure.components.len(),
     }
 }
 

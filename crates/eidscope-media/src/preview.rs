@@ -74,22 +74,17 @@ pub fn jpeg_preview(bytes: &[u8], limits: DecodeLimits) -> Result<Preview, NoPre
         };
         let header = decompressor.read_header(bytes).map_err(classify)?;
         let (width, height) = (header.width, header.height);
-        let side = width.max(height);
-        // libjpeg holds the coefficients of a whole progressive picture, two bytes each.
         let planes = if header.subsamp == Subsamp::Gray {
             1
         } else {
             3
         };
-        let coefficients = (width as u64) * (height as u64) * 2 * planes;
-        if width == 0
-            || height == 0
-            || side > limits.max_side as usize
-            || coefficients > limits.max_alloc
-        {
+        let (Ok(w), Ok(h)) = (u32::try_from(width), u32::try_from(height)) else {
             return Err(NoPreview::Failed(format!("frame {width}x{height}")));
-        }
-        let eighths = scale_eighths(side);
+        };
+        let Some(eighths) = preview_eighths(w, h, planes, limits) else {
+            return Err(NoPreview::Failed(format!("frame {width}x{height}")));
+        };
         let (scaled_width, scaled_height) = (
             (width * eighths).div_ceil(8),
             (height * eighths).div_ceil(8),
@@ -112,11 +107,17 @@ pub fn jpeg_preview(bytes: &[u8], limits: DecodeLimits) -> Result<Preview, NoPre
     })
 }
 
-/// The scale, in eighths, a JPEG of this frame is previewed at; `None` over the limits (such a
-/// frame is not decoded at reduced scale at all).
-pub fn preview_eighths(width: u32, height: u32, limits: DecodeLimits) -> Option<usize> {
+/// The scale, in eighths, a JPEG of this frame (with `planes` components) is previewed at; `None`
+/// over the limits (such a frame is not decoded at reduced scale at all: libjpeg holds the
+/// coefficients of a whole progressive picture, two bytes each).
+pub fn preview_eighths(
+    width: u32,
+    height: u32,
+    planes: usize,
+    limits: DecodeLimits,
+) -> Option<usize> {
     let side = width.max(height);
-    let coefficients = u64::from(width) * u64::from(height) * 2 * 3;
+    let coefficients = u64::from(width) * u64::from(height) * 2 * planes as u64;
     (width > 0 && height > 0 && side <= limits.max_side && coefficients <= limits.max_alloc)
         .then(|| scale_eighths(side as usize))
 }

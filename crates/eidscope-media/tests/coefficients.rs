@@ -10,7 +10,9 @@ mod common;
 
 use common::{TURBO_SAMPLINGS, encoded, picture, turbo};
 use eidscope_media::jpeg::NATURAL_ORDER;
-use eidscope_media::jpeg::coefficients::{KEPT, LumaCoefficients, Unreadable, read_luma};
+use eidscope_media::jpeg::coefficients::{
+    KEPT, LumaCoefficients, Unreadable, read_luma, read_scan,
+};
 use proptest::prelude::*;
 
 /// dct-io's luma blocks (stored MCU after MCU, `h × v` per MCU, natural order) put in their
@@ -214,4 +216,6 @@ fn a_frame_larger_than_its_data_allocates_nothing() {
     let sof = bytes.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
     bytes[sof + 5..sof + 9].copy_from_slice(&[0xFF, 0xFF, 0xFF, 0xFF]);
     assert!(read_luma(&bytes).is_err());
+    // Nor for the reduced picture's planes.
+    assert!(read_scan(&bytes, Some(1)).is_err());
 }

@@ -177,6 +177,29 @@ fn kinds_libjpeg_decodes_otherwise_are_not_reduced() {
     // reader is the stricter of the two.)
     assert!(reduced(&extraneous, 1).is_err());
     assert!(reduced(&bytes[..bytes.len() - 2], 1).is_err());
+    // Huffman tables libjpeg refuses: a used DC table whose last code is all ones (one more
+    // 9-bit code in the standard luminance table: the data still decodes), and a table of
+    // more than 256 symbols (even unused).
+    let dht = bytes
+        .windows(5)
+        .position(|w| w == [0xFF, 0xC4, 0x00, 0x1F, 0x00])
+        .unwrap();
+    let mut all_ones = bytes.clone();
+    all_ones[dht + 3] += 1;
+    all_ones[dht + 5 + 8] += 1;
+    all_ones.insert(dht + 5 + 16 + 12, 0x0B);
+    assert!(libjpeg(&all_ones, 1).is_err(), "libjpeg refuses the table");
+    assert!(read_scan(&all_ones, Some(1)).unwrap().reduced.is_err());
+    let mut many = vec![0x13u8];
+    many.extend_from_slice(&[0; 14]);
+    many.extend_from_slice(&[2, 255]);
+    many.extend((0..257).map(|i| i as u8));
+    let length = u16::try_from(many.len() + 2).unwrap().to_be_bytes();
+    let mut segment = vec![0xFF, 0xC4, length[0], length[1]];
+    segment.extend_from_slice(&many);
+    let too_many = with_segment(&segment);
+    assert!(libjpeg(&too_many, 1).is_err(), "libjpeg refuses the table");
+    assert!(reduced(&too_many, 1).is_err());
     // The file itself, and with fill bytes before its end-of-image marker, is reduced.
     assert!(reduced(&bytes, 1).is_ok());
     let mut filled = bytes[..bytes.len() - 2].to_vec();

@@ -123,7 +123,14 @@ fn smooth_predictions(histograms: &[[u64; BINS]]) -> Vec<[f64; BINS]> {
 #[derive(Default)]
 struct Terms {
     q1: u64,
-    terms: Vec<[f64; 3]>,
+    terms: Vec<Term>,
+}
+
+/// One judged bin's share of a fit.
+struct Term {
+    chi_double: f64,
+    chi_single: f64,
+    expected: f64,
 }
 
 /// How well a first compression at `quality` explains the histograms (see the module doc).
@@ -148,10 +155,10 @@ fn fit(
             cached.terms.clear();
             judged_terms(histogram, smooth, q1, q2, &mut cached.terms);
         }
-        for [double, single, expected] in &cached.terms {
-            chi_double += double;
-            chi_single += single;
-            weight += expected;
+        for term in &cached.terms {
+            chi_double += term.chi_double;
+            chi_single += term.chi_single;
+            weight += term.expected;
         }
     }
     (chi_single > 0.0).then(|| DoubleCompression {
@@ -168,7 +175,7 @@ fn judged_terms(
     smooth: &[f64; BINS],
     q1: u64,
     q2: u64,
-    terms: &mut Vec<[f64; 3]>,
+    terms: &mut Vec<Term>,
 ) {
     let reach = multiplicities(q1, q2);
     for k in 2..BINS - 1 {
@@ -182,11 +189,11 @@ fn judged_terms(
         }
         let ratio = here as f64 / ((before * after) as f64).sqrt();
         let observed = histogram[k] as f64;
-        terms.push([
-            (observed - expected * ratio).powi(2) / expected,
-            (observed - expected).powi(2) / expected,
+        terms.push(Term {
+            chi_double: (observed - expected * ratio).powi(2) / expected,
+            chi_single: (observed - expected).powi(2) / expected,
             expected,
-        ]);
+        });
     }
 }
 

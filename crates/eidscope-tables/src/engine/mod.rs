@@ -189,9 +189,6 @@ pub fn run<S: RowSink>(
 /// for `same-person` when the links are found later (over the gathered parts).
 type RunOutcome<S> = (S, ScanSummary, crate::faces::FaceLinks);
 
-/// Scans `inputs` into `sink` in parallel, in the order they come. `collect_faces`: keep the
-/// selfie's and portrait's embeddings of every bundle (with `--faces`) for `same-person`,
-/// found by the caller or, with links, at the end.
 /// The batch's cross-bundle findings as rows: the link rules over the bundles' records, then
 /// the same-face pairs; each counted by severity in `counts`.
 fn link_rows(
@@ -210,6 +207,9 @@ fn link_rows(
         .collect()
 }
 
+/// Scans `inputs` into `sink` in parallel, in the order they come. `collect_faces`: keep the
+/// selfie's and portrait's embeddings of every bundle (with `--faces`) for `same-person`,
+/// found by the caller or, with links, at the end.
 fn run_over<S, I>(
     inputs: I,
     options: &ScanOptions,

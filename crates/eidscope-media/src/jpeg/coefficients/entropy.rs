@@ -25,6 +25,9 @@ pub(super) struct Huffman {
     /// The index in `symbols` of each length's first code, minus that code.
     offset: [i32; 17],
     symbols: Vec<u8>,
+    /// A code of all ones (the canonical code filled up to the last code of some length):
+    /// decodable, but libjpeg refuses such a table ("Bogus Huffman table definition").
+    all_ones_code: bool,
 }
 
 impl Huffman {
@@ -36,6 +39,7 @@ impl Huffman {
             max_code: [-1; 17],
             offset: [0; 17],
             symbols: symbols.to_vec(),
+            all_ones_code: false,
         };
         let (mut code, mut index) = (0u32, 0usize);
         for length in 1..=16u32 {
@@ -56,6 +60,7 @@ impl Huffman {
             }
             if count > 0 {
                 table.max_code[length as usize] = code as i32 - 1;
+                table.all_ones_code |= code >= 1 << length;
             }
             code <<= 1;
         }
@@ -66,6 +71,12 @@ impl Huffman {
     /// The largest symbol of the table (a DC table's symbols are bit counts, at most 15).
     pub(super) fn largest_symbol(&self) -> u8 {
         self.symbols.iter().copied().max().unwrap_or(0)
+    }
+
+    /// Whether libjpeg refuses the table when a scan uses it: a code of all ones
+    /// (`jpeg_make_d_derived_tbl`).
+    pub(super) fn libjpeg_refuses(&self) -> bool {
+        self.all_ones_code
     }
 
     /// The value lookups of [`Huffman::fast_ac`], from the code lookups.

@@ -48,8 +48,8 @@ pub(super) struct Headers {
     pub(super) inexact: Option<&'static str>,
     /// An `APP0 JFIF` segment was seen (libjpeg then takes three components as YCbCr).
     pub(super) jfif: bool,
-    /// Frame headers seen.
-    frames: usize,
+    /// A frame header was seen.
+    framed: bool,
 }
 
 impl Headers {
@@ -70,7 +70,7 @@ impl Headers {
             data_start: 0,
             inexact: None,
             jfif: false,
-            frames: 0,
+            framed: false,
         };
         let mut pos = 2;
         loop {
@@ -166,8 +166,8 @@ impl Headers {
 
     /// SOF0/SOF1: size and components.
     fn frame(&mut self, segment: &[u8]) -> Result<(), Unreadable> {
-        self.frames += 1;
-        self.note_if(self.frames > 1, "a second frame header");
+        self.note_if(self.framed, "a second frame header");
+        self.framed = true;
         if segment.first() != Some(&8) {
             return Err(Unsupported("not 8-bit samples"));
         }
@@ -217,6 +217,7 @@ impl Headers {
                 .and_then(|c| c.try_into().ok())
                 .ok_or(Damaged("short Huffman table"))?;
             let total: usize = counts.iter().map(|&c| usize::from(c)).sum();
+            self.note_if(total > 256, "a Huffman table of more than 256 symbols");
             let values = rest
                 .get(16..16 + total)
                 .ok_or(Damaged("short Huffman table"))?;

@@ -103,55 +103,69 @@ pub fn read_scan(bytes: &[u8], eighths: Option<usize>) -> Result<ScanRead, Unrea
     decode_scan(bytes, &headers, eighths)
 }
 
-/// Decodes the first scan, keeping the luma's low frequencies and, when asked, scaling every
-/// block into the reduced picture.
-fn decode_scan(
-    bytes: &[u8],
-    headers: &Headers,
-    eighths: Option<usize>,
-) -> Result<ScanRead, Unreadable> {
-    let h_max = headers.components.iter().map(|c| c.h).max().unwrap_or(1);
-    let v_max = headers.components.iter().map(|c| c.v).max().unwrap_or(1);
-    let luma = headers.components[0];
-    let interleaved = headers.scan.len() > 1;
-    // The MCU grid, and the luma blocks in it.
-    let (mcu_columns, mcu_rows, columns, rows) = if interleaved {
-        let mcu_columns = headers.width.div_ceil(8 * h_max);
-        let mcu_rows = headers.height.div_ceil(8 * v_max);
-        (
-            mcu_columns,
-            mcu_rows,
-            mcu_columns * luma.h,
-            mcu_rows * luma.v,
-        )
-    } else {
-        // A component alone in its scan: one block per MCU over the component's own size.
-        let columns = (headers.width * luma.h).div_ceil(h_max).div_ceil(8);
-        let rows = (headers.height * luma.v).div_ceil(v_max).div_ceil(8);
-        (columns, rows, columns, rows)
-    };
-    if mcu_columns * mcu_rows > MAX_MCUS || columns * rows > MAX_LUMA_BLOCKS {
-        return Err(Unsupported("a frame of more than 2^21 MCUs or luma blocks"));
-    }
-    let mut reducer = match eighths {
-        Some(eighths) if reduced::EIGHTHS.contains(&eighths) => {
-            // Every component's blocks per row and column (one component alone: its own size).
-            let blocks: Vec<(usize, usize)> = headers
-                .components
-                .iter()
-                .map(|c| {
-                    if interleaved {
-                        (mcu_columns * c.h, mcu_rows * c.v)
-                    } else {
-                        (columns, rows)
-                    }
-                })
-                .collect();
-            Reducer::new(headers, eighths, &blocks)
+/// The MCU grid of the first scan, and the luma's blocks in it.
+struct Grid {
+    interleaved: bool,
+    mcu_columns: usize,
+    mcu_rows: usize,
+    /// Luma blocks per row and rows of them (padding blocks included).
+    columns: usize,
+    rows: usize,
+}
+
+impl Grid {
+    fn of(headers: &Headers) -> Result<Grid, Unreadable> {
+        let h_max = headers.components.iter().map(|c| c.h).max().unwrap_or(1);
+        let v_max = headers.components.iter().map(|c| c.v).max().unwrap_or(1);
+        let luma = headers.components[0];
+        let interleaved = headers.scan.len() > 1;
+        let grid = if interleaved {
+            let mcu_columns = headers.width.div_ceil(8 * h_max);
+            let mcu_rows = headers.height.div_ceil(8 * v_max);
+            Grid {
+                interleaved,
+                mcu_columns,
+                mcu_rows,
+                columns: mcu_columns * luma.h,
+                rows: mcu_rows * luma.v,
+            }
+        } else {
+            // A component alone in its scan: one block per MCU over the component's own size.
+            let columns = (headers.width * luma.h).div_ceil(h_max).div_ceil(8);
+            let rows = (headers.height * luma.v).div_ceil(v_max).div_ceil(8);
+            Grid {
+                interleaved,
+                mcu_columns: columns,
+                mcu_rows: rows,
+                columns,
+                rows,
+            }
+        };
+        if grid.mcu_columns * grid.mcu_rows > MAX_MCUS || grid.columns * grid.rows > MAX_LUMA_BLOCKS
+        {
+            return Err(Unsupported("a frame of more than 2^21 MCUs or luma blocks"));
         }
-        Some(_) => Err("a scale libjpeg's decode is not reproduced at"),
-        None => Err("not asked"),
-    };
+        Ok(grid)
+    }
+
+    /// Every frame component's blocks per row and rows of them.
+    fn component_blocks(&self, headers: &Headers) -> Vec<(usize, usize)> {
+        headers
+            .components
+            .iter()
+            .map(|c| {
+                if self.interleaved {
+                    (self.mcu_columns * c.h, self.mcu_rows * c.v)
+                } else {
+                    (self.columns, self.rows)
+                }
+            })
+            .collect()
+    }
+}
+
+/// The scan's components with their tables and blocks per MCU.
+fn scan_components(headers: &Headers, interleaved: bool) -> Result<Vec<InScan<'_>>, Unreadable> {
     let mut components = Vec::with_capacity(headers.scan.len());
     for component in &headers.scan {
         let frame = headers.components[component.frame_index];
@@ -172,12 +186,39 @@ fn decode_scan(
             v,
         });
     }
-    // Each block takes at least two bits (a DC code and an end of block).
+    Ok(components)
+}
+
+/// Decodes the first scan, keeping the luma's low frequencies and, when asked, scaling every
+/// block into the reduced picture.
+fn decode_scan(
+    bytes: &[u8],
+    headers: &Headers,
+    eighths: Option<usize>,
+) -> Result<ScanRead, Unreadable> {
+    let grid = Grid::of(headers)?;
+    let Grid {
+        mcu_columns,
+        mcu_rows,
+        columns,
+        rows,
+        ..
+    } = grid;
+    let components = scan_components(headers, grid.interleaved)?;
+    // Each block takes at least two bits (a DC code and an end of block): nothing is allocated
+    // for a frame its data cannot hold.
     let blocks_per_mcu: usize = components.iter().map(|c| c.h * c.v).sum();
     let data = bytes.get(headers.data_start..).unwrap_or_default();
     if data.len().saturating_mul(4) < mcu_columns * mcu_rows * blocks_per_mcu {
         return Err(Damaged("the data is too short for the frame"));
     }
+    let mut reducer = match eighths {
+        Some(eighths) if reduced::EIGHTHS.contains(&eighths) => {
+            Reducer::new(headers, eighths, &grid.component_blocks(headers))
+        }
+        Some(_) => Err("a scale libjpeg's decode is not reproduced at"),
+        None => Err("not asked"),
+    };
     let mut blocks = vec![[0i16; KEPT]; columns * rows];
     let mut predictions = vec![0i32; components.len()];
     let mut bits = BitReader::new(data);

@@ -3,8 +3,9 @@
 //! it are the same as from libjpeg's own decode and the JPEG's entropy-coded data is decoded
 //! once, not twice (once here for the double-compression analysis, once in libjpeg).
 //!
-//! What libjpeg-turbo does at these scales, and what is reproduced here (libjpeg-turbo 2.x and
-//! 3.x; `jdmaster.c`, `jidctred.c`, `jdsample.c`, `jdcolor.c`):
+//! What libjpeg-turbo does at these scales, and what is reproduced here (`jdmaster.c`,
+//! `jidctred.c`, `jdsample.c`, `jdcolor.c`; the tests compare with the libjpeg-turbo the build
+//! links, 2.1.5 on Debian 12):
 //! - each component is scaled in its inverse DCT, chroma subsampled 2x2 at twice the luma's
 //!   size so that no upsampling is needed: at 1/8 the luma's block becomes one sample
 //!   (`jpeg_idct_1x1`: the dequantised DC over 8, rounded) and a 4:2:0 chroma block 2x2
@@ -16,7 +17,10 @@
 //! - samples outside 0..=255 go through libjpeg's range-limit table (`IDCT_range_limit`), which
 //!   wraps far-out values; libjpeg-turbo's SSE2 2x2 IDCT saturates instead, so where the two
 //!   would differ (coefficients no encoder writes) the picture is not offered and libjpeg's
-//!   own decode is used.
+//!   own decode is used. Other SIMD versions (NEON) are not modelled: outside x86-64 only the
+//!   1/8 scale of grey, 4:4:4 and 4:2:2 pictures (no 2x2 IDCT) is reproduced. Quantisation
+//!   steps over 32,767 (16-bit tables no encoder writes) are left to libjpeg too: its builds
+//!   with and without SIMD hold them differently.
 //!
 //! Anything else (4:1:1, 4:4:0, four components, other scales) is not reproduced:
 //! [`Reducer::new`] says why, and the caller decodes with libjpeg.
@@ -78,27 +82,45 @@ impl Reducer {
             (3, (2, 1), 1) if chroma_whole => (Layout::HalfWidth, 1),
             _ => return Err("a sampling or scale libjpeg's decode is not reproduced at"),
         };
-        if components.len() == 3 && !headers.jfif && ids(headers) == [b'R', b'G', b'B'] {
+        if components.len() == 3 && !headers.jfif && components.iter().map(|c| c.id).eq(*b"RGB") {
             return Err("an RGB JPEG (libjpeg converts no colour)");
         }
-        if headers.scan.iter().any(|c| {
-            headers.dc_tables[c.dc]
+        for component in &headers.scan {
+            let (dc, ac) = (
+                &headers.dc_tables[component.dc],
+                &headers.ac_tables[component.ac],
+            );
+            if dc
                 .as_deref()
-                .is_some_and(|t| t.largest_symbol() > 15)
-        }) {
-            return Err("a DC table libjpeg refuses");
+                .is_some_and(|t| t.largest_symbol() > 15 || t.libjpeg_refuses())
+                || ac.as_deref().is_some_and(|t| t.libjpeg_refuses())
+            {
+                return Err("a Huffman table libjpeg refuses");
+            }
+        }
+        if (eighths > 1 || chroma_side > 1) && !cfg!(target_arch = "x86_64") {
+            // The 2x2 IDCT's SIMD versions elsewhere (NEON, ...) are not modelled here.
+            return Err("a 2x2 inverse DCT outside x86-64");
         }
         let mut planes = Vec::with_capacity(components.len());
         for (index, component) in components.iter().enumerate() {
-            let quant =
-                headers.quant_tables[component.table].ok_or("a missing quantisation table")?;
+            let quant = headers
+                .quant_tables
+                .get(component.table)
+                .copied()
+                .flatten()
+                .ok_or("a missing quantisation table")?;
+            // libjpeg-turbo keeps the islow multipliers in 16 bits when built with SIMD and in
+            // an int without: the two agree only up to 32,767 (no encoder writes more).
+            if quant.iter().any(|&q| q > 32_767) {
+                return Err("a quantisation step over 32,767");
+            }
             let side = if index == 0 { eighths } else { chroma_side };
             let (columns, rows) = blocks[index];
             planes.push(Plane {
                 samples: vec![0; columns * side * rows * side],
                 width: columns * side,
                 side,
-                // libjpeg keeps the islow multipliers in 16 bits (`ISLOW_MULT_TYPE`).
                 table: quant.map(|q| q as i16),
             });
         }
@@ -178,10 +200,6 @@ impl Reducer {
         }
         RgbImage::from_raw(u32::try_from(width).ok()?, u32::try_from(height).ok()?, rgb)
     }
-}
-
-fn ids(headers: &Headers) -> Vec<u8> {
-    headers.components.iter().map(|c| c.id).collect()
 }
 
 /// `ZIGZAG_OF[n]`: the zigzag index of the coefficient at row-major position `n`.
