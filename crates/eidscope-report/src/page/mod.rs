@@ -1,7 +1,10 @@
 //! The HTML page: a header (counts, time span, the redaction sentence), then the sections
 //! (statuses, per week, why bundles are not accepted, findings, linked bundles), each a few
 //! charts ([`crate::svg`]) and tables. Every value from the tables is escaped
-//! ([`crate::html::escape`]); the page says no time of its own making.
+//! ([`crate::html::escape`]); the page says no time of its own making. The per-week section,
+//! the largest, is in `weeks`.
+
+mod weeks;
 
 use crate::cases::{case_id, cases_section, group_id};
 use crate::data::{BREAKDOWNS, ReportData};
@@ -9,26 +12,16 @@ use crate::html::{escape, prose};
 use crate::names::Names;
 use crate::script::SCRIPT;
 use crate::style::STYLE;
-use crate::svg::{self, Bar, Series};
-use crate::{
-    MAX_BARS, MAX_CASES, MAX_FILLED_WEEKS, MAX_GROUP_PATHS, MAX_GROUPS, MAX_WEEKS, Redaction,
-    ReportOptions,
-};
-use chrono::NaiveDate;
+use crate::svg::{self, Bar};
+use crate::{MAX_BARS, MAX_CASES, MAX_GROUP_PATHS, MAX_GROUPS, Redaction, ReportOptions};
 use eidscope_model::{FindingCode, Status, Vocabulary};
-use eidscope_tables::stats::{self, Block, PERIOD_KEY};
+use eidscope_tables::stats::{self, Block};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use weeks::weekly;
 
-/// The statuses the weekly chart stacks, and their colours; the rest is `other`.
-const STATUS_SERIES: [(Status, &str); 4] = [
-    (Status::Accepted, "#2e7d32"),
-    (Status::Rejected, "#c62828"),
-    (Status::Inconclusive, "#f9a825"),
-    (Status::Failed, "#616161"),
-];
-
-fn percent(rate: f64) -> String {
+/// A rate as a percentage with one decimal.
+pub(super) fn percent(rate: f64) -> String {
     format!("{:.1} %", rate * 100.0)
 }
 
@@ -158,130 +151,6 @@ fn statuses(out: &mut String, o: &Block) {
         o.status_mismatches,
         percent(o.status_mismatch_rate)
     );
-}
-
-fn weekly(out: &mut String, data: &ReportData) {
-    out.push_str("<h2 id=\"weeks\">Per week</h2>");
-    let (by_week, undated) = blocks_by_week(data);
-    let Some(weeks) = weeks_drawn(&by_week) else {
-        out.push_str("<p class=\"note\">No bundle has a creation time.</p>");
-        return;
-    };
-    // A hostile or very long span: the latest weeks only, so the page stays small.
-    let hidden = weeks.len().saturating_sub(MAX_WEEKS);
-    let weeks = &weeks[hidden..];
-    let (series, rows) = week_series_and_rows(weeks, &by_week);
-    let periods: Vec<String> = weeks.iter().map(ToString::to_string).collect();
-    out.push_str(&svg::stacked(
-        "Bundles per ISO week (named by its Monday) and status",
-        &periods,
-        &series,
-    ));
-    if hidden > 0 {
-        let _ = write!(
-            out,
-            "<p class=\"note\">{hidden} earlier week(s) are not shown (the latest {MAX_WEEKS} are).</p>"
-        );
-    }
-    if undated > 0 {
-        let _ = write!(
-            out,
-            "<p class=\"note\">{undated} bundle(s) without a creation time are not in this chart.</p>"
-        );
-    }
-    out.push_str("<details><summary>The weeks as a table</summary><table><thead><tr><th>Week of</th><th>Bundles</th><th>Accepted</th><th>Rejected</th><th>Inconclusive</th><th>Failed</th><th>Other</th><th>Rejection rate</th></tr></thead><tbody>");
-    out.push_str(&rows);
-    out.push_str("</tbody></table></details>");
-}
-
-/// The statistics of each week (by its Monday), and how many bundles have no creation time.
-fn blocks_by_week(data: &ReportData) -> (BTreeMap<NaiveDate, &Block>, u64) {
-    let mut by_week: BTreeMap<NaiveDate, &Block> = BTreeMap::new();
-    let mut undated = 0;
-    for group in data.stats.groups.as_deref().unwrap_or(&[]) {
-        let week = group
-            .key
-            .get(PERIOD_KEY)
-            .and_then(|v| v.as_str())
-            .and_then(|s| s.parse::<NaiveDate>().ok());
-        match week {
-            Some(week) => {
-                by_week.insert(week, &group.stats);
-            }
-            None => undated += group.stats.total,
-        }
-    }
-    (by_week, undated)
-}
-
-/// The weeks to draw: every week from the first to the last (empty ones too) when the span is
-/// at most [`MAX_FILLED_WEEKS`], else the weeks with bundles; `None` without any week.
-fn weeks_drawn(by_week: &BTreeMap<NaiveDate, &Block>) -> Option<Vec<NaiveDate>> {
-    let first = *by_week.keys().next()?;
-    let last = *by_week.keys().next_back()?;
-    Some(if (last - first).num_weeks() <= MAX_FILLED_WEEKS {
-        std::iter::successors(Some(first), |w| {
-            w.checked_add_signed(chrono::Duration::weeks(1))
-        })
-        .take_while(|w| *w <= last)
-        .collect()
-    } else {
-        by_week.keys().copied().collect()
-    })
-}
-
-/// The stacked series of the chart (one per status, then `other`) and the rows of the table.
-fn week_series_and_rows(
-    weeks: &[NaiveDate],
-    by_week: &BTreeMap<NaiveDate, &Block>,
-) -> (Vec<Series>, String) {
-    let mut series: Vec<Series> = STATUS_SERIES
-        .iter()
-        .map(|(status, colour)| Series {
-            name: status.as_str().to_owned(),
-            colour,
-            values: Vec::with_capacity(weeks.len()),
-        })
-        .collect();
-    series.push(Series {
-        name: "other".to_owned(),
-        colour: "#90a4ae",
-        values: Vec::with_capacity(weeks.len()),
-    });
-    let mut rows = String::new();
-    for week in weeks {
-        let block = by_week.get(week);
-        let get = |s: &Status| {
-            block
-                .and_then(|b| b.status.get(s.as_str()))
-                .copied()
-                .unwrap_or_default()
-        };
-        let total = block.map_or(0, |b| b.total);
-        let named: u64 = STATUS_SERIES.iter().map(|(s, _)| get(s)).sum();
-        for (k, (status, _)) in STATUS_SERIES.iter().enumerate() {
-            series[k].values.push(get(status));
-        }
-        series[STATUS_SERIES.len()]
-            .values
-            .push(total.saturating_sub(named));
-        if let Some(b) = block {
-            let _ = write!(
-                rows,
-                "<tr><td>{week}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                b.total,
-                get(&Status::Accepted),
-                get(&Status::Rejected),
-                get(&Status::Inconclusive),
-                get(&Status::Failed),
-                total.saturating_sub(named),
-                b.status_rate
-                    .get(Status::Rejected.as_str())
-                    .map_or_else(|| percent(0.0), |r| percent(*r)),
-            );
-        }
-    }
-    (series, rows)
 }
 
 fn evidence(out: &mut String, o: &Block) {
@@ -530,6 +399,7 @@ mod tests {
     use eidscope_model::LinkFinding;
     use eidscope_tables::ScanTables;
     use eidscope_tables::stats;
+    use eidscope_tables::stats::PERIOD_KEY;
 
     fn options() -> ReportOptions {
         ReportOptions {
