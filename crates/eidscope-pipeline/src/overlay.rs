@@ -5,14 +5,16 @@
 //! video frames (with the `video` feature) become the tiles of the contact sheet.
 //!
 //! This module only orchestrates and encodes: the drawing is `eidscope-media`'s, the judging
-//! the pipeline's. It never writes a file; callers decide where the pictures go.
+//! the pipeline's. It never writes a file; callers decide where the pictures go. Each picture
+//! is decoded once: the error level analysis a caller asks for ([`ElaSides`]) is made from the
+//! side decoded for its overlay.
 
 use crate::{Level, report};
 use eidscope_analysis::Thresholds;
 use eidscope_bundle::Bundle;
 use eidscope_media::MediaError;
 use eidscope_media::decode::decode_image;
-use eidscope_media::ela::{ElaSummary, ela_of};
+use eidscope_media::ela::{ElaSummary, error_levels};
 use eidscope_media::overlay::{OverlayHeader, Tile, evidence_regions, render_side};
 use eidscope_model::EntryKind;
 use image::{DynamicImage, RgbImage};
@@ -26,6 +28,24 @@ pub struct Drawing {
     /// The other tiles of the contact sheet: the portrait, the selfie (or why they do not
     /// decode) and video frames with their times.
     pub tiles: Vec<Tile>,
+    /// The error level analysis of the sides asked for ([`ElaSides`]), in `sides` order: the
+    /// heat map with its figures, or why the side does not recompress.
+    pub ela: Vec<(EntryKind, Result<SideElaMap, MediaError>)>,
+}
+
+/// A side's error level analysis heat map and its figures.
+pub type SideElaMap = (RgbImage, ElaSummary);
+
+/// Which document sides [`draw`] analyses for error levels (each from the picture it decoded
+/// for the overlay, so no side is decoded twice).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ElaSides {
+    /// None.
+    None,
+    /// The first side drawn (the front, or the back without a front): what the report shows.
+    Lead,
+    /// Every side drawn: what `eidscope overlay --ela` writes.
+    All,
 }
 
 impl Drawing {
@@ -42,33 +62,35 @@ impl Drawing {
     }
 
     /// The pictures `eidscope overlay` writes (and `eidscope.overlay` returns), in its order,
-    /// named by their file names without `.png`: each side's overlay, with `ela` the side's
-    /// error level analysis heat map after it (`front.ela`), then the contact sheet. Beside
-    /// them, the ELA outcome of each side: its figures, or why it does not recompress (then it
-    /// has no map).
-    pub fn pictures(&self, bundle: &Bundle, ela: bool) -> (Vec<NamedPicture>, Vec<SideEla>) {
+    /// named by their file names without `.png`: each side's overlay, with the side's error
+    /// level analysis heat map after it when it was drawn with one (`front.ela`), then the
+    /// contact sheet. Beside them, the ELA outcome of each analysed side: its figures, or why it
+    /// does not recompress (then it has no map).
+    pub fn into_pictures(self) -> (Vec<NamedPicture>, Vec<SideEla>) {
+        let sheet = self.contact_sheet();
+        let mut ela = self.ela;
         let mut pictures = Vec::new();
         let mut outcomes = Vec::new();
-        for (kind, side) in &self.sides {
+        for (kind, side) in self.sides {
             pictures.push(NamedPicture {
                 name: kind.to_string(),
-                image: side.clone(),
+                image: side,
             });
-            let Some(data) = bundle.archive.contents.get(kind).filter(|_| ela) else {
+            let Some(at) = ela.iter().position(|(k, _)| *k == kind) else {
                 continue;
             };
-            match ela_of(&data.bytes) {
+            match ela.remove(at).1 {
                 Ok((map, summary)) => {
                     pictures.push(NamedPicture {
                         name: format!("{kind}.ela"),
                         image: map,
                     });
-                    outcomes.push((*kind, Ok(summary)));
+                    outcomes.push((kind, Ok(summary)));
                 }
-                Err(e) => outcomes.push((*kind, Err(e))),
+                Err(e) => outcomes.push((kind, Err(e))),
             }
         }
-        if let Some(sheet) = self.contact_sheet() {
+        if let Some(sheet) = sheet {
             pictures.push(NamedPicture {
                 name: "contact-sheet".to_owned(),
                 image: sheet,
@@ -101,9 +123,10 @@ pub struct NamedPicture {
 pub type SideEla = (EntryKind, Result<ElaSummary, MediaError>);
 
 /// Draws a bundle read at `full` (the video frames need it), judged at `media` (the header
-/// needs no video probe), with `frames` evenly spaced video frames among the tiles. The
-/// header's title is the file name of `path`.
-pub fn draw(bundle: &Bundle, path: &Path, frames: usize) -> Drawing {
+/// needs no video probe), with `frames` evenly spaced video frames among the tiles and the
+/// error level analysis of the sides `ela` names. The header's title is the file name of
+/// `path`.
+pub fn draw(bundle: &Bundle, path: &Path, frames: usize, ela: ElaSides) -> Drawing {
     let report = report(bundle, Level::Media, &Thresholds::default());
     let header = OverlayHeader {
         similarity: report.similarity_score.clone(),
@@ -118,6 +141,7 @@ pub fn draw(bundle: &Bundle, path: &Path, frames: usize) -> Drawing {
     let mut drawing = Drawing {
         sides: Vec::new(),
         tiles: Vec::new(),
+        ela: Vec::new(),
     };
     for kind in [
         EntryKind::Front,
@@ -137,6 +161,16 @@ pub fn draw(bundle: &Bundle, path: &Path, frames: usize) -> Drawing {
                     &header,
                     &evidence_regions(&report, kind),
                 );
+                let analysed = match ela {
+                    ElaSides::None => false,
+                    ElaSides::Lead => drawing.sides.is_empty(),
+                    ElaSides::All => true,
+                };
+                if analysed {
+                    let levels = error_levels(&image);
+                    let outcome = levels.map(|l| (l.heat_map(), l.summary()));
+                    drawing.ela.push((kind, outcome));
+                }
                 drawing.sides.push((kind, drawn));
             }
             Ok(image) => drawing.tiles.push(Tile::picture(kind.to_string(), image)),

@@ -15,7 +15,7 @@ use eidscope_analysis::Thresholds;
 use eidscope_analysis::links::{DEFAULT_NEAR_BITS, LinkConfig, VelocityRule};
 use eidscope_bundle::{BundleError, Limits};
 use eidscope_model::{FindingCode, FindingScope, Level, Vocabulary};
-use eidscope_pipeline::overlay::{draw, png_bytes};
+use eidscope_pipeline::overlay::{ElaSides, draw, png_bytes};
 use eidscope_pipeline::{self as pipeline, ProcessBytes};
 use eidscope_tables::faces::FaceLinks;
 use eidscope_tables::links::{LinksInputs, links_report, one_per_attempt, repeated_note};
@@ -398,9 +398,9 @@ fn overlay(
             png_bytes(&image::DynamicImage::ImageRgb8(image))
                 .map_err(|e| EidscopeError::new_err(format!("{label}: cannot write PNG: {e}")))
         };
-        let drawing = draw(&opened, Path::new(&label), frames);
+        let sides = if ela { ElaSides::All } else { ElaSides::None };
         // As in the command, a side that does not recompress has no map.
-        let (drawn, _) = drawing.pictures(&opened, ela);
+        let (drawn, _) = draw(&opened, Path::new(&label), frames, sides).into_pictures();
         let mut pictures = Vec::new();
         for picture in drawn {
             pictures.push((picture.name, png(picture.image)?));

@@ -7,7 +7,7 @@ use crate::cli::OverlayArgs;
 use crate::cmd::write_atomically;
 use crate::error::CliError;
 use eidscope_model::ExitStatus;
-use eidscope_pipeline::overlay::draw;
+use eidscope_pipeline::overlay::{ElaSides, draw};
 use eidscope_pipeline::{self as pipeline, Level};
 use image::DynamicImage;
 
@@ -15,8 +15,14 @@ pub fn run(args: &OverlayArgs) -> Result<ExitStatus, CliError> {
     let bundle = pipeline::open(&args.bundle, args.process.as_deref(), Level::Full)
         .map_err(|e| CliError::bundle(&args.bundle, e))?;
     std::fs::create_dir_all(&args.out).map_err(|e| CliError::output(&args.out, e))?;
-    let drawing = draw(&bundle, &args.bundle, 3);
-    let (pictures, ela) = drawing.pictures(&bundle, args.ela);
+    let sides = if args.ela {
+        ElaSides::All
+    } else {
+        ElaSides::None
+    };
+    let drawing = draw(&bundle, &args.bundle, 3, sides);
+    let drawn_sides = drawing.sides.len();
+    let (pictures, ela) = drawing.into_pictures();
     let has_sheet = pictures.iter().any(|p| p.name == "contact-sheet");
     for picture in pictures {
         let path = args.out.join(format!("{}.png", picture.name));
@@ -43,7 +49,7 @@ pub fn run(args: &OverlayArgs) -> Result<ExitStatus, CliError> {
     }
     eprintln!(
         "wrote {} side overlay(s) and a contact sheet to {}",
-        drawing.sides.len(),
+        drawn_sides,
         args.out.display()
     );
     Ok(ExitStatus::Ok)

@@ -8,13 +8,12 @@
 use crate::cli::ReportArgs;
 use crate::error::CliError;
 use crate::output::outln;
-use eidscope_bundle::Bundle;
 use eidscope_media::contact_sheet;
 use eidscope_media::overlay::Tile;
 use eidscope_model::Level;
 use eidscope_model::{EntryKind, ExitStatus};
 use eidscope_pipeline as pipeline;
-use eidscope_pipeline::overlay::{Drawing, draw};
+use eidscope_pipeline::overlay::{Drawing, ElaSides, draw};
 use eidscope_report::{Picture, Pictures, Redaction, ReportData, ReportOptions};
 use image::DynamicImage;
 use image::codecs::jpeg::JpegEncoder;
@@ -70,10 +69,12 @@ fn draw_cases(data: &mut ReportData) -> Result<(), CliError> {
         .collect();
     for path in paths {
         let pictures = match pipeline::open(Path::new(&path), None, Level::Full) {
-            Ok(bundle) => Pictures::Drawn(embed(
+            Ok(bundle) => Pictures::Drawn(embed(&draw(
                 &bundle,
-                &draw(&bundle, Path::new(&path), SHEET_FRAMES),
-            )?),
+                Path::new(&path),
+                SHEET_FRAMES,
+                ElaSides::Lead,
+            ))?),
             Err(e) => Pictures::Unreachable(e.to_string()),
         };
         data.pictures.insert(path, pictures);
@@ -84,7 +85,7 @@ fn draw_cases(data: &mut ReportData) -> Result<(), CliError> {
 /// The front's overlay (or the back's without a front), the error level analysis heat map of
 /// that side, and the contact sheet of the rest, in page order. A case section shows every
 /// picture of this list with its caption.
-fn embed(bundle: &Bundle, drawing: &Drawing) -> Result<Vec<Picture>, CliError> {
+fn embed(drawing: &Drawing) -> Result<Vec<Picture>, CliError> {
     // The lead of the sheet is the overlay shown on its own, at a larger size.
     let (_, tiles) = drawing.sheet_tiles();
     let mut pictures = Vec::new();
@@ -94,7 +95,7 @@ fn embed(bundle: &Bundle, drawing: &Drawing) -> Result<Vec<Picture>, CliError> {
             mime: "image/jpeg",
             bytes: jpeg(&DynamicImage::ImageRgb8(overlay.clone()))?,
         });
-        if let Some(picture) = ela_picture(bundle, *kind)? {
+        if let Some(picture) = ela_picture(drawing, *kind)? {
             pictures.push(picture);
         }
     }
@@ -129,11 +130,8 @@ fn sheet_caption(tiles: &[Tile]) -> String {
 
 /// The ELA heat map of one side with its figures in the caption; none when the side does not
 /// recompress (its overlay and the contact sheet say why).
-fn ela_picture(bundle: &Bundle, kind: EntryKind) -> Result<Option<Picture>, CliError> {
-    let Some(data) = bundle.archive.contents.get(&kind) else {
-        return Ok(None);
-    };
-    let Ok((map, summary)) = eidscope_media::ela::ela_of(&data.bytes) else {
+fn ela_picture(drawing: &Drawing, kind: EntryKind) -> Result<Option<Picture>, CliError> {
+    let Some((_, Ok((map, summary)))) = drawing.ela.iter().find(|(k, _)| *k == kind) else {
         return Ok(None);
     };
     Ok(Some(Picture {
@@ -144,7 +142,7 @@ fn ela_picture(bundle: &Bundle, kind: EntryKind) -> Result<Option<Picture>, CliE
             summary.quality, summary.mean, summary.unevenness
         ),
         mime: "image/jpeg",
-        bytes: jpeg(&DynamicImage::ImageRgb8(map))?,
+        bytes: jpeg(&DynamicImage::ImageRgb8(map.clone()))?,
     }))
 }
 
