@@ -300,7 +300,7 @@ fn printable_label(payload: &[u8]) -> Option<String> {
 }
 
 /// Parses a DQT payload (one or more tables) into `tables`, replacing redefined slots.
-fn parse_dqt(payload: &[u8], tables: &mut Vec<QuantTable>) -> Result<(), String> {
+pub(crate) fn parse_dqt(payload: &[u8], tables: &mut Vec<QuantTable>) -> Result<(), String> {
     let mut rest = payload;
     while let Some((&spec, body)) = rest.split_first() {
         let precision = if spec >> 4 == 0 { 8 } else { 16 };

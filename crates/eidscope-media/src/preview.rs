@@ -101,8 +101,8 @@ pub fn jpeg_preview(bytes: &[u8], limits: DecodeLimits) -> Result<Preview, NoPre
         decompressor.decompress(bytes, output).map_err(classify)?;
         Ok(Preview {
             grey: preview_of(&DynamicImage::ImageRgb8(rgb)),
-            width: to_u32(width)?,
-            height: to_u32(height)?,
+            width: w,
+            height: h,
         })
     })
 }

@@ -142,26 +142,14 @@ impl Headers {
         }
     }
 
-    /// DQT: one or more tables, 8- or 16-bit, in zigzag order in the file.
-    fn quantisation_tables(&mut self, mut segment: &[u8]) {
-        while let Some((&precision_and_id, rest)) = segment.split_first() {
-            let (precision, id) = (precision_and_id >> 4, usize::from(precision_and_id & 0x0F));
-            let size = if precision == 0 { 64 } else { 128 };
-            let (Some(values), true, true) = (rest.get(..size), precision <= 1, id < 4) else {
-                self.note("a quantisation table libjpeg refuses");
-                return;
-            };
-            let mut table = [0u16; 64];
-            for (k, &natural) in crate::jpeg::NATURAL_ORDER.iter().enumerate() {
-                table[usize::from(natural)] = if precision == 0 {
-                    u16::from(values[k])
-                } else {
-                    u16::from_be_bytes([values[2 * k], values[2 * k + 1]])
-                };
-            }
-            self.quant_tables[id] = Some(table);
-            segment = &rest[size..];
+    /// DQT: one or more tables, read by the structure walk's own parser (`jpeg::parse_dqt`).
+    fn quantisation_tables(&mut self, segment: &[u8]) {
+        let mut tables = Vec::new();
+        let parsed = crate::jpeg::parse_dqt(segment, &mut tables);
+        for table in tables {
+            self.quant_tables[usize::from(table.id)] = Some(table.values);
         }
+        self.note_if(parsed.is_err(), "a quantisation table libjpeg refuses");
     }
 
     /// SOF0/SOF1: size and components.

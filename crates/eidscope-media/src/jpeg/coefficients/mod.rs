@@ -213,10 +213,8 @@ fn decode_scan(
         return Err(Damaged("the data is too short for the frame"));
     }
     let mut reducer = match eighths {
-        Some(eighths) if reduced::EIGHTHS.contains(&eighths) => {
-            Reducer::new(headers, eighths, &grid.component_blocks(headers))
-        }
-        Some(_) => Err("a scale libjpeg's decode is not reproduced at"),
+        // `Reducer::new` says which scales and samplings it reproduces.
+        Some(eighths) => Reducer::new(headers, eighths, &grid.component_blocks(headers)),
         None => Err("not asked"),
     };
     let mut blocks = vec![[0i16; KEPT]; columns * rows];

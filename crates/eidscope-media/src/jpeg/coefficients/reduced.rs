@@ -28,9 +28,6 @@
 use super::headers::Headers;
 use image::RgbImage;
 
-/// The scales reproduced, in eighths of the full size.
-pub const EIGHTHS: [usize; 2] = [1, 2];
-
 /// How the components make the RGB picture.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Layout {
